@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Builds everything the package ships:
+//   dist/inkeep-chat.js   one classic script (IIFE) that defines <inkeep-chat>: the script-tag bundle
+//   dist/lib/             ES modules for npm (index: no side effects; define: registers the element)
+//   dist/types/           .d.ts for both
+//   dist/server/          the Run API server as plain JS, with the inkeep-chat-server bin
+import { execFileSync } from 'node:child_process';
+import { chmodSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const oxc = { jsx: { runtime: 'automatic', importSource: 'preact' } };
+const quiet = { configFile: false, root, logLevel: 'warn', oxc };
+
+rmSync(dist, { recursive: true, force: true });
+
+await build({
+  ...quiet,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2020',
+    lib: {
+      entry: join(root, 'src/define.ts'),
+      formats: ['iife'],
+      name: 'InkeepChat',
+      fileName: () => 'inkeep-chat.js',
+    },
+  },
+});
+
+await build({
+  ...quiet,
+  build: {
+    outDir: 'dist/lib',
+    emptyOutDir: false,
+    target: 'es2020',
+    minify: false,
+    lib: {
+      entry: { index: join(root, 'src/index.ts'), define: join(root, 'src/define.ts') },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
+    rolldownOptions: {
+      external: (id) => /^(preact|idb-keyval|altcha-lib)(\/|$)/.test(id),
+    },
+  },
+});
+
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.server.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+chmodSync(join(dist, 'server/cli.js'), 0o755);
+console.log('built dist/inkeep-chat.js, dist/lib, dist/types, dist/server');

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm test`: every check, in order, each one reported; the last line sums the tests of the
+// unit and browser runners. Every step runs even after a failure so one run shows all problems.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules/.bin', name);
+const results = join(root, 'test-results');
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+const steps = [
+  ['lockfile', process.execPath, ['scripts/check-lockfile.mjs']],
+  ['typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
+  ['lint and format', bin('biome'), ['check', '.']],
+  [
+    'unit tests',
+    bin('vitest'),
+    ['run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json'],
+  ],
+  ['build', process.execPath, ['scripts/build.mjs']],
+  ['bundle size', process.execPath, ['scripts/check-size.mjs']],
+  ['browser tests', bin('playwright'), ['test']],
+];
+
+const outcome = [];
+for (const [name, command, args] of steps) {
+  if (name === 'browser tests' && outcome.some(([step, ok]) => step === 'build' && !ok)) {
+    outcome.push([name, false]);
+    console.log(`\n== ${name}: skipped, the build failed`);
+    continue;
+  }
+  console.log(`\n== ${name}`);
+  const { status } = spawnSync(command, args, {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  outcome.push([name, status === 0]);
+}
+
+function counts(file, read) {
+  const path = join(results, file);
+  if (!existsSync(path)) return { passed: 0, failed: 0 };
+  return read(JSON.parse(readFileSync(path, 'utf8')));
+}
+const unit = counts('unit.json', (report) => ({
+  passed: report.numPassedTests ?? 0,
+  failed: report.numFailedTests ?? 0,
+}));
+const browser = counts('e2e.json', (report) => ({
+  passed: report.stats?.expected ?? 0,
+  failed: (report.stats?.unexpected ?? 0) + (report.stats?.flaky ?? 0),
+}));
+
+console.log('\n== summary');
+for (const [name, ok] of outcome) console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
+const failedSteps = outcome.filter(([, ok]) => !ok).length;
+const passed = unit.passed + browser.passed;
+const failed = unit.failed + browser.failed + failedSteps;
+console.log(`unit ${unit.passed} passed, browser ${browser.passed} passed`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

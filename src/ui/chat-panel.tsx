@@ -1,0 +1,143 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { InkeepChatError } from '../errors.ts';
+import { Composer } from './composer.tsx';
+import type { ChatController, ChatState } from './create-chat-controller.ts';
+import { CloseIcon, PlusIcon } from './icons.tsx';
+import { MessageItem } from './message-item.tsx';
+import { type ChatStrings, formatString } from './strings.ts';
+
+export interface ChatPanelProps {
+  state: ChatState;
+  controller: ChatController;
+  strings: ChatStrings;
+  title: string;
+  placeholder: string;
+  /** A failure to get a session, shown until it is retried. */
+  sessionError: InkeepChatError | null;
+  connecting: boolean;
+  onRetrySession(): void;
+  /** Absent in inline mode, where there is nothing to close. */
+  onClose?: () => void;
+  inputRef: { current: HTMLTextAreaElement | null };
+  now?: () => number;
+}
+
+/** The conversation: header, message log, status line and composer. */
+export function ChatPanel({
+  state,
+  controller,
+  strings,
+  title,
+  placeholder,
+  sessionError,
+  connecting,
+  onRetrySession,
+  onClose,
+  inputRef,
+  now = Date.now,
+}: ChatPanelProps) {
+  const log = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+  const seconds = useCountdown(state.resendAt, now);
+
+  useEffect(() => {
+    const element = log.current;
+    if (element && following.current) element.scrollTop = element.scrollHeight;
+  }, [state.messages]);
+
+  const last = state.messages.at(-1);
+  const announcement = last?.role === 'assistant' && last.status === 'complete' ? last.content : '';
+  const error = sessionError ?? state.error;
+
+  return (
+    <>
+      <header part="header">
+        <h2>{title}</h2>
+        <button
+          type="button"
+          class="icon"
+          aria-label={strings.newChat}
+          title={strings.newChat}
+          onClick={() => {
+            controller.newConversation();
+            inputRef.current?.focus();
+          }}
+        >
+          <PlusIcon />
+        </button>
+        {onClose && (
+          <button
+            type="button"
+            class="icon"
+            aria-label={strings.closeChat}
+            title={strings.closeChat}
+            onClick={onClose}
+          >
+            <CloseIcon />
+          </button>
+        )}
+      </header>
+      <div
+        part="messages"
+        class="log"
+        ref={log}
+        role="log"
+        aria-live="off"
+        aria-label={title}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+        tabIndex={0}
+        onScroll={(event) => {
+          const element = event.currentTarget;
+          following.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
+        }}
+      >
+        {state.messages.length === 0 && <p class="empty">{strings.emptyState}</p>}
+        {state.messages.map((message) => (
+          <MessageItem key={message.id} message={message} strings={strings} />
+        ))}
+      </div>
+      <div class="sr-only" aria-live="polite">
+        {announcement}
+      </div>
+      {error && (
+        <div class="alert" role="alert">
+          <span>
+            {error.code === 'rate_limited' && seconds !== null
+              ? formatString(strings.rateLimited, { seconds })
+              : error.message}
+          </span>
+          {(error.retryable || state.draft !== null) && (
+            <button
+              type="button"
+              onClick={() => (sessionError ? onRetrySession() : controller.retry())}
+            >
+              {strings.retry}
+            </button>
+          )}
+        </div>
+      )}
+      {connecting && !error && <p class="status">{strings.connecting}</p>}
+      <Composer
+        strings={strings}
+        placeholder={placeholder}
+        streaming={state.streaming}
+        draft={state.draft}
+        onSend={controller.send}
+        onStop={controller.stop}
+        onDraftTaken={controller.takeDraft}
+        inputRef={inputRef}
+      />
+    </>
+  );
+}
+
+/** Whole seconds left until `deadline`, ticking once a second; null without one. */
+function useCountdown(deadline: number | null, now: () => number): number | null {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (deadline === null) return;
+    const timer = setInterval(() => tick((count) => count + 1), 1000);
+    return () => clearInterval(timer);
+  }, [deadline]);
+  return deadline === null ? null : Math.max(0, Math.ceil((deadline - now()) / 1000));
+}

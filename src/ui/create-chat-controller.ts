@@ -1,0 +1,242 @@
+import type { ChatClient, ChatMessage } from '../chat/create-chat-client.ts';
+import { InkeepChatError, isAbortError } from '../errors.ts';
+
+/** One message as the interface shows it. */
+export interface UiMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: 'complete' | 'streaming' | 'interrupted' | 'stopped';
+}
+
+/** Everything the interface renders, replaced (never mutated) on each change. */
+export interface ChatState {
+  messages: readonly UiMessage[];
+  streaming: boolean;
+  /** The last failure, shown until the next successful action. */
+  error: InkeepChatError | null;
+  /** Text handed back to the composer after a send failed before any answer arrived. */
+  draft: string | null;
+  /** When a rate-limited message will be sent again by itself (epoch ms). */
+  resendAt: number | null;
+  conversationId: string | null;
+}
+
+/** Owns one conversation: sends messages, streams answers, stops, retries. */
+export interface ChatController {
+  getState(): ChatState;
+  subscribe(listener: (state: ChatState) => void): () => void;
+  send(text: string): void;
+  stop(): void;
+  retry(): void;
+  newConversation(): void;
+  /** The composer took the handed-back draft. */
+  takeDraft(): void;
+  dispose(): void;
+}
+
+export interface ChatControllerOptions {
+  client: Pick<ChatClient, 'streamChat'>;
+  now?: () => number;
+  setTimer?: (callback: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  onError?: (error: InkeepChatError) => void;
+  onMessage?: (message: UiMessage) => void;
+}
+
+let nextId = 0;
+const createId = () => `m${Date.now().toString(36)}${(nextId++).toString(36)}`;
+
+/** Creates the controller that the element owns, one per widget. */
+export function createChatController({
+  client,
+  now = Date.now,
+  setTimer = (callback, ms) => setTimeout(callback, ms),
+  clearTimer = (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  onError,
+  onMessage,
+}: ChatControllerOptions): ChatController {
+  let state: ChatState = {
+    messages: [],
+    streaming: false,
+    error: null,
+    draft: null,
+    resendAt: null,
+    conversationId: null,
+  };
+  const listeners = new Set<(state: ChatState) => void>();
+  let abort: AbortController | null = null;
+  let resendTimer: unknown = null;
+  let pendingText: string | null = null;
+
+  function update(patch: Partial<ChatState>) {
+    state = { ...state, ...patch };
+    for (const listener of listeners) listener(state);
+  }
+
+  function replaceMessage(id: string, patch: Partial<UiMessage>) {
+    update({
+      messages: state.messages.map((message) =>
+        message.id === id ? { ...message, ...patch } : message,
+      ),
+    });
+  }
+
+  function cancelResend() {
+    if (resendTimer !== null) clearTimer(resendTimer);
+    resendTimer = null;
+    pendingText = null;
+  }
+
+  function history(): ChatMessage[] {
+    return state.messages
+      .filter((message) => message.content !== '' && message.status !== 'interrupted')
+      .map(({ role, content }) => ({ role, content }));
+  }
+
+  async function stream(userText: string, userId: string) {
+    const assistantId = createId();
+    const controller = new AbortController();
+    abort = controller;
+    update({
+      messages: [
+        ...state.messages,
+        { id: assistantId, role: 'assistant', content: '', status: 'streaming' },
+      ],
+      streaming: true,
+      error: null,
+      resendAt: null,
+    });
+    let content = '';
+    try {
+      const messages = history();
+      for await (const event of client.streamChat({
+        messages: state.conversationId ? messages.slice(-1) : messages,
+        conversationId: state.conversationId ?? undefined,
+        signal: controller.signal,
+      })) {
+        if (event.type === 'conversation-start') update({ conversationId: event.conversationId });
+        else if (event.type === 'text-delta') {
+          content += event.delta;
+          replaceMessage(assistantId, { content });
+        }
+      }
+      replaceMessage(assistantId, { content, status: 'complete' });
+      const done = state.messages.find((message) => message.id === assistantId);
+      if (done) onMessage?.(done);
+    } catch (caught) {
+      if (isAbortError(caught)) {
+        if (content === '') dropMessages([assistantId]);
+        else replaceMessage(assistantId, { status: 'stopped' });
+        return;
+      }
+      const error =
+        caught instanceof InkeepChatError
+          ? caught
+          : new InkeepChatError('server_error', 'Something went wrong.', { cause: caught });
+      fail(error, { userText, userId, assistantId, content });
+    } finally {
+      if (abort === controller) {
+        abort = null;
+        update({ streaming: false });
+      }
+    }
+  }
+
+  function dropMessages(ids: string[]) {
+    update({ messages: state.messages.filter((message) => !ids.includes(message.id)) });
+  }
+
+  function fail(
+    error: InkeepChatError,
+    attempt: { userText: string; userId: string; assistantId: string; content: string },
+  ) {
+    onError?.(error);
+    if (attempt.content !== '') {
+      // Part of an answer arrived: keep it, marked, and let the visitor retry.
+      replaceMessage(attempt.assistantId, { status: 'interrupted' });
+      update({ error });
+      return;
+    }
+    // Nothing arrived: take the question back out of the list so it is not lost or duplicated.
+    dropMessages([attempt.assistantId, attempt.userId]);
+    if (error.code === 'rate_limited') {
+      const seconds = error.retryAfter ?? 5;
+      pendingText = attempt.userText;
+      update({ error, resendAt: now() + seconds * 1000 });
+      resendTimer = setTimer(() => {
+        resendTimer = null;
+        const text = pendingText;
+        pendingText = null;
+        if (text !== null) send(text);
+      }, seconds * 1000);
+      return;
+    }
+    update({ error, draft: attempt.userText });
+  }
+
+  function send(text: string) {
+    const trimmed = text.trim();
+    if (trimmed === '' || state.streaming) return;
+    cancelResend();
+    const userId = createId();
+    update({
+      messages: [
+        ...state.messages,
+        { id: userId, role: 'user', content: trimmed, status: 'complete' },
+      ],
+      draft: null,
+    });
+    void stream(trimmed, userId);
+  }
+
+  return {
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    send,
+    stop() {
+      abort?.abort();
+      if (pendingText !== null) {
+        update({ draft: pendingText, resendAt: null, error: null });
+        cancelResend();
+      }
+    },
+    retry() {
+      if (state.streaming) return;
+      if (pendingText !== null) {
+        const text = pendingText;
+        cancelResend();
+        send(text);
+        return;
+      }
+      const last = state.messages.at(-1);
+      const question = state.messages.findLast((message) => message.role === 'user');
+      if (last?.role === 'assistant' && last.status !== 'complete' && question) {
+        dropMessages([last.id]);
+        void stream(question.content, question.id);
+        return;
+      }
+      if (state.draft !== null) {
+        send(state.draft);
+        return;
+      }
+      update({ error: null });
+    },
+    newConversation() {
+      abort?.abort();
+      cancelResend();
+      update({ messages: [], error: null, resendAt: null, conversationId: null });
+    },
+    takeDraft() {
+      if (state.draft !== null) update({ draft: null });
+    },
+    dispose() {
+      abort?.abort();
+      cancelResend();
+      listeners.clear();
+    },
+  };
+}

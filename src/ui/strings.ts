@@ -1,0 +1,52 @@
+/** Every piece of text the widget shows or announces; each can be overridden. */
+export interface ChatStrings {
+  title: string;
+  openChat: string;
+  closeChat: string;
+  newChat: string;
+  placeholder: string;
+  send: string;
+  stop: string;
+  retry: string;
+  messageLabel: string;
+  you: string;
+  assistant: string;
+  emptyState: string;
+  connecting: string;
+  interrupted: string;
+  stopped: string;
+  rateLimited: string;
+  copy: string;
+  copied: string;
+  copyCode: string;
+}
+
+/** The English defaults. `{seconds}` is replaced where it appears. */
+export const defaultStrings: ChatStrings = {
+  title: 'Ask AI',
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  newChat: 'New chat',
+  placeholder: 'Ask a question…',
+  send: 'Send',
+  stop: 'Stop',
+  retry: 'Retry',
+  messageLabel: 'Message',
+  you: 'You',
+  assistant: 'Assistant',
+  emptyState: 'Ask anything. Answers appear here.',
+  connecting: 'Connecting…',
+  interrupted: 'The answer was interrupted.',
+  stopped: 'Stopped.',
+  rateLimited: 'Too many messages. Sending again in {seconds} s.',
+  copy: 'Copy',
+  copied: 'Copied',
+  copyCode: 'Copy code',
+};
+
+/** Fills `{name}` placeholders in a string. */
+export function formatString(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+    name in values ? String(values[name]) : match,
+  );
+}
