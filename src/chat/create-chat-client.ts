@@ -1,0 +1,169 @@
+import { errorFromResponse, InkeepChatError, isAbortError } from '../errors.ts';
+import { abortErrorOf } from './abort-error-of.ts';
+import { readChatStream } from './read-chat-stream.ts';
+
+/** One message sent as context of a chat request. */
+export interface ChatMessage {
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+}
+
+/** What a streamed answer reports, in order: the conversation, its text, its end. */
+export type ChatStreamEvent =
+  | { type: 'conversation-start'; conversationId: string }
+  | { type: 'text-delta'; delta: string }
+  | { type: 'text-end'; finishReason: string };
+
+/** A stored conversation as listed by `GET /run/v1/conversations`. */
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One stored message of a conversation; `parts` mirrors `content` (AI SDK shape). */
+export interface ConversationMessage {
+  id: string;
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  parts: { type: 'text'; text: string }[];
+  createdAt: string;
+}
+
+/** A stored conversation with its messages. */
+export interface Conversation extends ConversationSummary {
+  messages: ConversationMessage[];
+}
+
+/** A page of conversations, newest first. */
+export interface ConversationPage {
+  data: ConversationSummary[];
+  pagination: { page: number; limit: number; total: number; pages: number };
+}
+
+/** The widget's client of the Run API chat and conversation endpoints. */
+export interface ChatClient {
+  streamChat(request: {
+    messages: ChatMessage[];
+    conversationId?: string | undefined;
+    signal?: AbortSignal | undefined;
+  }): AsyncGenerator<ChatStreamEvent>;
+  listConversations(options?: {
+    page?: number | undefined;
+    limit?: number | undefined;
+    signal?: AbortSignal | undefined;
+  }): Promise<ConversationPage>;
+  getConversation(
+    id: string,
+    options?: { signal?: AbortSignal | undefined },
+  ): Promise<Conversation>;
+  deleteConversation(id: string, options?: { signal?: AbortSignal | undefined }): Promise<void>;
+}
+
+/** Options of {@link createChatClient}. */
+export interface ChatClientOptions {
+  /** The session's authorized fetch: takes a path, adds base URL and credentials. */
+  fetch: (path: string, init?: RequestInit) => Promise<Response>;
+}
+
+/**
+ * Creates the chat client. It never sees tokens: `fetch` authorizes each request.
+ * @example
+ * const client = createChatClient({ fetch: session.fetch });
+ * for await (const event of client.streamChat({ messages: [{ role: 'user', content: 'Hi' }] })) {
+ *   if (event.type === 'text-delta') output += event.delta;
+ * }
+ */
+export function createChatClient({ fetch }: ChatClientOptions): ChatClient {
+  async function request(path: string, init: RequestInit): Promise<Response> {
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) throw abortErrorOf(signal);
+    let response: Response;
+    try {
+      response = await fetch(path, init);
+    } catch (error) {
+      if (signal?.aborted) throw abortErrorOf(signal);
+      if (error instanceof InkeepChatError || isAbortError(error)) throw error;
+      throw new InkeepChatError('network', 'The server could not be reached', { cause: error });
+    }
+    if (signal?.aborted) {
+      await response.body?.cancel().catch(() => {});
+      throw abortErrorOf(signal);
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
+  }
+
+  async function requestJson(path: string, signal: AbortSignal | undefined): Promise<unknown> {
+    const response = await request(path, { method: 'GET', signal: signal ?? null });
+    try {
+      return await response.json();
+    } catch (error) {
+      if (signal?.aborted || isAbortError(error)) throw signal ? abortErrorOf(signal) : error;
+      throw new InkeepChatError('server_error', 'The server answered something unreadable', {
+        cause: error,
+      });
+    }
+  }
+
+  function conversationPath(id: string): string {
+    return `/run/v1/conversations/${encodeURIComponent(id)}`;
+  }
+
+  return {
+    async *streamChat({ messages, conversationId, signal }) {
+      const response = await request('/run/v1/chat/completions', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+        body: JSON.stringify({
+          messages,
+          stream: true,
+          ...(conversationId === undefined ? {} : { conversationId }),
+        }),
+        signal: signal ?? null,
+      });
+      const body = response.body;
+      if (!body) throw new InkeepChatError('stream_interrupted', 'The answer was empty');
+      const startedId = response.headers.get('x-inkeep-conversation-id');
+      let handedOver = false;
+      try {
+        if (startedId) yield { type: 'conversation-start', conversationId: startedId };
+        handedOver = true;
+      } finally {
+        // The caller stopped at the first event: release the connection.
+        if (!handedOver) await body.cancel().catch(() => {});
+      }
+      yield* readChatStream(body, { signal });
+    },
+
+    async listConversations({ page = 1, limit = 20, signal } = {}) {
+      const query = new URLSearchParams({ page: String(page), limit: String(limit) });
+      const result = (await requestJson(`/run/v1/conversations?${query}`, signal)) as
+        | ConversationPage
+        | undefined;
+      if (!Array.isArray(result?.data) || typeof result.pagination !== 'object') {
+        throw new InkeepChatError('server_error', 'The server answered something unreadable');
+      }
+      return result;
+    },
+
+    async getConversation(id, { signal } = {}) {
+      const result = (await requestJson(conversationPath(id), signal)) as
+        | { data?: Conversation }
+        | undefined;
+      if (!result?.data || !Array.isArray(result.data.messages)) {
+        throw new InkeepChatError('server_error', 'The server answered something unreadable');
+      }
+      return result.data;
+    },
+
+    async deleteConversation(id, { signal } = {}) {
+      const response = await request(conversationPath(id), {
+        method: 'DELETE',
+        signal: signal ?? null,
+      });
+      await response.body?.cancel().catch(() => {});
+    },
+  };
+}
