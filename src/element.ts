@@ -4,7 +4,11 @@ import { InkeepChatError } from './errors.ts';
 import { InkeepChatEvent } from './events.ts';
 import { createSession, type Session, type SessionState } from './session/create-session.ts';
 import { ChatApp, type SessionView } from './ui/chat-app.tsx';
-import { type ChatController, createChatController } from './ui/create-chat-controller.ts';
+import {
+  type ChatController,
+  type ConversationMemory,
+  createChatController,
+} from './ui/create-chat-controller.ts';
 import { type ChatStrings, defaultStrings } from './ui/strings.ts';
 import { styles } from './ui/styles.ts';
 
@@ -184,11 +188,16 @@ export class InkeepChatElement extends BaseElement {
     this.#controller?.dispose();
     this.#controller = createChatController({
       client: createChatClient({ fetch: session.fetch }),
+      memory: rememberConversation(`inkeep-chat:conversation:${baseUrl}:${appId}`),
       onError: (error) => this.#emitError(error),
       onMessage: (message) =>
         this.dispatchEvent(new InkeepChatEvent('inkeep-chat-message', message)),
     });
-    this.#idle = whenIdle(() => session.prewarm());
+    const controller = this.#controller;
+    this.#idle = whenIdle(() => {
+      session.prewarm();
+      void controller.restore();
+    });
   }
 
   #stop() {
@@ -275,6 +284,27 @@ function failingStream(error: InkeepChatError) {
   // biome-ignore lint/correctness/useYield: it fails before producing anything
   return async function* () {
     throw error;
+  };
+}
+
+/** Remembers the current conversation's id in localStorage; forgets quietly where it is blocked. */
+function rememberConversation(key: string): ConversationMemory {
+  return {
+    get() {
+      try {
+        return localStorage.getItem(key);
+      } catch {
+        return null;
+      }
+    },
+    set(id) {
+      try {
+        if (id === null) localStorage.removeItem(key);
+        else localStorage.setItem(key, id);
+      } catch {
+        // Storage blocked (privacy mode, sandboxed iframe): the conversation lasts for this page.
+      }
+    },
   };
 }
 

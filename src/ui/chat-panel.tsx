@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InkeepChatError } from '../errors.ts';
 import { Composer } from './composer.tsx';
 import type { ChatController, ChatState } from './create-chat-controller.ts';
-import { CloseIcon, PlusIcon } from './icons.tsx';
+import { HistoryView } from './history-view.tsx';
+import { BackIcon, CloseIcon, DownIcon, HistoryIcon, PlusIcon } from './icons.tsx';
 import { MessageItem } from './message-item.tsx';
 import { type ChatStrings, formatString } from './strings.ts';
 
@@ -37,13 +38,21 @@ export function ChatPanel({
   now = Date.now,
 }: ChatPanelProps) {
   const log = useRef<HTMLDivElement>(null);
-  const following = useRef(true);
+  const [following, setFollowing] = useState(true);
+  const [view, setView] = useState<'chat' | 'history'>('chat');
   const seconds = useCountdown(state.resendAt, now);
 
+  // Follow new tokens while the visitor is at the bottom; stop when they scroll up to read.
   useEffect(() => {
     const element = log.current;
-    if (element && following.current) element.scrollTop = element.scrollHeight;
-  }, [state.messages]);
+    if (element && following) element.scrollTop = element.scrollHeight;
+  }, [state.messages, following, view]);
+
+  const showChat = () => {
+    setView('chat');
+    setFollowing(true);
+    requestAnimationFrame(() => inputRef.current?.focus());
+  };
 
   const last = state.messages.at(-1);
   const announcement = last?.role === 'assistant' && last.status === 'complete' ? last.content : '';
@@ -52,7 +61,29 @@ export function ChatPanel({
   return (
     <>
       <header part="header">
-        <h2>{title}</h2>
+        {view === 'history' && (
+          <button
+            type="button"
+            class="icon"
+            aria-label={strings.back}
+            title={strings.back}
+            onClick={showChat}
+          >
+            <BackIcon />
+          </button>
+        )}
+        <h2>{view === 'history' ? strings.history : title}</h2>
+        {view === 'chat' && (
+          <button
+            type="button"
+            class="icon"
+            aria-label={strings.history}
+            title={strings.history}
+            onClick={() => setView('history')}
+          >
+            <HistoryIcon />
+          </button>
+        )}
         <button
           type="button"
           class="icon"
@@ -60,7 +91,7 @@ export function ChatPanel({
           title={strings.newChat}
           onClick={() => {
             controller.newConversation();
-            inputRef.current?.focus();
+            showChat();
           }}
         >
           <PlusIcon />
@@ -77,25 +108,53 @@ export function ChatPanel({
           </button>
         )}
       </header>
-      <div
-        part="messages"
-        class="log"
-        ref={log}
-        role="log"
-        aria-live="off"
-        aria-label={title}
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-        tabIndex={0}
-        onScroll={(event) => {
-          const element = event.currentTarget;
-          following.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
-        }}
-      >
-        {state.messages.length === 0 && <p class="empty">{strings.emptyState}</p>}
-        {state.messages.map((message) => (
-          <MessageItem key={message.id} message={message} strings={strings} />
-        ))}
-      </div>
+      {view === 'history' ? (
+        <HistoryView controller={controller} strings={strings} onOpened={showChat} />
+      ) : (
+        <div
+          part="messages"
+          class="log"
+          ref={log}
+          role="log"
+          aria-live="off"
+          aria-label={title}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+          tabIndex={0}
+          onScroll={(event) => {
+            const element = event.currentTarget;
+            const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
+            if (atBottom !== following) setFollowing(atBottom);
+          }}
+        >
+          {state.messages.length === 0 && <p class="empty">{strings.emptyState}</p>}
+          {state.messages.map((message, index) => (
+            <MessageItem
+              key={message.id}
+              message={message}
+              strings={strings}
+              onRegenerate={
+                index === state.messages.length - 1 &&
+                message.role === 'assistant' &&
+                !state.streaming
+                  ? controller.regenerate
+                  : undefined
+              }
+            />
+          ))}
+        </div>
+      )}
+      {view === 'chat' && !following && (
+        <button
+          type="button"
+          class="jump"
+          onClick={() => {
+            setFollowing(true);
+          }}
+        >
+          <DownIcon />
+          {strings.jumpToLatest}
+        </button>
+      )}
       <div class="sr-only" aria-live="polite">
         {announcement}
       </div>

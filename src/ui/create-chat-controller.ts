@@ -1,4 +1,4 @@
-import type { ChatClient, ChatMessage } from '../chat/create-chat-client.ts';
+import type { ChatClient, ChatMessage, ConversationPage } from '../chat/create-chat-client.ts';
 import { InkeepChatError, isAbortError } from '../errors.ts';
 
 /** One message as the interface shows it. */
@@ -29,14 +29,29 @@ export interface ChatController {
   send(text: string): void;
   stop(): void;
   retry(): void;
+  /** Asks again for the last answer. */
+  regenerate(): void;
   newConversation(): void;
+  /** Loads the conversation remembered from an earlier visit, if any. */
+  restore(): Promise<void>;
+  /** Replaces the current conversation with a stored one. */
+  openConversation(id: string): Promise<void>;
+  listConversations(page?: number): Promise<ConversationPage>;
+  deleteConversation(id: string): Promise<void>;
   /** The composer took the handed-back draft. */
   takeDraft(): void;
   dispose(): void;
 }
 
+/** Where the current conversation's id is remembered across reloads. */
+export interface ConversationMemory {
+  get(): string | null;
+  set(id: string | null): void;
+}
+
 export interface ChatControllerOptions {
-  client: Pick<ChatClient, 'streamChat'>;
+  client: Pick<ChatClient, 'streamChat'> & Partial<ChatClient>;
+  memory?: ConversationMemory;
   now?: () => number;
   setTimer?: (callback: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
@@ -50,6 +65,7 @@ const createId = () => `m${Date.now().toString(36)}${(nextId++).toString(36)}`;
 /** Creates the controller that the element owns, one per widget. */
 export function createChatController({
   client,
+  memory = { get: () => null, set: () => {} },
   now = Date.now,
   setTimer = (callback, ms) => setTimeout(callback, ms),
   clearTimer = (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -115,8 +131,10 @@ export function createChatController({
         conversationId: state.conversationId ?? undefined,
         signal: controller.signal,
       })) {
-        if (event.type === 'conversation-start') update({ conversationId: event.conversationId });
-        else if (event.type === 'text-delta') {
+        if (event.type === 'conversation-start') {
+          update({ conversationId: event.conversationId });
+          memory.set(event.conversationId);
+        } else if (event.type === 'text-delta') {
           content += event.delta;
           replaceMessage(assistantId, { content });
         }
@@ -190,6 +208,40 @@ export function createChatController({
     void stream(trimmed, userId);
   }
 
+  /** Replaces the last answer with a new one to the same question. */
+  function askAgain() {
+    const last = state.messages.at(-1);
+    const question = state.messages.findLast((message) => message.role === 'user');
+    if (last?.role !== 'assistant' || !question) return;
+    dropMessages([last.id]);
+    void stream(question.content, question.id);
+  }
+
+  function requireClient<K extends keyof ChatClient>(name: K): ChatClient[K] {
+    const method = client[name];
+    if (!method) throw new InkeepChatError('config', `The chat client cannot ${name}.`);
+    return method as ChatClient[K];
+  }
+
+  async function openConversation(id: string) {
+    abort?.abort();
+    cancelResend();
+    const conversation = await requireClient('getConversation')(id);
+    update({
+      conversationId: conversation.id,
+      error: null,
+      messages: conversation.messages
+        .filter((message) => message.role !== 'system')
+        .map((message) => ({
+          id: message.id,
+          role: message.role === 'user' ? 'user' : 'assistant',
+          content: message.content,
+          status: 'complete',
+        })),
+    });
+    memory.set(conversation.id);
+  }
+
   return {
     getState: () => state,
     subscribe(listener) {
@@ -210,25 +262,42 @@ export function createChatController({
         const text = pendingText;
         cancelResend();
         send(text);
-        return;
-      }
-      const last = state.messages.at(-1);
-      const question = state.messages.findLast((message) => message.role === 'user');
-      if (last?.role === 'assistant' && last.status !== 'complete' && question) {
-        dropMessages([last.id]);
-        void stream(question.content, question.id);
-        return;
-      }
-      if (state.draft !== null) {
+      } else if (state.messages.at(-1)?.status !== 'complete') {
+        askAgain();
+      } else if (state.draft !== null) {
         send(state.draft);
-        return;
+      } else {
+        update({ error: null });
       }
-      update({ error: null });
+    },
+    regenerate() {
+      if (!state.streaming) askAgain();
     },
     newConversation() {
       abort?.abort();
       cancelResend();
-      update({ messages: [], error: null, resendAt: null, conversationId: null });
+      memory.set(null);
+      update({ messages: [], error: null, resendAt: null, conversationId: null, draft: null });
+    },
+    async restore() {
+      const id = memory.get();
+      if (!id || state.messages.length > 0) return;
+      try {
+        await openConversation(id);
+      } catch (error) {
+        // A conversation that is gone (or belongs to an older identity) is simply forgotten.
+        if (error instanceof InkeepChatError && error.code === 'not_found') memory.set(null);
+        else if (!isAbortError(error) && error instanceof InkeepChatError) update({ error });
+      }
+    },
+    openConversation,
+    listConversations: (page = 1) => requireClient('listConversations')({ page, limit: 20 }),
+    async deleteConversation(id) {
+      await requireClient('deleteConversation')(id);
+      if (state.conversationId === id) {
+        memory.set(null);
+        update({ messages: [], conversationId: null });
+      }
     },
     takeDraft() {
       if (state.draft !== null) update({ draft: null });

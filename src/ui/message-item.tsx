@@ -1,6 +1,7 @@
 import { Component } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { UiMessage } from './create-chat-controller.ts';
+import { CopyIcon, RefreshIcon } from './icons.tsx';
 import { createMarkdownRenderer } from './markdown/create-markdown-renderer.ts';
 import type { ChatStrings } from './strings.ts';
 
@@ -31,12 +32,18 @@ function MarkdownView({ text, done, strings }: MarkdownViewProps) {
 interface MessageItemProps {
   message: UiMessage;
   strings: ChatStrings;
+  /** Present on the last answer when it can be asked again. */
+  onRegenerate?: (() => void) | undefined;
 }
 
 /** One message; skips re-rendering unless its own message changed, so only the streaming one does. */
 export class MessageItem extends Component<MessageItemProps> {
   override shouldComponentUpdate(next: MessageItemProps) {
-    return next.message !== this.props.message || next.strings !== this.props.strings;
+    return (
+      next.message !== this.props.message ||
+      next.strings !== this.props.strings ||
+      next.onRegenerate !== this.props.onRegenerate
+    );
   }
 
   override render() {
@@ -44,7 +51,7 @@ export class MessageItem extends Component<MessageItemProps> {
   }
 }
 
-function renderMessage({ message, strings }: MessageItemProps) {
+function renderMessage({ message, strings, onRegenerate }: MessageItemProps) {
   const isUser = message.role === 'user';
   return (
     <div
@@ -65,6 +72,45 @@ function renderMessage({ message, strings }: MessageItemProps) {
       )}
       {message.status === 'interrupted' && <div class="note">{strings.interrupted}</div>}
       {message.status === 'stopped' && <div class="note">{strings.stopped}</div>}
+      {!isUser && message.status !== 'streaming' && (
+        <div class="actions">
+          <CopyButton text={message.content} strings={strings} />
+          {onRegenerate && (
+            <button
+              type="button"
+              class="icon"
+              aria-label={strings.regenerate}
+              title={strings.regenerate}
+              onClick={onRegenerate}
+            >
+              <RefreshIcon />
+            </button>
+          )}
+        </div>
+      )}
     </div>
+  );
+}
+
+function CopyButton({ text, strings }: { text: string; strings: ChatStrings }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      class="icon"
+      aria-label={copied ? strings.copied : strings.copyMessage}
+      title={copied ? strings.copied : strings.copyMessage}
+      onClick={() => {
+        navigator.clipboard?.writeText(text).then(
+          () => {
+            setCopied(true);
+            setTimeout(() => setCopied(false), 1500);
+          },
+          () => {},
+        );
+      }}
+    >
+      <CopyIcon />
+    </button>
   );
 }

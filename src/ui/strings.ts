@@ -19,6 +19,15 @@ export interface ChatStrings {
   copy: string;
   copied: string;
   copyCode: string;
+  copyMessage: string;
+  regenerate: string;
+  history: string;
+  back: string;
+  deleteConversation: string;
+  noConversations: string;
+  loading: string;
+  jumpToLatest: string;
+  untitled: string;
 }
 
 /** The English defaults. `{seconds}` is replaced where it appears. */
@@ -42,6 +51,15 @@ export const defaultStrings: ChatStrings = {
   copy: 'Copy',
   copied: 'Copied',
   copyCode: 'Copy code',
+  copyMessage: 'Copy message',
+  regenerate: 'Regenerate answer',
+  history: 'Past conversations',
+  back: 'Back to chat',
+  deleteConversation: 'Delete conversation',
+  noConversations: 'No past conversations yet.',
+  loading: 'Loading…',
+  jumpToLatest: 'Jump to latest',
+  untitled: 'Untitled conversation',
 };
 
 /** Fills `{name}` placeholders in a string. */

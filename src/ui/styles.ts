@@ -42,6 +42,14 @@ h2{flex:1;margin:0;font-size:1.05em;font-weight:600}
 .message{max-width:100%;overflow-wrap:anywhere}
 .user{align-self:flex-end;max-width:85%;background:var(--ic-accent);color:var(--ic-on-accent);padding:8px 12px;border-radius:16px 16px 4px 16px;white-space:pre-wrap}
 .assistant{align-self:stretch}
+.actions{display:flex;gap:2px;margin-top:4px}.actions .icon{width:30px;height:30px}
+.jump{position:relative;align-self:center;margin:-44px auto 8px;display:flex;gap:4px;align-items:center;border:1px solid var(--ic-border);background:var(--ic-bg);border-radius:999px;padding:4px 12px;box-shadow:0 2px 8px rgb(0 0 0/.15)}
+.jump svg{width:16px;height:16px;fill:none;stroke:currentColor;stroke-width:2}
+.conversations{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}
+.conversations li{display:flex;align-items:center;gap:4px}
+.conversation{flex:1;text-align:left;border:1px solid var(--ic-border);background:none;border-radius:10px;padding:8px 12px;display:flex;flex-direction:column;min-width:0}
+.conversation:hover{background:var(--ic-surface)}
+.conversation-title{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:100%}
 .note{color:var(--ic-muted);font-size:.9em;margin-top:4px}
 .alert{margin:0 16px 8px;padding:8px 12px;border-radius:10px;border:1px solid var(--ic-danger);color:var(--ic-danger);display:flex;gap:8px;align-items:center;justify-content:space-between}
 .alert button,.text-button{border:1px solid currentColor;background:none;border-radius:8px;padding:2px 10px}
