@@ -4,8 +4,9 @@
 //   dist/lib/             ES modules for npm (index: no side effects; define: registers the element)
 //   dist/types/           .d.ts for both
 //   dist/server/          the Run API server as plain JS, with the inkeep-chat-server bin
+//   dist/demo-spa/        the demo single-page app, which imports the package by its name
 import { execFileSync } from 'node:child_process';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -57,4 +58,15 @@ execFileSync(process.execPath, [tsc, '-p', 'tsconfig.server.json'], {
   stdio: 'inherit',
 });
 chmodSync(join(dist, 'server/cli.js'), 0o755);
-console.log('built dist/inkeep-chat.js, dist/lib, dist/types, dist/server');
+// The demo SPA resolves `inkeep-chat/define` through the package's own exports, as an app that
+// installed it from npm does; a link in node_modules stands in for that install.
+const link = join(root, 'node_modules/inkeep-chat');
+if (!existsSync(link)) symlinkSync('..', link, 'dir');
+await build({
+  ...quiet,
+  root: join(root, 'demo/spa'),
+  base: '/spa/',
+  build: { outDir: join(dist, 'demo-spa'), emptyOutDir: true, target: 'es2020' },
+});
+
+console.log('built dist/inkeep-chat.js, dist/lib, dist/types, dist/server, dist/demo-spa');

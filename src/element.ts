@@ -193,10 +193,10 @@ export class InkeepChatElement extends BaseElement {
       onMessage: (message) =>
         this.dispatchEvent(new InkeepChatEvent('inkeep-chat-message', message)),
     });
-    const controller = this.#controller;
     this.#idle = whenIdle(() => {
       session.prewarm();
-      void controller.restore();
+      // The remembered conversation is loaded once it can be seen, not on every page view.
+      if (this.#open || this.getAttribute('mode') === 'inline') void this.#controller?.restore();
     });
   }
 
@@ -221,7 +221,10 @@ export class InkeepChatElement extends BaseElement {
     if (open === this.#open) return;
     this.#open = open;
     if (reflect) this.toggleAttribute('open', open);
-    if (open) this.#session?.prewarm();
+    if (open) {
+      this.#session?.prewarm();
+      void this.#controller?.restore();
+    }
     this.dispatchEvent(new InkeepChatEvent(open ? 'inkeep-chat-open' : 'inkeep-chat-close', null));
     this.#render();
   }

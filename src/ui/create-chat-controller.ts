@@ -84,6 +84,7 @@ export function createChatController({
   let abort: AbortController | null = null;
   let resendTimer: unknown = null;
   let pendingText: string | null = null;
+  let restored = false;
 
   function update(patch: Partial<ChatState>) {
     state = { ...state, ...patch };
@@ -281,7 +282,8 @@ export function createChatController({
     },
     async restore() {
       const id = memory.get();
-      if (!id || state.messages.length > 0) return;
+      if (restored || !id || state.messages.length > 0) return;
+      restored = true;
       try {
         await openConversation(id);
       } catch (error) {
