@@ -1,0 +1,159 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { createMarkdownRenderer } from '../../../src/ui/markdown/create-markdown-renderer.ts';
+import { answerFixture } from './answer-fixture.ts';
+import { markup, render, stream } from './render-helpers.ts';
+
+describe('createMarkdownRenderer', () => {
+  it('renders every prefix of a streamed answer as a one-shot render would', () => {
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root);
+    for (let length = 1; length <= answerFixture.length; length++) {
+      const prefix = answerFixture.slice(0, length);
+      renderer.update(prefix);
+      expect(root.innerHTML, `after ${JSON.stringify(prefix.slice(-20))}`).toBe(markup(prefix));
+    }
+  });
+
+  it('renders the same whatever the chunk sizes', () => {
+    const expected = markup(answerFixture);
+    for (const sizes of [[1], [2, 5, 3], [7, 1, 13], [64], [answerFixture.length]]) {
+      expect(stream(answerFixture, sizes).innerHTML, `chunks ${sizes}`).toBe(expected);
+    }
+  });
+
+  it('keeps completed blocks as the same nodes while more text arrives', () => {
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root);
+    // Blocks are final once a complete line of the next block has arrived.
+    const cut = answerFixture.indexOf('## Options') + '## Options\n'.length;
+    renderer.update(answerFixture.slice(0, cut));
+    const heading = root.children[0]!;
+    const paragraph = root.children[1]!;
+    expect(heading.tagName).toBe('H1');
+    expect(paragraph.tagName).toBe('P');
+    const headingText = heading.firstChild;
+    for (let length = cut + 1; length <= answerFixture.length; length++) {
+      renderer.update(answerFixture.slice(0, length));
+      expect(root.children[0]).toBe(heading);
+      expect(root.children[1]).toBe(paragraph);
+    }
+    expect(heading.firstChild).toBe(headingText);
+    renderer.finish();
+    expect(root.children[0]).toBe(heading);
+  });
+
+  it('keeps an open code block as the same node, appending its lines', () => {
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root);
+    renderer.update('Intro\n\n```js\n');
+    const pre = root.querySelector('pre')!;
+    const button = pre.querySelector('button')!;
+    let text = 'Intro\n\n```js\n';
+    for (let line = 0; line < 50; line++) {
+      for (const piece of ['let ', `x${line}`, ' = 1;', '\n']) {
+        text += piece;
+        renderer.update(text);
+        expect(root.querySelector('pre')).toBe(pre);
+        expect(pre.querySelector('button')).toBe(button);
+      }
+    }
+    renderer.update(`${text}\`\`\`\n\nafter`);
+    expect(root.querySelector('pre')).toBe(pre);
+    expect(pre.querySelector('code')?.textContent).toBe(
+      Array.from({ length: 50 }, (_, line) => `let x${line} = 1;`).join('\n'),
+    );
+    expect(root.innerHTML).toBe(markup(`${text}\`\`\`\n\nafter`));
+  });
+
+  it('starts over when the text does not extend the previous text', () => {
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root);
+    renderer.update('# One\n\nfirst answer\n\nmore');
+    const first = root.firstChild;
+    renderer.update('# Two\n\nsecond');
+    expect(root.innerHTML).toBe(markup('# Two\n\nsecond'));
+    expect(root.firstChild).not.toBe(first);
+    renderer.update('# Two');
+    expect(root.innerHTML).toBe('<h1>Two</h1>');
+    renderer.update('');
+    expect(root.innerHTML).toBe('');
+    renderer.update('```\ncode\n');
+    renderer.update('other');
+    expect(root.innerHTML).toBe('<p>other</p>');
+  });
+
+  it('clears what the root held before', () => {
+    const root = document.createElement('div');
+    root.append('stale');
+    createMarkdownRenderer(root).update('fresh');
+    expect(root.innerHTML).toBe('<p>fresh</p>');
+  });
+
+  it('ignores an update with the same text and accepts one after finish', () => {
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root);
+    renderer.update('a *b*');
+    const paragraph = root.firstChild;
+    renderer.update('a *b*');
+    renderer.finish();
+    expect(root.firstChild).toBe(paragraph);
+    renderer.update('a *b* c');
+    expect(root.innerHTML).toBe('<p>a <em>b</em> c</p>');
+  });
+});
+
+describe('half-written markdown', () => {
+  it('shows an unclosed fence as a code block', () => {
+    const root = render('Try:\n\n```py\nprint(1)\nprint(');
+    expect(root.querySelector('pre .md-code-lang')?.textContent).toBe('py');
+    expect(root.querySelector('pre code')?.textContent).toBe('print(1)\nprint(');
+  });
+
+  it('shows a fence still being opened as an empty code block', () => {
+    expect(render('```').querySelector('pre code')?.textContent).toBe('');
+    expect(render('```ty').querySelector('.md-code-lang')?.textContent).toBe('ty');
+  });
+
+  it('shows unclosed emphasis as text until it closes', () => {
+    expect(stream('Some **bold').innerHTML).toBe('<p>Some **bold</p>');
+    expect(stream('Some **bold**').innerHTML).toBe('<p>Some <strong>bold</strong></p>');
+    expect(stream('Some `code').innerHTML).toBe('<p>Some `code</p>');
+  });
+
+  it('shows a half-written link as text until it closes', () => {
+    expect(render('[docs](https://exa').textContent).toBe('[docs](https://exa');
+    expect(markup('[docs](/do')).toBe('<p>[docs](/do</p>');
+    expect(markup('[docs](https://example.com)')).toContain('<a href="https://example.com/"');
+  });
+
+  it('shows a table header as text until its delimiter row arrives', () => {
+    expect(markup('| a | b |\n|--')).toBe('<p>| a | b |\n|--</p>');
+    expect(render('| a | b |\n|--|--').querySelectorAll('th')).toHaveLength(2);
+  });
+
+  it('renders a list item being written', () => {
+    expect(markup('Steps:\n\n1. first\n2.')).toBe('<p>Steps:</p><ol><li>first</li><li></li></ol>');
+  });
+});
+
+describe('streaming cost', () => {
+  function timeStreaming(text: string): number {
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root);
+    const started = performance.now();
+    for (let end = 4; end < text.length + 4; end += 4) renderer.update(text.slice(0, end));
+    renderer.finish();
+    return performance.now() - started;
+  }
+
+  it('grows linearly with the answer (200 KB streamed four characters at a time)', () => {
+    const small = answerFixture.repeat(Math.ceil(50_000 / answerFixture.length));
+    const large = small.repeat(4);
+    timeStreaming(small);
+    const smallTime = timeStreaming(small);
+    const largeTime = timeStreaming(large);
+    expect(large.length).toBeGreaterThan(200_000);
+    expect(largeTime / smallTime).toBeLessThan(6);
+  });
+});

@@ -1,0 +1,27 @@
+import { createMarkdownRenderer } from '../../../src/ui/markdown/create-markdown-renderer.ts';
+
+/** Renders `text` in one update and returns the root element. */
+export function render(text: string): HTMLElement {
+  const root = document.createElement('div');
+  const renderer = createMarkdownRenderer(root);
+  renderer.update(text);
+  renderer.finish();
+  return root;
+}
+
+/** The rendered markup, for comparing renders (tests only; the renderer never uses HTML). */
+export function markup(text: string): string {
+  return render(text).innerHTML;
+}
+
+/** Streams `text` in chunks of the given sizes (cycled) and returns the root element. */
+export function stream(text: string, sizes: number[] = [1]): HTMLElement {
+  const root = document.createElement('div');
+  const renderer = createMarkdownRenderer(root);
+  for (let end = 0, step = 0; end < text.length; step++) {
+    end = Math.min(text.length, end + (sizes[step % sizes.length] ?? 1));
+    renderer.update(text.slice(0, end));
+  }
+  renderer.finish();
+  return root;
+}
