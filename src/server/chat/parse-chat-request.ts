@@ -1,0 +1,76 @@
+import { ProblemError } from '../http/problem-error.ts';
+import type { ChatMessage } from './responder.ts';
+
+/** A validated chat-completions request body. */
+export interface ChatRequest {
+  messages: ChatMessage[];
+  stream: boolean;
+  conversationId: string | undefined;
+}
+
+/** The caps that keep one request cheap. */
+export interface ChatRequestLimits {
+  maxMessages: number;
+  maxMessageLength: number;
+}
+
+const roles = new Set(['system', 'user', 'assistant']);
+const badRequest = (detail: string) => new ProblemError(400, 'bad_request', detail);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function contentText(content: unknown, field: string): string {
+  if (typeof content === 'string') return content;
+  // OpenAI clients may send content as parts; only text parts mean anything here.
+  if (Array.isArray(content)) {
+    return content
+      .map((part, index) => {
+        if (!isRecord(part) || part.type !== 'text' || typeof part.text !== 'string') {
+          throw badRequest(`${field}[${index}] must be a text part`);
+        }
+        return part.text;
+      })
+      .join('');
+  }
+  throw badRequest(`${field} must be a string`);
+}
+
+/** Validates a chat-completions body; throws 400 `bad_request` naming the field. */
+export function parseChatRequest(body: unknown, limits: ChatRequestLimits): ChatRequest {
+  if (!isRecord(body)) throw badRequest('Request body must be a JSON object');
+  const { messages, stream = false, conversationId } = body;
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw badRequest('messages must be a non-empty array');
+  }
+  if (messages.length > limits.maxMessages) {
+    throw badRequest(`messages must hold at most ${limits.maxMessages} messages`);
+  }
+  if (typeof stream !== 'boolean') throw badRequest('stream must be a boolean');
+  if (
+    conversationId !== undefined &&
+    conversationId !== null &&
+    typeof conversationId !== 'string'
+  ) {
+    throw badRequest('conversationId must be a string');
+  }
+  const parsed = messages.map((message, index): ChatMessage => {
+    const field = `messages[${index}]`;
+    if (!isRecord(message)) throw badRequest(`${field} must be an object`);
+    const role = message.role === 'developer' ? 'system' : message.role;
+    if (typeof role !== 'string' || !roles.has(role)) {
+      throw badRequest(`${field}.role must be "user", "assistant" or "system"`);
+    }
+    const content = contentText(message.content, `${field}.content`);
+    if (content.length > limits.maxMessageLength) {
+      throw badRequest(`${field}.content is longer than ${limits.maxMessageLength} characters`);
+    }
+    return { role: role as ChatMessage['role'], content };
+  });
+  const last = parsed.at(-1);
+  if (last?.role !== 'user' || !last.content.trim()) {
+    throw badRequest('the last message must be a non-empty user message');
+  }
+  return { messages: parsed, stream, conversationId: conversationId || undefined };
+}

@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/config-error.ts';
+import type { ResponderName } from '../config/read-settings.ts';
+
+/** The command line of `inkeep-chat-server`, validated. */
+export interface CliArgs {
+  help: boolean;
+  port: number;
+  host: string;
+  config: string | undefined;
+  data: string | undefined;
+  responder: ResponderName | undefined;
+  trustProxy: boolean;
+}
+
+/** The `--help` text. */
+export const usage = `Usage: inkeep-chat-server [options]
+
+  --port N                  port to listen on (default 3003; 0 picks a free port)
+  --host HOST               address to listen on (default 127.0.0.1)
+  --config FILE             apps file: { "apps": [ ... ] }
+  --data DIR                keep apps and conversations in DIR (default: memory only)
+  --responder NAME          scripted (default), echo or openai
+  --trust-proxy             take the client IP from X-Forwarded-For
+  --help                    show this help
+
+Environment: INKEEP_ANON_JWT_SECRET, INKEEP_ANON_SESSION_LIFETIME_SECONDS, INKEEP_POW_HMAC_SECRET,
+INKEEP_POW_ALGORITHM, INKEEP_POW_DIFFICULTY, INKEEP_POW_COST, INKEEP_POW_CHALLENGE_TTL_SECONDS,
+INKEEP_SESSION_RATE_LIMIT, INKEEP_CHAT_RATE_LIMIT, INKEEP_ADMIN_API_KEY,
+INKEEP_RESPONDER_TOKEN_DELAY_MS, INKEEP_UPSTREAM_BASE_URL, INKEEP_UPSTREAM_API_KEY,
+INKEEP_UPSTREAM_MODEL, ENVIRONMENT.`;
+
+/** Parses `argv` (without node and script); throws {@link ConfigError} with one clear line. */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        config: { type: 'string' },
+        data: { type: 'string' },
+        responder: { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // Node's messages are one line plus advice; the first line names the flag.
+    throw new ConfigError(String((error as Error).message).split('\n')[0] ?? 'bad arguments');
+  }
+  const portText = (values.port as string | undefined) ?? '3003';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    throw new ConfigError(`--port must be an integer from 0 to 65535 (got "${portText}")`);
+  }
+  const responder = values.responder as string | undefined;
+  if (responder !== undefined && !['scripted', 'echo', 'openai'].includes(responder)) {
+    throw new ConfigError(`--responder must be scripted, echo or openai (got "${responder}")`);
+  }
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  if (!host.trim()) throw new ConfigError('--host must not be empty');
+  return {
+    help: values.help === true,
+    port,
+    host,
+    config: values.config as string | undefined,
+    data: values.data as string | undefined,
+    responder: responder as ResponderName | undefined,
+    trustProxy: values['trust-proxy'] === true,
+  };
+}

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import {
+  classicPowAlgorithms,
+  defaultPowWork,
+  type PowSettings,
+  v2PowAlgorithms,
+} from '../pow/pow-settings.ts';
+import { ConfigError } from './config-error.ts';
+
+/** The chat responders the server offers. */
+export type ResponderName = 'scripted' | 'echo' | 'openai';
+
+/** Everything the server reads from its environment, after validation and defaults. */
+export interface ServerSettings {
+  /** `ENVIRONMENT` (`development` by default). */
+  environment: string;
+  /** `INKEEP_ANON_JWT_SECRET`, ≥ 32 characters. */
+  jwtSecret: string;
+  /** `INKEEP_ANON_SESSION_LIFETIME_SECONDS` (default 30 days). */
+  sessionLifetimeSeconds: number;
+  /** Proof of work; undefined when `INKEEP_POW_HMAC_SECRET` is unset or empty. */
+  pow: PowSettings | undefined;
+  /** `INKEEP_SESSION_RATE_LIMIT`: sessions per client IP per minute. */
+  sessionRateLimit: number;
+  /** `INKEEP_CHAT_RATE_LIMIT`: chat requests per visitor per minute. */
+  chatRateLimit: number;
+  /** `INKEEP_ADMIN_API_KEY`: bearer secret of the manage API (disabled when unset). */
+  adminApiKey: string | undefined;
+  bodyLimitBytes: number;
+  maxMessages: number;
+  maxMessageLength: number;
+  /** `INKEEP_RESPONDER_TOKEN_DELAY_MS` (default 15). */
+  tokenDelayMs: number;
+  responder: ResponderName;
+  /** `INKEEP_UPSTREAM_BASE_URL`, `_API_KEY`, `_MODEL` for the `openai` responder. */
+  upstream: { baseUrl: string; apiKey: string | undefined; model: string } | undefined;
+  /** Believe `X-Forwarded-For` (only behind a proxy you run). */
+  trustProxy: boolean;
+}
+
+/** The environment variables, as `process.env` holds them. */
+export type Environment = Record<string, string | undefined>;
+
+function integer(env: Environment, name: string, fallback: number, min: number, max: number) {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${text}")`);
+  }
+  return value;
+}
+
+function secret(env: Environment, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
+  return value;
+}
+
+function readPow(env: Environment): PowSettings | undefined {
+  const hmacSecret = secret(env, 'INKEEP_POW_HMAC_SECRET');
+  if (!hmacSecret) return undefined;
+  const algorithm = env.INKEEP_POW_ALGORITHM?.trim() || 'SHA-256';
+  const known: readonly string[] = [...classicPowAlgorithms, ...v2PowAlgorithms];
+  if (!known.includes(algorithm)) {
+    throw new ConfigError(`INKEEP_POW_ALGORITHM must be one of ${known.join(', ')}`);
+  }
+  const work = defaultPowWork(algorithm);
+  return {
+    hmacSecret,
+    algorithm,
+    difficulty: integer(env, 'INKEEP_POW_DIFFICULTY', work.difficulty, 2, 100_000_000),
+    cost: integer(env, 'INKEEP_POW_COST', work.cost, 1, 10_000_000),
+    challengeTtlSeconds: integer(env, 'INKEEP_POW_CHALLENGE_TTL_SECONDS', 300, 60, 3600),
+  };
+}
+
+/**
+ * Reads and validates the server's environment; `overrides` win over it. Throws
+ * {@link ConfigError} naming the variable; a missing JWT secret outside production becomes a
+ * random one, reported in `warnings`.
+ */
+export function readSettings(
+  env: Environment = {},
+  overrides: Partial<ServerSettings> = {},
+): { settings: ServerSettings; warnings: string[] } {
+  const warnings: string[] = [];
+  const environment = env.ENVIRONMENT?.trim() || 'development';
+  let jwtSecret = overrides.jwtSecret ?? secret(env, 'INKEEP_ANON_JWT_SECRET');
+  if (overrides.jwtSecret !== undefined && overrides.jwtSecret.length < 32) {
+    throw new ConfigError('INKEEP_ANON_JWT_SECRET must be at least 32 characters long');
+  }
+  if (!jwtSecret) {
+    if (environment === 'production') {
+      throw new ConfigError('INKEEP_ANON_JWT_SECRET is required when ENVIRONMENT=production');
+    }
+    jwtSecret = randomBytes(32).toString('hex');
+    warnings.push(
+      'INKEEP_ANON_JWT_SECRET is not set: using a random secret, sessions end when the server stops',
+    );
+  }
+  const responder = overrides.responder ?? (env.INKEEP_RESPONDER?.trim() || 'scripted');
+  if (responder !== 'scripted' && responder !== 'echo' && responder !== 'openai') {
+    throw new ConfigError('responder must be one of scripted, echo, openai');
+  }
+  const baseUrl = env.INKEEP_UPSTREAM_BASE_URL?.trim();
+  if (baseUrl && !URL.canParse(baseUrl)) {
+    throw new ConfigError('INKEEP_UPSTREAM_BASE_URL must be an absolute URL');
+  }
+  const upstream = baseUrl
+    ? {
+        baseUrl,
+        apiKey: env.INKEEP_UPSTREAM_API_KEY || undefined,
+        model: env.INKEEP_UPSTREAM_MODEL?.trim() || 'gpt-4o-mini',
+      }
+    : undefined;
+  const settings: ServerSettings = {
+    environment,
+    jwtSecret,
+    sessionLifetimeSeconds: integer(
+      env,
+      'INKEEP_ANON_SESSION_LIFETIME_SECONDS',
+      2_592_000,
+      60,
+      31_536_000,
+    ),
+    pow: readPow(env),
+    sessionRateLimit: integer(env, 'INKEEP_SESSION_RATE_LIMIT', 20, 1, 1_000_000),
+    chatRateLimit: integer(env, 'INKEEP_CHAT_RATE_LIMIT', 30, 1, 1_000_000),
+    adminApiKey: secret(env, 'INKEEP_ADMIN_API_KEY'),
+    bodyLimitBytes: integer(env, 'INKEEP_BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    maxMessages: integer(env, 'INKEEP_MAX_MESSAGES', 100, 1, 10_000),
+    maxMessageLength: integer(env, 'INKEEP_MAX_MESSAGE_LENGTH', 16_000, 1, 1_000_000),
+    tokenDelayMs: integer(env, 'INKEEP_RESPONDER_TOKEN_DELAY_MS', 15, 0, 10_000),
+    responder,
+    upstream,
+    trustProxy: false,
+    ...overrides,
+  };
+  settings.jwtSecret = jwtSecret;
+  if (settings.responder === 'openai' && !settings.upstream) {
+    throw new ConfigError('the openai responder needs INKEEP_UPSTREAM_BASE_URL');
+  }
+  return { settings, warnings };
+}

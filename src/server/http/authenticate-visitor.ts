@@ -1,0 +1,40 @@
+import type { Context } from 'hono';
+import type { App } from '../apps/app.ts';
+import { isOriginAllowed } from '../apps/is-origin-allowed.ts';
+import type { ServerContext } from '../server-context.ts';
+import type { AnonymousClaims } from '../session/create-token-service.ts';
+import { bearerToken } from './bearer-token.ts';
+import { ProblemError } from './problem-error.ts';
+
+/** A request's verified visitor and app. */
+export interface Visitor {
+  claims: AnonymousClaims;
+  app: App;
+}
+
+const invalidToken = () => new ProblemError(401, 'unauthorized', 'Invalid end-user JWT');
+
+/**
+ * Checks an anonymous visitor's request: the token verifies, its app matches `x-inkeep-app-id`
+ * (required when `requireAppHeader`), the app is enabled and the `Origin` is allowed.
+ */
+export async function authenticateVisitor(
+  c: Context,
+  { tokens, apps }: Pick<ServerContext, 'tokens' | 'apps'>,
+  requireAppHeader: boolean,
+): Promise<Visitor> {
+  const token = bearerToken(c);
+  if (!token) throw new ProblemError(401, 'unauthorized', 'Bearer token required');
+  const claims = await tokens.verify(token);
+  if (!claims) throw invalidToken();
+  const appHeader = c.req.header('x-inkeep-app-id');
+  if ((requireAppHeader || appHeader !== undefined) && appHeader !== claims.app)
+    throw invalidToken();
+  const app = apps.get(claims.app);
+  if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');
+  if (app.tenantId !== claims.tid || app.projectId !== claims.pid) throw invalidToken();
+  if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {
+    throw new ProblemError(403, 'origin_not_allowed', 'Origin not allowed');
+  }
+  return { claims, app };
+}

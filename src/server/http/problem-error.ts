@@ -1,0 +1,80 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Every `code` the Run API puts in a problem+json body. */
+export type ProblemCode =
+  | 'bad_request'
+  | 'pow_required'
+  | 'pow_invalid'
+  | 'pow_expired'
+  | 'unauthorized'
+  | 'expired_api_key'
+  | 'anonymous_disabled'
+  | 'origin_not_allowed'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limit_exceeded'
+  | 'upstream_error'
+  | 'internal_error';
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+};
+
+/** A failure the client is told about as `application/problem+json`; thrown by handlers. */
+export class ProblemError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly code: ProblemCode;
+  readonly detail: string;
+  /** Seconds to wait, for 429 (becomes `Retry-After` and `error.retry_after`). */
+  readonly retryAfter: number | undefined;
+
+  constructor(
+    status: ContentfulStatusCode,
+    code: ProblemCode,
+    detail: string,
+    options: { retryAfter?: number; cause?: unknown } = {},
+  ) {
+    super(detail, { cause: options.cause });
+    this.name = 'ProblemError';
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+    this.retryAfter = options.retryAfter;
+  }
+}
+
+/** The problem+json body for a status, code and detail, in the contract's shape. */
+export function problemBody(
+  status: number,
+  code: ProblemCode,
+  detail: string,
+  retryAfter?: number,
+) {
+  const error: Record<string, unknown> = { code, message: detail, status };
+  if (retryAfter !== undefined) error.retry_after = retryAfter;
+  return { title: titles[status] ?? 'Error', status, detail, code, error };
+}
+
+/** Renders a {@link ProblemError} on the context, keeping headers already set (CORS, limits). */
+export function problemResponse(c: Context, problem: ProblemError): Response {
+  if (problem.retryAfter !== undefined) c.header('Retry-After', String(problem.retryAfter));
+  c.header('Content-Type', 'application/problem+json');
+  c.header('Cache-Control', 'no-store');
+  return c.body(
+    JSON.stringify(problemBody(problem.status, problem.code, problem.detail, problem.retryAfter)),
+    problem.status,
+  );
+}

@@ -1,0 +1,44 @@
+import type { Context } from 'hono';
+import { ProblemError } from './problem-error.ts';
+
+const tooLarge = (limit: number) =>
+  new ProblemError(413, 'payload_too_large', `Request body is larger than ${limit} bytes`);
+
+/** Rejects a request whose declared `Content-Length` is over `limit` before reading it. */
+export function checkContentLength(c: Context, limit: number): void {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+}
+
+/** Reads at most `limit` bytes of the body and parses it as JSON (413 / 400 otherwise). */
+export async function readJsonBody(c: Context, limit: number): Promise<unknown> {
+  checkContentLength(c, limit);
+  const body = c.req.raw.body;
+  if (!body) throw new ProblemError(400, 'bad_request', 'Request body must be a JSON object');
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    let result: ReadableStreamReadResult<Uint8Array>;
+    try {
+      result = await reader.read();
+    } catch {
+      throw new ProblemError(400, 'bad_request', 'Request body could not be read');
+    }
+    if (result.done) break;
+    size += result.value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(result.value);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim())
+    throw new ProblemError(400, 'bad_request', 'Request body must be a JSON object');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ProblemError(400, 'bad_request', 'Request body is not valid JSON');
+  }
+}

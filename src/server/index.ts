@@ -1,0 +1,34 @@
+// The server as a library (`inkeep-chat/server`): named exports only, no side effects.
+export type { App, AppType, WebClientConfig } from './apps/app.ts';
+export { type AppStore, createAppStore } from './apps/create-app-store.ts';
+export { isOriginAllowed, parseDomainRule } from './apps/is-origin-allowed.ts';
+export { AppValidationError, normalizeApp } from './apps/normalize-app.ts';
+export { createEchoResponder } from './chat/create-echo-responder.ts';
+export { createOpenAiResponder, UpstreamError } from './chat/create-openai-responder.ts';
+export { createScriptedResponder, scriptedReply } from './chat/create-scripted-responder.ts';
+export type { ChatMessage, Responder, RespondRequest } from './chat/responder.ts';
+export { ConfigError } from './config/config-error.ts';
+export { loadAppsFile, normalizeApps } from './config/load-apps.ts';
+export {
+  type Environment,
+  type ResponderName,
+  readSettings,
+  type ServerSettings,
+} from './config/read-settings.ts';
+export {
+  type Conversation,
+  type ConversationStore,
+  createConversationStore,
+  type StoredMessage,
+} from './conversations/create-conversation-store.ts';
+export { createServerApp, type ServerAppOptions } from './create-server-app.ts';
+export { type ProblemCode, ProblemError } from './http/problem-error.ts';
+export { createRateLimiter, type RateLimiter } from './limits/create-rate-limiter.ts';
+export { createPowService, type PowService } from './pow/create-pow-service.ts';
+export type { PowSettings } from './pow/pow-settings.ts';
+export {
+  type AnonymousClaims,
+  createTokenService,
+  type TokenService,
+} from './session/create-token-service.ts';
+export { type RunningServer, type StartServerOptions, startServer } from './start-server.ts';

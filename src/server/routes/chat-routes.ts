@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { conversationTitle } from '../chat/conversation-title.ts';
+import { parseChatRequest } from '../chat/parse-chat-request.ts';
+import type { ChatMessage } from '../chat/responder.ts';
+import type { Conversation } from '../conversations/create-conversation-store.ts';
+import { authenticateVisitor } from '../http/authenticate-visitor.ts';
+import { ProblemError } from '../http/problem-error.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
+import { enforceRateLimit } from '../http/set-rate-limit-headers.ts';
+import type { ServerContext } from '../server-context.ts';
+
+/** Messages a conversation may hold; beyond it the visitor starts a new one. */
+const maxStoredMessages = 1000;
+const encoder = new TextEncoder();
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error && error.name === 'UpstreamError'
+    ? error.message
+    : 'The answer could not be generated';
+}
+
+/** `POST /run/v1/chat/completions`: streamed (SSE) or whole answers, stored in a conversation. */
+export function createChatRoutes(context: ServerContext): Hono {
+  const { conversations, chatLimiter, responder, settings, now } = context;
+  const routes = new Hono();
+
+  routes.post('/run/v1/chat/completions', async (c) => {
+    const { claims, app } = await authenticateVisitor(c, context, true);
+    const agentId = c.req.header('x-inkeep-agent-id');
+    if (agentId !== undefined && agentId !== app.defaultAgentId) {
+      throw new ProblemError(403, 'forbidden', 'Agent not available for this app');
+    }
+    enforceRateLimit(c, chatLimiter.consume(`${app.id}\n${claims.sub}`));
+    const request = parseChatRequest(await readJsonBody(c, settings.bodyLimitBytes), settings);
+    const owner = { sub: claims.sub, appId: app.id };
+    let conversation: Conversation;
+    let incoming: ChatMessage[];
+    if (request.conversationId) {
+      const found = conversations.get(request.conversationId, owner);
+      if (!found) throw new ProblemError(404, 'not_found', 'Conversation not found');
+      conversation = found;
+      incoming = request.messages.slice(-1);
+    } else {
+      const firstUser = request.messages.find((message) => message.role === 'user');
+      conversation = conversations.create(owner, conversationTitle(firstUser?.content ?? ''));
+      incoming = request.messages;
+    }
+    if (conversation.messages.length + incoming.length + 1 > maxStoredMessages) {
+      throw new ProblemError(400, 'bad_request', 'Conversation is full, start a new one');
+    }
+    await conversations.append(conversation, incoming);
+    const history: ChatMessage[] = conversation.messages.map(({ role, content }) => ({
+      role,
+      content,
+    }));
+    c.header('x-inkeep-conversation-id', conversation.id);
+
+    const abort = new AbortController();
+    c.req.raw.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    const id = `chatcmpl-${randomUUID()}`;
+    const created = Math.floor(now() / 1000);
+    const chunks = responder.respond({ messages: history, signal: abort.signal });
+    let answer = '';
+    let saved = false;
+    const saveAnswer = async () => {
+      if (saved || !answer) return;
+      saved = true;
+      await conversations.append(conversation, [{ role: 'assistant', content: answer }]);
+    };
+
+    if (!request.stream) {
+      try {
+        for await (const chunk of chunks) answer += chunk;
+      } catch (error) {
+        await saveAnswer();
+        throw new ProblemError(502, 'upstream_error', errorMessage(error));
+      }
+      await saveAnswer();
+      return c.json({
+        id,
+        object: 'chat.completion',
+        created,
+        model: responder.model,
+        choices: [
+          { index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' },
+        ],
+      });
+    }
+
+    const chunk = (delta: Record<string, string>, finishReason: string | null) =>
+      encoder.encode(
+        `data: ${JSON.stringify({
+          id,
+          object: 'chat.completion.chunk',
+          created,
+          model: responder.model,
+          choices: [{ index: 0, delta, finish_reason: finishReason }],
+        })}\n\n`,
+      );
+    const iterator = chunks[Symbol.asyncIterator]();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const next = await iterator.next();
+          if (abort.signal.aborted) {
+            await saveAnswer();
+            controller.close();
+            return;
+          }
+          if (!next.done) {
+            answer += next.value;
+            controller.enqueue(chunk({ content: next.value }, null));
+            return;
+          }
+          // Durable before the client learns the answer is complete.
+          await saveAnswer();
+          controller.enqueue(chunk({}, 'stop'));
+          controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+          controller.close();
+        } catch (error) {
+          await saveAnswer().catch(() => {});
+          const code =
+            error instanceof Error && error.name === 'UpstreamError'
+              ? 'upstream_error'
+              : 'internal_error';
+          controller.enqueue(
+            encoder.encode(
+              `data: ${JSON.stringify({ error: { code, message: errorMessage(error) } })}\n\n`,
+            ),
+          );
+          controller.close();
+        }
+      },
+      async cancel() {
+        abort.abort();
+        await saveAnswer().catch(() => {});
+      },
+    });
+    c.header('Content-Type', 'text/event-stream; charset=utf-8');
+    c.header('Cache-Control', 'no-cache');
+    c.header('X-Accel-Buffering', 'no');
+    return c.body(body);
+  });
+
+  return routes;
+}

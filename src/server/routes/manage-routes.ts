@@ -1,0 +1,110 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Context, Hono } from 'hono';
+import { AppValidationError, normalizeApp } from '../apps/normalize-app.ts';
+import { bearerToken } from '../http/bearer-token.ts';
+import { ProblemError } from '../http/problem-error.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
+import type { ServerContext } from '../server-context.ts';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const left = Buffer.from(given);
+  const right = Buffer.from(expected);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function validated(input: unknown) {
+  try {
+    return normalizeApp(input);
+  } catch (error) {
+    if (error instanceof AppValidationError)
+      throw new ProblemError(400, 'bad_request', error.message);
+    throw error;
+  }
+}
+
+/** The manage API for apps, authorized by the admin bearer secret (`INKEEP_ADMIN_API_KEY`). */
+export function createManageRoutes(context: ServerContext): Hono {
+  const { apps, settings } = context;
+  const routes = new Hono();
+  const base = '/manage/tenants/:tenantId/projects/:projectId/apps';
+
+  routes.use('/manage/tenants/*', async (c, next) => {
+    const token = bearerToken(c) ?? c.req.header('x-api-key');
+    if (!token) throw new ProblemError(401, 'unauthorized', 'Admin credential required');
+    if (!settings.adminApiKey || !sameSecret(token, settings.adminApiKey)) {
+      throw new ProblemError(401, 'unauthorized', 'Invalid admin credential');
+    }
+    await next();
+  });
+
+  const scope = (c: Context) => ({
+    tenantId: c.req.param('tenantId') ?? 'default',
+    projectId: c.req.param('projectId') ?? 'default',
+  });
+  const find = (c: Context) => {
+    const { tenantId, projectId } = scope(c);
+    const app = apps.get(c.req.param('id') ?? '');
+    if (!app || app.tenantId !== tenantId || app.projectId !== projectId) {
+      throw new ProblemError(404, 'not_found', 'App not found');
+    }
+    return app;
+  };
+
+  routes.get(base, (c) => {
+    const { tenantId, projectId } = scope(c);
+    return c.json({ data: apps.list(tenantId, projectId) });
+  });
+
+  routes.post(base, async (c) => {
+    const body = await readJsonBody(c, settings.bodyLimitBytes);
+    if (!isRecord(body))
+      throw new ProblemError(400, 'bad_request', 'Request body must be a JSON object');
+    const app = validated({
+      id: `app_${randomBytes(9).toString('base64url')}`,
+      ...body,
+      ...scope(c),
+    });
+    if (apps.get(app.id)) throw new ProblemError(400, 'bad_request', 'id is used by another app');
+    await apps.put(app);
+    return c.json({ data: app }, 201);
+  });
+
+  routes.get(`${base}/:id`, (c) => c.json({ data: find(c) }));
+
+  routes.patch(`${base}/:id`, async (c) => {
+    const app = find(c);
+    const body = await readJsonBody(c, settings.bodyLimitBytes);
+    if (!isRecord(body))
+      throw new ProblemError(400, 'bad_request', 'Request body must be a JSON object');
+    const config = body.config ?? {};
+    const webClient = isRecord(config) ? (config.webClient ?? {}) : undefined;
+    const updated = validated({
+      ...app,
+      ...body,
+      // Merged one level deep so a PATCH of allowedDomains keeps allowAnonymous; wrong types
+      // are passed through for normalizeApp to name.
+      config: isRecord(config)
+        ? {
+            ...app.config,
+            ...config,
+            webClient: isRecord(webClient) ? { ...app.config.webClient, ...webClient } : webClient,
+          }
+        : config,
+      ...scope(c),
+      id: app.id,
+    });
+    await apps.put(updated);
+    return c.json({ data: updated });
+  });
+
+  routes.delete(`${base}/:id`, async (c) => {
+    await apps.delete(find(c).id);
+    return c.body(null, 204);
+  });
+
+  return routes;
+}

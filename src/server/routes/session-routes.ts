@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { isOriginAllowed } from '../apps/is-origin-allowed.ts';
+import { bearerToken } from '../http/bearer-token.ts';
+import { ProblemError } from '../http/problem-error.ts';
+import { enforceRateLimit, setRateLimitHeaders } from '../http/set-rate-limit-headers.ts';
+import { getClientIp } from '../limits/get-client-ip.ts';
+import type { ServerContext } from '../server-context.ts';
+
+/** `GET /run/auth/pow/challenge` and `POST /run/auth/apps/{appId}/anonymous-session`. */
+export function createSessionRoutes(context: ServerContext): Hono {
+  const { apps, tokens, pow, sessionLimiter, settings } = context;
+  const routes = new Hono();
+
+  routes.get('/run/auth/pow/challenge', async (c) => {
+    if (!pow) throw new ProblemError(404, 'not_found', 'PoW is not enabled');
+    c.header('Cache-Control', 'no-store');
+    return c.json(await pow.createChallenge());
+  });
+
+  routes.post('/run/auth/apps/:appId/anonymous-session', async (c) => {
+    const ip = getClientIp(c, settings.trustProxy);
+    setRateLimitHeaders(c, sessionLimiter.peek(ip));
+    const app = apps.get(c.req.param('appId'));
+    if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');
+    if (app.type !== 'web_client') {
+      throw new ProblemError(400, 'bad_request', 'App is not a web client app');
+    }
+    if (!app.config.webClient.allowAnonymous) {
+      throw new ProblemError(
+        401,
+        'anonymous_disabled',
+        'Anonymous sessions are disabled for this app',
+      );
+    }
+    if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {
+      throw new ProblemError(403, 'origin_not_allowed', 'Origin not allowed');
+    }
+    enforceRateLimit(c, sessionLimiter.consume(ip));
+    if (pow) {
+      const check = await pow.verify(c.req.header('x-inkeep-challenge-solution'));
+      if (!check.ok) {
+        if (check.code === 'rate_limit_exceeded') {
+          throw new ProblemError(429, check.code, check.detail, { retryAfter: 60 });
+        }
+        throw new ProblemError(400, check.code, check.detail);
+      }
+    }
+    const previous = bearerToken(c);
+    const claims = previous ? await tokens.verify(previous) : undefined;
+    const sub = claims && claims.app === app.id ? claims.sub : undefined;
+    const { token, expiresAt } = await tokens.issue(app, sub);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ token, expiresAt });
+  });
+
+  return routes;
+}

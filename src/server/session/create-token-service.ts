@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import type { App } from '../apps/app.ts';
+
+/** The claims of an anonymous-session token, exactly as DESIGN.md lists them. */
+export interface AnonymousClaims {
+  sub: string;
+  iss: 'inkeep';
+  iat: number;
+  exp: number;
+  tid: string;
+  pid: string;
+  app: string;
+  type: 'anonymous';
+}
+
+/** Issues and verifies anonymous-session JWTs (HS256 only). */
+export interface TokenService {
+  /** Signs a token for `app`, keeping `sub` when given (rolling refresh). */
+  issue(
+    app: App,
+    sub?: string,
+  ): Promise<{ token: string; expiresAt: string; claims: AnonymousClaims }>;
+  /** The claims of a valid token, or undefined for any failure (never throws). */
+  verify(token: string): Promise<AnonymousClaims | undefined>;
+}
+
+/** Options of {@link createTokenService}. */
+export interface TokenServiceOptions {
+  secret: string;
+  lifetimeSeconds: number;
+  now?: () => number;
+}
+
+const subPattern = /^anon_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Creates the {@link TokenService} for one secret. */
+export function createTokenService({
+  secret,
+  lifetimeSeconds,
+  now = Date.now,
+}: TokenServiceOptions): TokenService {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async issue(app, sub = `anon_${randomUUID()}`) {
+      const iat = Math.floor(now() / 1000);
+      const exp = iat + lifetimeSeconds;
+      const claims: AnonymousClaims = {
+        sub,
+        iss: 'inkeep',
+        iat,
+        exp,
+        tid: app.tenantId,
+        pid: app.projectId,
+        app: app.id,
+        type: 'anonymous',
+      };
+      const token = await new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .sign(key);
+      return { token, expiresAt: new Date(exp * 1000).toISOString(), claims };
+    },
+    async verify(token) {
+      if (!token || token.length > 4096) return;
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ['HS256'],
+          issuer: 'inkeep',
+          requiredClaims: ['sub', 'iat', 'exp'],
+          currentDate: new Date(now()),
+        });
+        const { sub, tid, pid, app, type, iat, exp } = payload;
+        if (
+          type !== 'anonymous' ||
+          typeof sub !== 'string' ||
+          !subPattern.test(sub) ||
+          typeof tid !== 'string' ||
+          typeof pid !== 'string' ||
+          typeof app !== 'string' ||
+          typeof iat !== 'number' ||
+          typeof exp !== 'number'
+        ) {
+          return;
+        }
+        // jose tolerates a future `iat`; a token issued in the future was not issued by us.
+        if (iat > Math.floor(now() / 1000) + 60) return;
+        return { sub, iss: 'inkeep', iat, exp, tid, pid, app, type };
+      } catch {
+        return;
+      }
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { createEchoResponder } from '../../src/server/index.ts';
+import { createTestApp, getToken, requestChat, sseData, streamedText } from './helpers.ts';
+
+const ask = (content: string, extra: Record<string, unknown> = {}) => ({
+  messages: [{ role: 'user', content }],
+  stream: true,
+  ...extra,
+});
+
+describe('POST /run/v1/chat/completions', () => {
+  it('streams the scripted markdown reply in the contract SSE format', async () => {
+    const app = createTestApp();
+    const token = await getToken(app);
+    const response = await requestChat(app, token, ask('How do I embed the widget?'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
+    expect(response.headers.get('x-inkeep-conversation-id')).toMatch(/^conv_/);
+    expect(response.headers.get('x-ratelimit-limit')).toBe('30');
+    const text = await response.text();
+    const data = sseData(text);
+    expect(data.at(-1)).toBe('[DONE]');
+    const chunks = data.slice(0, -1).map((line) => JSON.parse(line));
+    for (const chunk of chunks) {
+      expect(chunk).toMatchObject({ object: 'chat.completion.chunk', model: 'inkeep-scripted' });
+      expect(Object.keys(chunk)).toEqual(['id', 'object', 'created', 'model', 'choices']);
+    }
+    expect(chunks.at(-1).choices[0]).toEqual({ index: 0, delta: {}, finish_reason: 'stop' });
+    expect(chunks.length).toBeGreaterThan(20);
+    const reply = streamedText(text);
+    expect(reply).toContain('## About: How do I embed the widget?');
+    expect(reply).toMatch(/^- /m);
+    expect(reply).toContain('```ts');
+    expect(reply).toMatch(/\[[^\]]+\]\(https:\/\//);
+    expect(reply).toContain('| --- | --- |');
+  });
+
+  it('is deterministic', async () => {
+    const app = createTestApp();
+    const token = await getToken(app);
+    const one = streamedText(await (await requestChat(app, token, ask('same'))).text());
+    const two = streamedText(await (await requestChat(app, token, ask('same'))).text());
+    expect(one).toBe(two);
+  });
+
+  it('answers stream:false with one chat.completion object', async () => {
+    const app = createTestApp({ responder: createEchoResponder() });
+    const token = await getToken(app);
+    const response = await requestChat(app, token, ask('echo me', { stream: false }));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      object: 'chat.completion',
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'echo me' }, finish_reason: 'stop' },
+      ],
+    });
+  });
+
+  it('echo streams the last user message verbatim in small chunks', async () => {
+    const app = createTestApp({ settings: { responder: 'echo' } });
+    const token = await getToken(app);
+    const message = 'Hello 👋 wörld, this is a longer message split into chunks';
+    const text = await (await requestChat(app, token, ask(message))).text();
+    expect(streamedText(text)).toBe(message);
+    expect(sseData(text).length).toBeGreaterThan(5);
+  });
+
+  it('accepts and ignores a challenge solution header', async () => {
+    const app = createTestApp();
+    const token = await getToken(app);
+    const response = await requestChat(app, token, ask('hi', { stream: false }), {
+      headers: { 'x-inkeep-challenge-solution': 'garbage' },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it.each([
+    ['no token', undefined, {}, 401, 'unauthorized', 'Bearer token required'],
+    ['bad token', 'abc.def.ghi', {}, 401, 'unauthorized', 'Invalid end-user JWT'],
+  ])('%s → %i', async (_name, token, headers, status, code, detail) => {
+    const app = createTestApp();
+    const response = await requestChat(app, token, ask('hi'), { headers });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ code, detail });
+  });
+
+  it('refuses another agent, a missing app header and another origin', async () => {
+    const app = createTestApp();
+    const token = await getToken(app);
+    const agent = await requestChat(app, token, ask('hi'), {
+      headers: { 'x-inkeep-agent-id': 'agent_x' },
+    });
+    expect(agent.status).toBe(403);
+    expect(await agent.json()).toMatchObject({ code: 'forbidden' });
+    const same = await requestChat(app, token, ask('hi', { stream: false }), {
+      headers: { 'x-inkeep-agent-id': 'agent_demo' },
+    });
+    expect(same.status).toBe(200);
+    expect((await requestChat(app, token, ask('hi'), { appId: null })).status).toBe(401);
+    const origin = await requestChat(app, token, ask('hi'), { origin: 'http://evil.test' });
+    expect(origin.status).toBe(403);
+    expect(await origin.json()).toMatchObject({ code: 'origin_not_allowed' });
+  });
+
+  it('limits chat per visitor', async () => {
+    const app = createTestApp({ settings: { chatRateLimit: 2 } });
+    const token = await getToken(app);
+    const other = await getToken(app);
+    expect((await requestChat(app, token, ask('1', { stream: false }))).status).toBe(200);
+    expect((await requestChat(app, token, ask('2', { stream: false }))).status).toBe(200);
+    const refused = await requestChat(app, token, ask('3', { stream: false }));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect((await requestChat(app, other, ask('1', { stream: false }))).status).toBe(200);
+  });
+
+  it('reports a responder failure mid-stream as an error event', async () => {
+    const app = createTestApp({
+      responder: {
+        model: 'broken',
+        async *respond() {
+          yield 'partial ';
+          throw new Error('secret internals');
+        },
+      },
+    });
+    const token = await getToken(app);
+    const text = await (await requestChat(app, token, ask('hi'))).text();
+    const data = sseData(text);
+    expect(JSON.parse(data.at(-1) ?? '')).toEqual({
+      error: { code: 'internal_error', message: 'The answer could not be generated' },
+    });
+    expect(text).not.toContain('secret internals');
+    expect(text).not.toContain('[DONE]');
+  });
+
+  it('stops the responder when the client aborts', async () => {
+    let aborted = false;
+    const app = createTestApp({
+      responder: {
+        model: 'slow',
+        async *respond({ signal }) {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+          });
+          for (let index = 0; index < 1000 && !signal.aborted; index++) {
+            yield `${index} `;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        },
+      },
+    });
+    const token = await getToken(app);
+    const controller = new AbortController();
+    const response = await app.request('/run/v1/chat/completions', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-inkeep-app-id': 'app_demo',
+        origin: 'http://localhost:5173',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(ask('hi')),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(aborted).toBe(true);
+  });
+});

@@ -1,0 +1,111 @@
+import { createServerApp, type ServerAppOptions } from '../../src/server/index.ts';
+
+/** The JWT secret every test server uses. */
+export const secret = 'test-secret-test-secret-test-secret-0123';
+/** An origin on app_demo's allowlist. */
+export const demoOrigin = 'http://localhost:5173';
+
+/** The four apps of demo/apps.json, plus an api-type app. */
+export const testApps = [
+  {
+    id: 'app_demo',
+    name: 'Demo',
+    defaultAgentId: 'agent_demo',
+    config: { webClient: { allowedDomains: ['localhost', '127.0.0.1'], allowAnonymous: true } },
+  },
+  {
+    id: 'app_restricted',
+    name: 'Restricted',
+    defaultAgentId: 'agent_demo',
+    config: { webClient: { allowedDomains: ['docs.example.com'] } },
+  },
+  {
+    id: 'app_private',
+    name: 'Private',
+    config: { webClient: { allowedDomains: ['localhost'], allowAnonymous: false } },
+  },
+  {
+    id: 'app_disabled',
+    name: 'Disabled',
+    enabled: false,
+    config: { webClient: { allowedDomains: ['localhost'] } },
+  },
+  { id: 'app_api', name: 'Api', type: 'api' },
+];
+
+/** A test server with the test apps, no token delay, and the given overrides. */
+export function createTestApp(options: ServerAppOptions = {}) {
+  return createServerApp({
+    apps: testApps,
+    ...options,
+    settings: { jwtSecret: secret, tokenDelayMs: 0, ...options.settings },
+  });
+}
+
+type TestApp = ReturnType<typeof createTestApp>;
+
+/** Requests an anonymous session; returns the response. */
+export function requestSession(
+  app: TestApp,
+  {
+    appId = 'app_demo',
+    origin = demoOrigin,
+    headers = {},
+    ip = '10.0.0.1',
+  }: { appId?: string; origin?: string | null; headers?: Record<string, string>; ip?: string } = {},
+) {
+  const all: Record<string, string> = { 'content-type': 'application/json', ...headers };
+  if (origin !== null) all.origin = origin;
+  return app.request(
+    `/run/auth/apps/${appId}/anonymous-session`,
+    { method: 'POST', headers: all, body: '' },
+    { incoming: { socket: { remoteAddress: ip } } },
+  );
+}
+
+/** Gets a session token for app_demo. */
+export async function getToken(app: TestApp, appId = 'app_demo'): Promise<string> {
+  const response = await requestSession(app, { appId });
+  if (response.status !== 200)
+    throw new Error(`session: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** Posts to /run/v1/chat/completions with a token. */
+export function requestChat(
+  app: TestApp,
+  token: string | undefined,
+  body: unknown,
+  {
+    headers = {},
+    origin = demoOrigin,
+    appId = 'app_demo',
+  }: { headers?: Record<string, string>; origin?: string | null; appId?: string | null } = {},
+) {
+  const all: Record<string, string> = { 'content-type': 'application/json', ...headers };
+  if (token !== undefined) all.authorization = `Bearer ${token}`;
+  if (appId !== null) all['x-inkeep-app-id'] = appId;
+  if (origin !== null) all.origin = origin;
+  return app.request('/run/v1/chat/completions', {
+    method: 'POST',
+    headers: all,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** The `data:` payloads of an SSE body. */
+export function sseData(text: string): string[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.startsWith('data: '))
+    .map((block) => block.slice(6));
+}
+
+/** The text streamed in an SSE chat response. */
+export function streamedText(text: string): string {
+  return sseData(text)
+    .filter((data) => data !== '[DONE]')
+    .map((data) => JSON.parse(data) as { choices?: { delta?: { content?: string } }[] })
+    .map((chunk) => chunk.choices?.[0]?.delta?.content ?? '')
+    .join('');
+}
