@@ -165,7 +165,7 @@ export function ChatPanel({
               ? formatString(strings.rateLimited, { seconds })
               : error.message}
           </span>
-          {(error.retryable || state.draft !== null) && (
+          {(error.retryable || state.sendFailed) && (
             <button
               type="button"
               onClick={() => (sessionError ? onRetrySession() : controller.retry())}
@@ -180,10 +180,10 @@ export function ChatPanel({
         strings={strings}
         placeholder={placeholder}
         streaming={state.streaming}
-        draft={state.draft}
+        text={state.draft}
+        onTextChange={controller.setDraft}
         onSend={controller.send}
         onStop={controller.stop}
-        onDraftTaken={controller.takeDraft}
         inputRef={inputRef}
       />
     </>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { SendIcon, StopIcon } from './icons.tsx';
 import type { ChatStrings } from './strings.ts';
 
@@ -6,11 +6,11 @@ export interface ComposerProps {
   strings: ChatStrings;
   placeholder: string;
   streaming: boolean;
-  /** Text handed back after a failed send; it replaces what the composer holds. */
-  draft: string | null;
+  /** The text, held by the controller so it outlives the panel and failed sends. */
+  text: string;
+  onTextChange(text: string): void;
   onSend(text: string): void;
   onStop(): void;
-  onDraftTaken(): void;
   inputRef?: { current: HTMLTextAreaElement | null };
 }
 
@@ -19,23 +19,16 @@ export function Composer({
   strings,
   placeholder,
   streaming,
-  draft,
+  text,
+  onTextChange,
   onSend,
   onStop,
-  onDraftTaken,
   inputRef,
 }: ComposerProps) {
-  const [text, setText] = useState('');
   const ownRef = useRef<HTMLTextAreaElement | null>(null);
   const textarea = inputRef ?? ownRef;
 
-  useEffect(() => {
-    if (draft === null) return;
-    setText((current) => (current.trim() === '' ? draft : current));
-    onDraftTaken();
-  }, [draft, onDraftTaken]);
-
-  useEffect(() => {
+  useLayoutEffect(() => {
     const element = textarea.current;
     if (!element) return;
     element.style.height = 'auto';
@@ -45,7 +38,6 @@ export function Composer({
   function submit() {
     if (streaming || text.trim() === '') return;
     onSend(text);
-    setText('');
   }
 
   return (
@@ -62,7 +54,7 @@ export function Composer({
         value={text}
         aria-label={strings.messageLabel}
         placeholder={placeholder}
-        onInput={(event) => setText(event.currentTarget.value)}
+        onInput={(event) => onTextChange(event.currentTarget.value)}
         onKeyDown={(event) => {
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();

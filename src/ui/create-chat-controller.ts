@@ -15,8 +15,10 @@ export interface ChatState {
   streaming: boolean;
   /** The last failure, shown until the next successful action. */
   error: InkeepChatError | null;
-  /** Text handed back to the composer after a send failed before any answer arrived. */
-  draft: string | null;
+  /** What the composer holds. A send that fails before any answer puts its text back here. */
+  draft: string;
+  /** The last send failed before any answer: Retry sends the draft again. */
+  sendFailed: boolean;
   /** When a rate-limited message will be sent again by itself (epoch ms). */
   resendAt: number | null;
   conversationId: string | null;
@@ -38,8 +40,8 @@ export interface ChatController {
   openConversation(id: string): Promise<void>;
   listConversations(page?: number): Promise<ConversationPage>;
   deleteConversation(id: string): Promise<void>;
-  /** The composer took the handed-back draft. */
-  takeDraft(): void;
+  /** The visitor edited the composer. */
+  setDraft(text: string): void;
   dispose(): void;
 }
 
@@ -76,7 +78,8 @@ export function createChatController({
     messages: [],
     streaming: false,
     error: null,
-    draft: null,
+    draft: '',
+    sendFailed: false,
     resendAt: null,
     conversationId: null,
   };
@@ -191,7 +194,10 @@ export function createChatController({
       }, seconds * 1000);
       return;
     }
-    update({ error, draft: attempt.userText });
+    // Whatever the visitor typed meanwhile stays, after the text that failed.
+    const draft =
+      state.draft.trim() === '' ? attempt.userText : `${attempt.userText}\n${state.draft}`;
+    update({ error, draft, sendFailed: true });
   }
 
   function send(text: string) {
@@ -204,7 +210,8 @@ export function createChatController({
         ...state.messages,
         { id: userId, role: 'user', content: trimmed, status: 'complete' },
       ],
-      draft: null,
+      draft: state.draft.trim() === trimmed ? '' : state.draft,
+      sendFailed: false,
     });
     void stream(trimmed, userId);
   }
@@ -263,10 +270,10 @@ export function createChatController({
         const text = pendingText;
         cancelResend();
         send(text);
-      } else if (state.messages.at(-1)?.status !== 'complete') {
-        askAgain();
-      } else if (state.draft !== null) {
+      } else if (state.sendFailed) {
         send(state.draft);
+      } else if (state.messages.at(-1)?.status === 'interrupted') {
+        askAgain();
       } else {
         update({ error: null });
       }
@@ -278,7 +285,13 @@ export function createChatController({
       abort?.abort();
       cancelResend();
       memory.set(null);
-      update({ messages: [], error: null, resendAt: null, conversationId: null, draft: null });
+      update({
+        messages: [],
+        error: null,
+        resendAt: null,
+        conversationId: null,
+        sendFailed: false,
+      });
     },
     async restore() {
       const id = memory.get();
@@ -301,8 +314,8 @@ export function createChatController({
         update({ messages: [], conversationId: null });
       }
     },
-    takeDraft() {
-      if (state.draft !== null) update({ draft: null });
+    setDraft(text) {
+      if (text !== state.draft) update({ draft: text });
     },
     dispose() {
       abort?.abort();

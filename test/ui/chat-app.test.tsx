@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
-import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import { describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatStreamEvent } from '../../src/chat/create-chat-client.ts';
 import { InkeepChatError } from '../../src/errors.ts';
 import { ChatApp, type SessionView } from '../../src/ui/chat-app.tsx';
@@ -44,6 +44,8 @@ function renderApp(
   const result = render(<ChatApp {...props()} />);
   return { ...result, fakeSession };
 }
+
+afterEach(cleanup);
 
 describe('ChatApp', () => {
   it('opens from a labelled launcher, sends with Enter and shows the streamed answer', async () => {

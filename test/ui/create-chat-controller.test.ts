@@ -75,8 +75,34 @@ describe('createChatController', () => {
     const state = controller.getState();
     expect(state.messages).toEqual([]);
     expect(state.draft).toBe('keep me');
+    expect(state.sendFailed).toBe(true);
     expect(state.error?.code).toBe('network');
     expect(onError).toHaveBeenCalledOnce();
+  });
+
+  it('keeps what the visitor typed meanwhile after the text that failed, and retries it', async () => {
+    let fail = true;
+    const client = {
+      async *streamChat(): AsyncGenerator<ChatStreamEvent> {
+        if (fail) throw new InkeepChatError('network', 'The chat server cannot be reached.');
+        yield* answer('Back');
+      },
+    };
+    const controller = createChatController({ client });
+    controller.setDraft('first');
+    controller.send('first');
+    expect(controller.getState().draft).toBe('');
+    controller.setDraft('second');
+    await settled();
+    expect(controller.getState().draft).toBe('first\nsecond');
+    fail = false;
+    controller.retry();
+    await settled();
+    expect(controller.getState().messages.map((message) => message.content)).toEqual([
+      'first\nsecond',
+      'Back',
+    ]);
+    expect(controller.getState()).toMatchObject({ draft: '', sendFailed: false, error: null });
   });
 
   it('keeps an interrupted answer, marks it, and retries it', async () => {
@@ -141,7 +167,7 @@ describe('createChatController', () => {
     });
     controller.send('patient');
     await settled();
-    expect(controller.getState()).toMatchObject({ resendAt: 8_000, draft: null });
+    expect(controller.getState()).toMatchObject({ resendAt: 8_000, draft: '' });
     expect(timers[0]?.ms).toBe(7_000);
     timers[0]?.callback();
     await settled();
