@@ -24,7 +24,8 @@ export {
 export { createServerApp, type ServerAppOptions } from './create-server-app.ts';
 export { type ProblemCode, ProblemError } from './http/problem-error.ts';
 export { createRateLimiter, type RateLimiter } from './limits/create-rate-limiter.ts';
-export { createPowService, type PowService } from './pow/create-pow-service.ts';
+export { createPowService, type PowCheck, type PowService } from './pow/create-pow-service.ts';
+export { createReplayGuard, type ReplayGuard } from './pow/create-replay-guard.ts';
 export type { PowSettings } from './pow/pow-settings.ts';
 export {
   type AnonymousClaims,

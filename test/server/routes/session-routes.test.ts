@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createTestApp, demoOrigin, getToken, requestSession } from './helpers.ts';
+import { createTestApp, demoOrigin, getToken, requestSession } from '../helpers.ts';
 
 describe('POST /run/auth/apps/{appId}/anonymous-session', () => {
   it('issues an HS256 token with the contract claims', async () => {

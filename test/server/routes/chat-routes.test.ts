@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEchoResponder } from '../../src/server/index.ts';
-import { createTestApp, getToken, requestChat, sseData, streamedText } from './helpers.ts';
+import { createEchoResponder } from '../../../src/server/index.ts';
+import { createTestApp, getToken, requestChat, sseData, streamedText } from '../helpers.ts';
 
 const ask = (content: string, extra: Record<string, unknown> = {}) => ({
   messages: [{ role: 'user', content }],
