@@ -60,7 +60,7 @@ export function ChatPanel({
 
   return (
     <>
-      <header part="header">
+      <div class="header" part="header">
         {view === 'history' && (
           <button
             type="button"
@@ -107,7 +107,7 @@ export function ChatPanel({
             <CloseIcon />
           </button>
         )}
-      </header>
+      </div>
       {view === 'history' ? (
         <HistoryView controller={controller} strings={strings} onOpened={showChat} />
       ) : (

@@ -33,13 +33,13 @@ border-radius:var(--ic-radius);box-shadow:0 12px 40px rgb(0 0 0/.25)}
 .inline .panel{width:100%;height:var(--inkeep-chat-inline-height,560px);border-radius:var(--ic-radius)}
 @media (max-width:639.98px){.floating .panel{inset:0;width:auto;height:100dvh;border-radius:0;border:0}
 .floating.open .launcher{display:none}}
-header{display:flex;align-items:center;gap:4px;padding:10px 10px 10px 16px;border-bottom:1px solid var(--ic-border)}
+.header{display:flex;align-items:center;gap:4px;padding:10px 10px 10px 16px;border-bottom:1px solid var(--ic-border)}
 h2{flex:1;margin:0;font-size:1.05em;font-weight:600}
 .icon{border:0;background:none;border-radius:8px;width:34px;height:34px;display:grid;place-items:center;color:var(--ic-muted)}
 .icon:hover{background:var(--ic-surface);color:var(--ic-fg)}
 .log{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:14px;overscroll-behavior:contain}
 .empty{margin:auto;color:var(--ic-muted);text-align:center}
-.message{max-width:100%;overflow-wrap:anywhere}
+.message{max-width:100%;overflow-wrap:break-word;min-width:0}
 .user{align-self:flex-end;max-width:85%;background:var(--ic-accent);color:var(--ic-on-accent);padding:8px 12px;border-radius:16px 16px 4px 16px;white-space:pre-wrap}
 .assistant{align-self:stretch}
 .actions{display:flex;gap:2px;margin-top:4px}.actions .icon{width:30px;height:30px}

@@ -1,0 +1,26 @@
+import { expect, test } from './fixtures.ts';
+
+// Pictures of what a person sees, kept in test-results/screenshots for review.
+test('screenshots of the demo: closed, open with an answer, phone width', async ({
+  page,
+  site,
+}) => {
+  await page.setViewportSize({ width: 1200, height: 800 });
+  await page.goto(site.url);
+  await page.screenshot({ path: 'test-results/screenshots/closed.png' });
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill('How do I embed the widget?');
+  await composer.press('Enter');
+  await expect(page.locator('inkeep-chat .assistant').last()).toHaveAttribute(
+    'data-status',
+    'complete',
+  );
+  await page.screenshot({ path: 'test-results/screenshots/open.png' });
+
+  await page.setViewportSize({ width: 390, height: 780 });
+  await page.screenshot({ path: 'test-results/screenshots/phone.png' });
+  const panel = page.locator('inkeep-chat .panel');
+  const box = await panel.boundingBox();
+  expect(box?.width).toBe(390);
+});
