@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { InkeepChatElement } from '../src/element.ts';
 import { styles } from '../src/ui/styles.ts';
 
-const manifest = JSON.parse(readFileSync(new URL('../custom-elements.json', import.meta.url), 'utf8'));
+const manifest = JSON.parse(
+  readFileSync(new URL('../custom-elements.json', import.meta.url), 'utf8'),
+);
 const declaration = manifest.modules[0].declarations[0];
 
 describe('custom-elements.json', () => {
