@@ -21,7 +21,10 @@ function ensurePackages() {
   const hash = createHash('sha256').update(lock).digest('hex');
   const stamp = join(root, 'node_modules', '.inkeep-chat-lock-hash');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install`, not `npm ci`: some optional per-platform binaries (e.g. Biome's for other
+  // systems) are absent from the registry this project installs from, so the lockfile cannot
+  // list them and `npm ci` would refuse it. With an up-to-date lockfile, install changes nothing.
+  run('npm', ['install', '--no-audit', '--no-fund']);
   writeFileSync(stamp, hash);
 }
 
