@@ -1,0 +1,58 @@
+import { ConfigError } from '../config/config-error.ts';
+import { loadAppsFile } from '../config/load-apps.ts';
+import type { Environment } from '../config/read-settings.ts';
+import { type RunningServer, startServer } from '../start-server.ts';
+import { parseCliArgs, usage } from './parse-cli-args.ts';
+
+/** Where the CLI reads its environment and writes its lines. */
+export interface CliIo {
+  env: Environment;
+  log(line: string): void;
+  error(line: string): void;
+}
+
+/** The outcome: an exit code, or a listening server for the caller to stop. */
+export type CliResult =
+  | { code: number; server?: undefined }
+  | { code?: undefined; server: RunningServer };
+
+function describeError(error: unknown): string {
+  if (error instanceof ConfigError) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return 'the port is already in use';
+  if (code === 'EACCES') return 'no permission to listen on that port';
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return 'cannot listen on that host';
+  return `could not start: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * Runs `inkeep-chat-server` with `argv`: prints exactly one `… listening on URL` line on
+ * success, or one line naming the problem on stderr with exit code 1 (never a stack trace).
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<CliResult> {
+  try {
+    const args = parseCliArgs(argv);
+    if (args.help) {
+      io.log(usage);
+      return { code: 0 };
+    }
+    const apps = args.config ? loadAppsFile(args.config) : [];
+    const server = await startServer({
+      port: args.port,
+      host: args.host,
+      apps,
+      env: io.env,
+      dataDir: args.data,
+      onWarning: (message) => io.error(`inkeep-chat-server: warning: ${message}`),
+      settings: {
+        trustProxy: args.trustProxy,
+        ...(args.responder ? { responder: args.responder } : {}),
+      },
+    });
+    io.log(`inkeep-chat-server listening on ${server.url}`);
+    return { server };
+  } catch (error) {
+    io.error(`inkeep-chat-server: ${describeError(error)}`);
+    return { code: 1 };
+  }
+}
