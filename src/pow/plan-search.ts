@@ -27,23 +27,30 @@ export function planSearch(challenge: PowChallenge): SearchPlan {
     new InkeepChatError('pow_failed', 'The server sent a browser check this chat cannot solve.');
   if (isChallengeV2(challenge)) {
     const { algorithm, nonce, salt, cost, keyLength = 32, keyPrefix } = challenge.parameters;
+    const { memoryCost: blockSize = 8, parallelism = 1 } = challenge.parameters;
     const prefix = String(keyPrefix).toLowerCase();
     if (!isHex(nonce, 256) || !isHex(salt, 256) || !/^[0-9a-f]{1,64}$/.test(prefix))
       throw unusable();
-    if (!/^(SHA-(256|384|512)|PBKDF2\/SHA-(256|384|512))$/.test(algorithm)) throw unusable();
-    const pbkdf2 = algorithm.startsWith('PBKDF2/');
+    if (!/^(SHA-(256|384|512)|PBKDF2\/SHA-(256|384|512)|SCRYPT)$/.test(algorithm)) throw unusable();
+    const scrypt = algorithm === 'SCRYPT';
+    // scrypt needs N a power of two; its memory (128·r·N bytes per candidate) stays modest.
+    if (scrypt && (cost & (cost - 1) || 128 * blockSize * cost * parallelism > 2 ** 28))
+      throw unusable();
+    const keyed = scrypt || algorithm.startsWith('PBKDF2/');
     const subtle: SubtleJob = {
       kind: 'subtle',
       algorithm,
-      prefix: pbkdf2 ? bytesOfHex(nonce) : bytesOfHex(salt + nonce),
+      prefix: keyed ? bytesOfHex(nonce) : bytesOfHex(salt + nonce),
       salt: bytesOfHex(salt),
       counter: 'uint32',
       cost: Math.max(1, cost),
+      blockSize,
+      parallelism,
       keyLength,
       target: prefix,
     };
     if (algorithm !== 'SHA-256' || keyLength < prefix.length / 2)
-      return { job: subtle, end: 2 ** 32, batch: pbkdf2 ? 8 : 64 };
+      return { job: subtle, end: 2 ** 32, batch: scrypt ? 2 : keyed ? 8 : 64 };
     const job: Sha256Job = {
       kind: 'sha256',
       prefix: subtle.prefix,
@@ -84,6 +91,8 @@ export function planSearch(challenge: PowChallenge): SearchPlan {
     salt: new Uint8Array(0),
     counter: 'decimal',
     cost: 1,
+    blockSize: 1,
+    parallelism: 1,
     keyLength: 64,
     target: target.toLowerCase(),
   };

@@ -1,5 +1,6 @@
 import { createChallenge, type DeriveKeyFunction, verifySolution } from 'altcha-lib';
 import { deriveKey as derivePbkdf2 } from 'altcha-lib/algorithms/pbkdf2';
+import { deriveKey as deriveScrypt } from 'altcha-lib/algorithms/scrypt';
 import { deriveKey as deriveSha } from 'altcha-lib/algorithms/sha';
 import {
   createChallenge as createClassicChallenge,
@@ -94,13 +95,28 @@ describe('solveChallenge', () => {
     ['SHA-384', deriveSha, 1],
     ['PBKDF2/SHA-256', derivePbkdf2, 500],
   ] as const)(
-    'solves a v2 %s (cost %i) challenge that altcha-lib verifies',
+    'solves a v2 %s (cost %d) challenge that altcha-lib verifies',
     async (algorithm, deriveKey, cost) => {
       const header = await solveChallenge(await v2(algorithm, deriveKey, cost));
       expect(await verifyV2(header, deriveKey)).toBe(true);
       expect(Object.keys(decode(header))).toEqual(['challenge', 'solution']);
     },
   );
+
+  it('solves a v2 SCRYPT challenge as the server makes it (N 1024, r 8)', async () => {
+    const challenge = await createChallenge({
+      algorithm: 'SCRYPT',
+      cost: 1024,
+      memoryCost: 8,
+      counter: 30,
+      deriveKey: deriveScrypt,
+      expiresAt: inOneMinute(),
+      hmacSignatureSecret: hmacKey,
+    });
+    const header = await solveChallenge(JSON.parse(JSON.stringify(challenge)));
+    expect(decode(header).solution.counter).toBe(30);
+    expect(await verifyV2(header, deriveScrypt)).toBe(true);
+  });
 
   it('solves a deterministic v2 challenge (server-chosen counter, long key prefix)', async () => {
     const challenge = await v2('SHA-256', deriveSha, 1, 20_000);
@@ -175,7 +191,7 @@ describe('solveChallenge', () => {
       code: 'pow_failed',
     });
     const scrypt = {
-      parameters: { ...(await v2('SHA-256', deriveSha, 1)).parameters, algorithm: 'SCRYPT' },
+      parameters: { ...(await v2('SHA-256', deriveSha, 1)).parameters, algorithm: 'ARGON2ID' },
     };
     await expect(solveChallenge(scrypt)).rejects.toMatchObject({ code: 'pow_failed' });
   });
