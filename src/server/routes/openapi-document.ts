@@ -1,6 +1,425 @@
-/** The OpenAPI 3.1 document of the Run API (filled in below). */
+// The OpenAPI 3.1 description of the Run API, kept beside the routes it describes.
+const json = (schema: object) => ({ 'application/json': { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+const rateLimitHeaders = {
+  'X-RateLimit-Limit': { schema: { type: 'integer' } },
+  'X-RateLimit-Remaining': { schema: { type: 'integer' } },
+  'X-RateLimit-Reset': { schema: { type: 'integer', description: 'unix seconds' } },
+};
+const bearer = [{ anonymousSession: [] }];
+const admin = [{ adminKey: [] }];
+const appPath = [
+  { name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } },
+  { name: 'projectId', in: 'path', required: true, schema: { type: 'string' } },
+];
+const idPath = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const appHeader = { name: 'x-inkeep-app-id', in: 'header', schema: { type: 'string' } };
+
+/** The OpenAPI 3.1 document served at `GET /openapi.json`. */
 export const openApiDocument = {
   openapi: '3.1.0',
-  info: { title: 'inkeep-chat Run API', version: '0.1.0' },
-  paths: {},
+  info: {
+    title: 'inkeep-chat Run API',
+    version: '0.1.0',
+    description:
+      'Anonymous sessions with proof of work, streaming chat completions and conversation history. Every error is application/problem+json.',
+  },
+  paths: {
+    '/healthz': {
+      get: {
+        summary: 'Liveness',
+        responses: {
+          200: {
+            description: 'Up',
+            content: json({ type: 'object', properties: { ok: { const: true } } }),
+          },
+        },
+      },
+    },
+    '/openapi.json': {
+      get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
+    },
+    '/run/auth/pow/challenge': {
+      get: {
+        summary:
+          'An ALTCHA proof-of-work challenge (classic format unless INKEEP_POW_ALGORITHM selects v2)',
+        responses: {
+          200: {
+            description: 'Challenge (Cache-Control: no-store)',
+            content: json({ oneOf: [ref('ClassicChallenge'), ref('ChallengeV2')] }),
+          },
+          404: problem('PoW is not enabled'),
+        },
+      },
+    },
+    '/run/auth/apps/{appId}/anonymous-session': {
+      post: {
+        summary:
+          'Issue an anonymous-session JWT (rolling refresh with the previous token as bearer)',
+        description:
+          'Checks, in order: app exists and enabled (404), web_client (400), allowAnonymous (401), Origin (403), rate limit per client IP (429), proof of work (400). The body is ignored.',
+        parameters: [
+          { name: 'appId', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'Origin', in: 'header', required: true, schema: { type: 'string' } },
+          {
+            name: 'x-inkeep-challenge-solution',
+            in: 'header',
+            schema: { type: 'string', description: 'base64(JSON payload)' },
+          },
+          {
+            name: 'Authorization',
+            in: 'header',
+            schema: { type: 'string', description: 'Bearer <previous token>' },
+          },
+        ],
+        responses: {
+          200: { description: 'Session', headers: rateLimitHeaders, content: json(ref('Session')) },
+          400: problem('bad_request (not a web client), pow_required, pow_invalid, pow_expired'),
+          401: problem('anonymous_disabled'),
+          403: problem('origin_not_allowed'),
+          404: problem('not_found'),
+          413: problem('payload_too_large'),
+          429: problem('rate_limit_exceeded (Retry-After)'),
+        },
+      },
+    },
+    '/run/v1/chat/completions': {
+      post: {
+        summary: 'Chat completion, streamed as OpenAI chat.completion.chunk events or whole',
+        security: bearer,
+        parameters: [
+          { ...appHeader, required: true },
+          { name: 'Origin', in: 'header', required: true, schema: { type: 'string' } },
+          { name: 'x-inkeep-agent-id', in: 'header', schema: { type: 'string' } },
+        ],
+        requestBody: { required: true, content: json(ref('ChatRequest')) },
+        responses: {
+          200: {
+            description:
+              'With stream:true, text/event-stream of `data: <chunk>` events, a final chunk with finish_reason "stop", then `data: [DONE]`; a failure mid-stream is `data: {"error":{"code","message"}}`. With stream:false, one chat.completion.',
+            headers: {
+              'x-inkeep-conversation-id': { schema: { type: 'string' } },
+              ...rateLimitHeaders,
+            },
+            content: {
+              'text/event-stream': { schema: { type: 'string' } },
+              'application/json': { schema: ref('ChatCompletion') },
+            },
+          },
+          400: problem('bad_request'),
+          401: problem('unauthorized: "Bearer token required" or "Invalid end-user JWT"'),
+          403: problem('origin_not_allowed, or forbidden for another agent'),
+          404: problem('not_found: app disabled, or conversation unknown or not yours'),
+          413: problem('payload_too_large'),
+          429: problem('rate_limit_exceeded'),
+        },
+      },
+    },
+    '/run/v1/conversations': {
+      get: {
+        summary: "The visitor's conversations, most recently updated first",
+        security: bearer,
+        parameters: [
+          appHeader,
+          { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
+          },
+        ],
+        responses: {
+          200: {
+            description: 'A page',
+            content: json({
+              type: 'object',
+              properties: {
+                data: { type: 'array', items: ref('ConversationSummary') },
+                pagination: ref('Pagination'),
+              },
+            }),
+          },
+          400: problem('bad_request'),
+          401: problem('unauthorized'),
+          403: problem('origin_not_allowed'),
+        },
+      },
+    },
+    '/run/v1/conversations/{id}': {
+      get: {
+        summary: 'One conversation with its messages',
+        security: bearer,
+        parameters: [idPath, appHeader],
+        responses: {
+          200: {
+            description: 'The conversation',
+            content: json({ type: 'object', properties: { data: ref('Conversation') } }),
+          },
+          401: problem('unauthorized'),
+          404: problem('not_found'),
+        },
+      },
+      delete: {
+        summary: 'Delete a conversation',
+        security: bearer,
+        parameters: [idPath, appHeader],
+        responses: {
+          204: { description: 'Deleted' },
+          401: problem('unauthorized'),
+          404: problem('not_found'),
+        },
+      },
+    },
+    '/manage/tenants/{tenantId}/projects/{projectId}/apps': {
+      get: {
+        summary: 'List apps',
+        security: admin,
+        parameters: appPath,
+        responses: {
+          200: {
+            description: 'Apps',
+            content: json({
+              type: 'object',
+              properties: { data: { type: 'array', items: ref('App') } },
+            }),
+          },
+          401: problem('unauthorized'),
+        },
+      },
+      post: {
+        summary: 'Create an app (id generated unless given)',
+        security: admin,
+        parameters: appPath,
+        requestBody: { required: true, content: json(ref('AppInput')) },
+        responses: {
+          201: {
+            description: 'Created',
+            content: json({ type: 'object', properties: { data: ref('App') } }),
+          },
+          400: problem('bad_request naming the field'),
+          401: problem('unauthorized'),
+        },
+      },
+    },
+    '/manage/tenants/{tenantId}/projects/{projectId}/apps/{id}': {
+      get: {
+        summary: 'Read an app',
+        security: admin,
+        parameters: [...appPath, idPath],
+        responses: {
+          200: {
+            description: 'The app',
+            content: json({ type: 'object', properties: { data: ref('App') } }),
+          },
+          401: problem('unauthorized'),
+          404: problem('not_found'),
+        },
+      },
+      patch: {
+        summary: 'Change an app (config.webClient merged field by field)',
+        security: admin,
+        parameters: [...appPath, idPath],
+        requestBody: { required: true, content: json(ref('AppInput')) },
+        responses: {
+          200: {
+            description: 'The app',
+            content: json({ type: 'object', properties: { data: ref('App') } }),
+          },
+          400: problem('bad_request'),
+          401: problem('unauthorized'),
+          404: problem('not_found'),
+        },
+      },
+      delete: {
+        summary: 'Delete an app',
+        security: admin,
+        parameters: [...appPath, idPath],
+        responses: {
+          204: { description: 'Deleted' },
+          401: problem('unauthorized'),
+          404: problem('not_found'),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      anonymousSession: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (HS256)' },
+      adminKey: { type: 'http', scheme: 'bearer', description: 'INKEEP_ADMIN_API_KEY' },
+    },
+    schemas: {
+      Problem: {
+        type: 'object',
+        required: ['title', 'status', 'detail', 'code', 'error'],
+        properties: {
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          code: { type: 'string' },
+          error: {
+            type: 'object',
+            properties: {
+              code: { type: 'string' },
+              message: { type: 'string' },
+              status: { type: 'integer' },
+              retry_after: { type: 'integer' },
+            },
+          },
+        },
+      },
+      ClassicChallenge: {
+        type: 'object',
+        properties: {
+          algorithm: { type: 'string' },
+          challenge: { type: 'string' },
+          maxnumber: { type: 'integer' },
+          salt: { type: 'string' },
+          signature: { type: 'string' },
+        },
+      },
+      ChallengeV2: {
+        type: 'object',
+        properties: { parameters: { type: 'object' }, signature: { type: 'string' } },
+      },
+      Session: {
+        type: 'object',
+        required: ['token', 'expiresAt'],
+        properties: {
+          token: { type: 'string' },
+          expiresAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      ChatMessage: {
+        type: 'object',
+        required: ['role', 'content'],
+        properties: {
+          role: { enum: ['user', 'assistant', 'system'] },
+          content: {
+            oneOf: [
+              { type: 'string' },
+              {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { type: { const: 'text' }, text: { type: 'string' } },
+                },
+              },
+            ],
+          },
+        },
+      },
+      ChatRequest: {
+        type: 'object',
+        required: ['messages'],
+        properties: {
+          messages: { type: 'array', minItems: 1, maxItems: 100, items: ref('ChatMessage') },
+          stream: { type: 'boolean', default: false },
+          conversationId: { type: 'string' },
+          model: { type: 'string', description: 'ignored' },
+        },
+      },
+      ChatCompletion: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          object: { const: 'chat.completion' },
+          created: { type: 'integer' },
+          model: { type: 'string' },
+          choices: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      ConversationSummary: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          title: { type: 'string' },
+          createdAt: { type: 'string' },
+          updatedAt: { type: 'string' },
+        },
+      },
+      Conversation: {
+        allOf: [
+          ref('ConversationSummary'),
+          {
+            type: 'object',
+            properties: {
+              messages: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    role: { type: 'string' },
+                    content: { type: 'string' },
+                    parts: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: { type: { const: 'text' }, text: { type: 'string' } },
+                      },
+                    },
+                    createdAt: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+      Pagination: {
+        type: 'object',
+        properties: {
+          page: { type: 'integer' },
+          limit: { type: 'integer' },
+          total: { type: 'integer' },
+          pages: { type: 'integer' },
+        },
+      },
+      AppInput: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', pattern: '^app_[A-Za-z0-9_-]{1,64}$' },
+          name: { type: 'string' },
+          type: { enum: ['web_client', 'api'] },
+          enabled: { type: 'boolean' },
+          defaultAgentId: { type: 'string' },
+          config: {
+            type: 'object',
+            properties: {
+              webClient: {
+                type: 'object',
+                properties: {
+                  allowedDomains: { type: 'array', items: { type: 'string' } },
+                  allowAnonymous: { type: 'boolean' },
+                },
+              },
+            },
+          },
+        },
+      },
+      App: {
+        allOf: [
+          ref('AppInput'),
+          {
+            type: 'object',
+            required: [
+              'id',
+              'tenantId',
+              'projectId',
+              'name',
+              'type',
+              'enabled',
+              'defaultAgentId',
+              'config',
+            ],
+            properties: { tenantId: { type: 'string' }, projectId: { type: 'string' } },
+          },
+        ],
+      },
+    },
+  },
 };
