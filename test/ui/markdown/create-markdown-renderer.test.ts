@@ -96,8 +96,10 @@ describe('createMarkdownRenderer', () => {
     renderer.update('a *b*');
     const paragraph = root.firstChild;
     renderer.update('a *b*');
-    renderer.finish();
     expect(root.firstChild).toBe(paragraph);
+    renderer.finish();
+    renderer.finish();
+    expect(root.innerHTML).toBe('<p>a <em>b</em></p>');
     renderer.update('a *b* c');
     expect(root.innerHTML).toBe('<p>a <em>b</em> c</p>');
   });
@@ -156,4 +158,23 @@ describe('streaming cost', () => {
     expect(large.length).toBeGreaterThan(200_000);
     expect(largeTime / smallTime).toBeLessThan(6);
   });
+
+  const longBlocks: Record<string, (index: number) => string> = {
+    'a long list': (index) => `- item **${index}** with a few words`,
+    'a long loose list': (index) => `${index + 1}. item *${index}*\n\n   more text\n`,
+    'a long table': (index) => (index === 0 ? '| a | b |\n|---|---|' : `| ${index} | *x* |`),
+    'a long quote': (index) => `> quoted line ${index}\n>`,
+    'a long code block': (index) => (index === 0 ? '```js' : `const x${index} = ${index};`),
+  };
+  for (const [name, lineOf] of Object.entries(longBlocks)) {
+    it(`streams ${name} in linear time`, () => {
+      const text = (count: number) =>
+        Array.from({ length: count }, (_, index) => lineOf(index)).join('\n');
+      timeStreaming(text(400));
+      // The fastest of two runs: other test files share the machine.
+      const smallTime = Math.min(timeStreaming(text(400)), timeStreaming(text(400)));
+      const largeTime = Math.min(timeStreaming(text(1600)), timeStreaming(text(1600)));
+      expect(largeTime / smallTime).toBeLessThan(8);
+    });
+  }
 });
