@@ -28,6 +28,8 @@ const attributes = [
   'placeholder',
   'strings',
   'nonce',
+  'lang',
+  'dir',
 ] as const;
 
 let sharedSheet: CSSStyleSheet | null = null;
@@ -245,6 +247,8 @@ export class InkeepChatElement extends BaseElement {
         position: this.getAttribute('position') ?? 'bottom-right',
         title: this.getAttribute('title') ?? undefined,
         placeholder: this.getAttribute('placeholder') ?? undefined,
+        lang: this.closest('[lang]')?.getAttribute('lang') || undefined,
+        dir: textDirection(this),
       }),
       this.#mount,
     );
@@ -260,6 +264,12 @@ export class InkeepChatElement extends BaseElement {
     }
     return this.#cachedStrings.merged;
   }
+}
+
+/** The element's own `dir`, else the nearest ancestor's; `auto` and unknown values are left out. */
+function textDirection(element: Element): 'ltr' | 'rtl' | undefined {
+  const dir = element.closest('[dir]')?.getAttribute('dir')?.toLowerCase();
+  return dir === 'rtl' || dir === 'ltr' ? dir : undefined;
 }
 
 function validateConfig(appId: string, baseUrl: string): InkeepChatError | null {

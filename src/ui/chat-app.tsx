@@ -22,6 +22,9 @@ export interface ChatAppProps {
   position: string;
   title?: string | undefined;
   placeholder?: string | undefined;
+  /** The language and direction of the widget's text, from the element or the page. */
+  lang?: string | undefined;
+  dir?: 'ltr' | 'rtl' | undefined;
 }
 
 /** The whole widget: a launcher and a floating panel, or the panel inline. */
@@ -36,6 +39,8 @@ export function ChatApp({
   position,
   title,
   placeholder,
+  lang,
+  dir,
 }: ChatAppProps) {
   const [state, setState] = useState(controller.getState());
   const [sessionState, setSessionState] = useState<{ status: string; error?: InkeepChatError }>({
@@ -57,6 +62,9 @@ export function ChatApp({
     wasOpen.current = open;
   }, [open, inline]);
 
+  const root = useRef<HTMLDivElement>(null);
+  useVisualViewport(root, !inline && open);
+
   const close = useCallback(() => onOpenChange(false), [onOpenChange]);
   const classes = [
     'root',
@@ -68,7 +76,7 @@ export function ChatApp({
   ];
 
   return (
-    <div class={classes.filter(Boolean).join(' ')}>
+    <div ref={root} class={classes.filter(Boolean).join(' ')} lang={lang} dir={dir}>
       {visible && (
         <section
           part="panel"
@@ -115,6 +123,29 @@ export function ChatApp({
       )}
     </div>
   );
+}
+
+/**
+ * Keeps the full-screen panel inside the visual viewport, so an on-screen keyboard shrinks the
+ * panel instead of covering the composer.
+ */
+function useVisualViewport(root: { current: HTMLElement | null }, active: boolean) {
+  useEffect(() => {
+    const viewport = typeof visualViewport === 'undefined' ? null : visualViewport;
+    const element = root.current;
+    if (!active || !viewport || !element) return;
+    const update = () => {
+      element.style.setProperty('--ic-viewport-height', `${viewport.height}px`);
+      element.style.setProperty('--ic-viewport-top', `${viewport.offsetTop}px`);
+    };
+    update();
+    viewport.addEventListener('resize', update);
+    viewport.addEventListener('scroll', update);
+    return () => {
+      viewport.removeEventListener('resize', update);
+      viewport.removeEventListener('scroll', update);
+    };
+  }, [root, active]);
 }
 
 /** Whether to draw dark: fixed by `color-mode`, or following the system with `auto`. */

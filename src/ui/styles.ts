@@ -31,23 +31,23 @@ background:var(--ic-accent);color:var(--ic-on-accent);display:grid;place-items:c
 border-radius:var(--ic-radius);box-shadow:0 12px 40px rgb(0 0 0/.25)}
 .floating.left .panel{right:auto;left:20px}.floating.top .panel{bottom:auto;top:88px}
 .inline .panel{width:100%;height:var(--inkeep-chat-inline-height,560px);border-radius:var(--ic-radius)}
-@media (max-width:639.98px){.floating .panel{inset:0;width:auto;height:100dvh;border-radius:0;border:0}
+@media (max-width:639.98px){.floating .panel{inset:var(--ic-viewport-top,0) 0 auto;width:auto;height:var(--ic-viewport-height,100dvh);border-radius:0;border:0}
 .floating.open .launcher{display:none}}
-.header{display:flex;align-items:center;gap:4px;padding:10px 10px 10px 16px;border-bottom:1px solid var(--ic-border)}
+.header{display:flex;align-items:center;gap:4px;padding-block:10px;padding-inline:16px 10px;border-bottom:1px solid var(--ic-border)}
 h2{flex:1;margin:0;font-size:1.05em;font-weight:600}
 .icon{border:0;background:none;border-radius:8px;width:34px;height:34px;display:grid;place-items:center;color:var(--ic-muted)}
 .icon:hover{background:var(--ic-surface);color:var(--ic-fg)}
 .log{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:14px;overscroll-behavior:contain}
 .empty{margin:auto;color:var(--ic-muted);text-align:center}
 .message{max-width:100%;overflow-wrap:break-word;min-width:0}
-.user{align-self:flex-end;max-width:85%;background:var(--ic-accent);color:var(--ic-on-accent);padding:8px 12px;border-radius:16px 16px 4px 16px;white-space:pre-wrap}
+.user{align-self:flex-end;max-width:85%;background:var(--ic-accent);color:var(--ic-on-accent);padding:8px 12px;border-radius:16px;border-end-end-radius:4px;white-space:pre-wrap}
 .assistant{align-self:stretch}
 .actions{display:flex;gap:2px;margin-top:4px}.actions .icon{width:30px;height:30px}
 .jump{position:relative;align-self:center;margin:-44px auto 8px;display:flex;gap:4px;align-items:center;border:1px solid var(--ic-border);background:var(--ic-bg);border-radius:999px;padding:4px 12px;box-shadow:0 2px 8px rgb(0 0 0/.15)}
 .jump svg{width:16px;height:16px;fill:none;stroke:currentColor;stroke-width:2}
 .conversations{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}
 .conversations li{display:flex;align-items:center;gap:4px}
-.conversation{flex:1;text-align:left;border:1px solid var(--ic-border);background:none;border-radius:10px;padding:8px 12px;display:flex;flex-direction:column;min-width:0}
+.conversation{flex:1;text-align:start;border:1px solid var(--ic-border);background:none;border-radius:10px;padding:8px 12px;display:flex;flex-direction:column;min-width:0}
 .conversation:hover{background:var(--ic-surface)}
 .conversation-title{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:100%}
 .note{color:var(--ic-muted);font-size:.9em;margin-top:4px}
@@ -65,16 +65,16 @@ textarea::placeholder{color:var(--ic-muted)}
 .md h1,.md h2,.md h3,.md h4,.md h5,.md h6{margin:.9em 0 .4em;font-size:1.1em;line-height:1.3}
 .md h1{font-size:1.3em}.md h2{font-size:1.2em}
 .md a{color:var(--ic-accent)}
-.md ul,.md ol{padding-left:1.4em}
-.md blockquote{border-left:3px solid var(--ic-border);padding-left:10px;color:var(--ic-muted)}
+.md ul,.md ol{padding-inline-start:1.4em}
+.md blockquote{border-inline-start:3px solid var(--ic-border);padding-inline-start:10px;color:var(--ic-muted)}
 .md code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;background:var(--ic-surface);border-radius:4px;padding:1px 4px}
 .md pre{position:relative;background:var(--ic-surface);border-radius:10px;padding:28px 12px 10px;overflow-x:auto}
 .md pre code{background:none;padding:0}
-.md-code-lang{position:absolute;top:6px;left:12px;font-size:.75em;color:var(--ic-muted)}
-.md-copy{position:absolute;top:4px;right:6px;font-size:.75em;border:1px solid var(--ic-border);background:var(--ic-bg);border-radius:6px;padding:0 8px}
+.md-code-lang{position:absolute;top:6px;inset-inline-start:12px;font-size:.75em;color:var(--ic-muted)}
+.md-copy{position:absolute;top:4px;inset-inline-end:6px;font-size:.75em;border:1px solid var(--ic-border);background:var(--ic-bg);border-radius:6px;padding:0 8px}
 .md-table-wrap{overflow-x:auto}
 .md table{border-collapse:collapse;width:max-content;max-width:100%}
-.md th,.md td{border:1px solid var(--ic-border);padding:4px 8px;text-align:left}
+.md th,.md td{border:1px solid var(--ic-border);padding:4px 8px;text-align:start}
 .md hr{border:0;border-top:1px solid var(--ic-border);margin:1em 0}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important;scroll-behavior:auto!important}}
 `;

@@ -97,4 +97,147 @@ describe('ChatApp', () => {
     expect(composer.value).toBe('do not lose me');
     expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
   });
+
+  it('shows the empty state before any message', () => {
+    renderApp(async function* () {});
+    fireEvent.click(screen.getByRole('button', { name: 'Open chat' }));
+    expect(screen.getByRole('log').textContent).toContain(defaultStrings.emptyState);
+  });
+
+  it('shows a Stop button while streaming, and the stopped answer after it', async () => {
+    let release: () => void = () => {};
+    renderApp(async function* () {
+      yield { type: 'text-delta', delta: 'Partial answer' };
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      throw new DOMException('aborted', 'AbortError');
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Open chat' }));
+    const composer = screen.getByRole('textbox', { name: 'Message' });
+    fireEvent.input(composer, { target: { value: 'Go' } });
+    fireEvent.keyDown(composer, { key: 'Enter' });
+    const stop = await screen.findByRole('button', { name: 'Stop' });
+    const log = screen.getByRole('log');
+    expect(log.querySelector('.assistant')?.getAttribute('aria-busy')).toBe('true');
+    fireEvent.click(stop);
+    release();
+    await waitFor(() =>
+      expect(log.querySelector('.assistant')?.getAttribute('data-status')).toBe('stopped'),
+    );
+    expect(log.textContent).toContain(defaultStrings.stopped);
+    expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
+  });
+
+  it('marks an interrupted answer and offers Retry', async () => {
+    renderApp(async function* () {
+      yield { type: 'text-delta', delta: 'Half' };
+      throw new InkeepChatError('stream_interrupted', 'The answer was interrupted.');
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Open chat' }));
+    const composer = screen.getByRole('textbox', { name: 'Message' });
+    fireEvent.input(composer, { target: { value: 'Go' } });
+    fireEvent.keyDown(composer, { key: 'Enter' });
+    await waitFor(() =>
+      expect(screen.getByRole('log').querySelector('[data-status="interrupted"]')).toBeTruthy(),
+    );
+    expect(screen.getByRole('log').textContent).toContain(defaultStrings.interrupted);
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
+  });
+
+  it('counts down a rate limit in the alert', async () => {
+    renderApp(async function* () {
+      yield* [];
+      throw new InkeepChatError('rate_limited', 'Too many requests', { retryAfter: 9 });
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Open chat' }));
+    const composer = screen.getByRole('textbox', { name: 'Message' });
+    fireEvent.input(composer, { target: { value: 'Again' } });
+    fireEvent.keyDown(composer, { key: 'Enter' });
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toMatch(/Sending again in [89] s/),
+    );
+  });
+
+  it('lists, opens and deletes past conversations in the history view', async () => {
+    const conversations = [
+      {
+        id: 'conv_a',
+        title: 'First talk',
+        createdAt: '2026-01-01T00:00:00Z',
+        updatedAt: '2026-01-01T00:00:00Z',
+      },
+      {
+        id: 'conv_b',
+        title: 'Second talk',
+        createdAt: '2026-01-02T00:00:00Z',
+        updatedAt: '2026-01-02T00:00:00Z',
+      },
+    ];
+    const deleted: string[] = [];
+    const controller = createChatController({
+      client: {
+        async *streamChat() {},
+        listConversations: async () => ({
+          data: conversations.filter((item) => !deleted.includes(item.id)),
+          pagination: { page: 1, limit: 20, total: 2, pages: 1 },
+        }),
+        getConversation: async (id: string) => ({
+          ...conversations.find((item) => item.id === id)!,
+          messages: [
+            { id: 'm1', role: 'user', content: 'Earlier question', parts: [], createdAt: '' },
+            { id: 'm2', role: 'assistant', content: 'Earlier *answer*', parts: [], createdAt: '' },
+          ],
+        }),
+        deleteConversation: async (id: string) => {
+          deleted.push(id);
+        },
+      },
+    });
+    render(
+      <ChatApp
+        controller={controller}
+        session={session().view}
+        strings={defaultStrings}
+        mode="inline"
+        open={false}
+        onOpenChange={() => {}}
+        colorMode="auto"
+        position="bottom-right"
+      />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Past conversations' }));
+    await screen.findByText('First talk');
+    fireEvent.click(screen.getByRole('button', { name: 'Delete conversation: First talk' }));
+    await waitFor(() => expect(screen.queryByText('First talk')).toBeNull());
+    expect(deleted).toEqual(['conv_a']);
+    fireEvent.click(screen.getByText('Second talk'));
+    const log = await screen.findByRole('log');
+    await waitFor(() => expect(log.querySelector('.assistant em')?.textContent).toBe('answer'));
+    expect(controller.getState().conversationId).toBe('conv_b');
+  });
+
+  it('uses overridden strings, language and direction', () => {
+    const controller = createChatController({ client: { async *streamChat() {} } });
+    const { container } = render(
+      <ChatApp
+        controller={controller}
+        session={session().view}
+        strings={{ ...defaultStrings, openChat: 'فتح المحادثة' }}
+        mode="floating"
+        open={false}
+        onOpenChange={() => {}}
+        colorMode="dark"
+        position="bottom-left"
+        lang="ar"
+        dir="rtl"
+      />,
+    );
+    expect(screen.getByRole('button', { name: 'فتح المحادثة' })).toBeTruthy();
+    const root = container.querySelector('.root');
+    expect(root?.getAttribute('dir')).toBe('rtl');
+    expect(root?.getAttribute('lang')).toBe('ar');
+    expect(root?.classList.contains('dark')).toBe(true);
+    expect(root?.classList.contains('left')).toBe(true);
+  });
 });
