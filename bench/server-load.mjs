@@ -1,40 +1,86 @@
-// Load bench of the Run API server over loopback (built server in dist/server):
+// Load bench of the Run API server over loopback (the built server in dist/server):
 //   - 500 concurrent anonymous-session requests and 200 concurrent chat streams, zero errors
-//     expected, with memory before and after;
+//     expected, with the server's memory before and after;
 //   - requests/s of session issuance (no PoW) and of a token-verified chat request (echo
 //     responder, no delay), each as a ratio to a bare Hono route measured in the same run.
-// Bounded: fixed request counts, a timeout per request, loopback only.
+// The servers run in a worker thread so that the load generator (here) does not share their
+// event loop. Bounded: fixed request counts, a timeout per request, loopback only.
+import { Agent, request } from 'node:http';
+import { Worker } from 'node:worker_threads';
+
+const origin = 'http://localhost:5173';
+const serverModule = new URL('../dist/server/index.js', import.meta.url).href;
+
+// Runs in the worker: the Run API server and a bare Hono route, both on 127.0.0.1:0.
+const workerSource = `
+import { parentPort } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-
-const origin = 'http://localhost:5173';
-const secret = 'bench-secret-bench-secret-bench-secret-01';
-const timeout = () => AbortSignal.timeout(30_000);
+const { startServer } = await import(${JSON.stringify(serverModule)});
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  env: {},
+  apps: [{ id: 'app_bench', name: 'Bench', config: { webClient: { allowedDomains: ['localhost'] } } }],
+  settings: {
+    jwtSecret: 'bench-secret-bench-secret-bench-secret-01',
+    responder: 'echo',
+    tokenDelayMs: 0,
+    sessionRateLimit: 1000000,
+    chatRateLimit: 1000000,
+  },
+  onWarning: () => {},
+});
+const bareApp = new Hono();
+bareApp.post('/bare', (c) => c.json({ ok: true }));
+const bare = await new Promise((resolve) => {
+  const listener = serve({ fetch: bareApp.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+    resolve({ url: 'http://127.0.0.1:' + info.port, listener }),
+  );
+});
+parentPort.on('message', async (message) => {
+  if (message === 'memory') {
+    for (let round = 0; round < 3; round++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    parentPort.postMessage({ memory: process.memoryUsage() });
+  } else if (message === 'close') {
+    await server.close();
+    bare.listener.close();
+    parentPort.postMessage({ closed: true });
+  }
+});
+parentPort.postMessage({ server: server.url, bare: bare.url });
+`;
 
 function mib(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-// A collector for honest memory numbers even without `node --expose-gc`.
-function collector() {
-  if (globalThis.gc) return globalThis.gc;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc');
-}
-
-async function settle() {
-  const gc = collector();
-  for (let round = 0; round < 3; round++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return process.memoryUsage();
+/** One HTTP request over a keep-alive agent; resolves with status and body text. */
+function send(agent, url, { method = 'POST', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method, agent, headers, timeout: 30_000 }, (incoming) => {
+      const chunks = [];
+      incoming.on('data', (chunk) => chunks.push(chunk));
+      incoming.on('end', () =>
+        resolve({ status: incoming.statusCode, text: Buffer.concat(chunks).toString('utf8') }),
+      );
+      incoming.on('error', reject);
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new Error('timeout')));
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 /** Runs `count` requests, `concurrency` at a time; returns requests/s and the error count. */
-async function measure(count, concurrency, request) {
+async function measure(count, concurrency, attempt) {
   let next = 0;
   let errors = 0;
   const started = performance.now();
@@ -42,71 +88,44 @@ async function measure(count, concurrency, request) {
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         next++;
-        try {
-          if (!(await request())) errors++;
-        } catch {
-          errors++;
-        }
+        if (!(await attempt().catch(() => false))) errors++;
       }
     }),
   );
   return { perSecond: count / ((performance.now() - started) / 1000), errors };
 }
 
-function startBare() {
-  const app = new Hono();
-  app.post('/bare', (c) => c.json({ ok: true }));
+function ask(worker, message, key) {
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () => new Promise((done) => server.close(() => done())),
-      }),
-    );
+    const listener = (reply) => {
+      if (key in reply) {
+        worker.off('message', listener);
+        resolve(reply[key]);
+      }
+    };
+    worker.on('message', listener);
+    worker.postMessage(message);
   });
 }
 
 export async function run() {
-  const { startServer } = await import(new URL('../dist/server/index.js', import.meta.url).href);
-  const server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    env: {},
-    apps: [
-      {
-        id: 'app_bench',
-        name: 'Bench',
-        config: { webClient: { allowedDomains: ['localhost'], allowAnonymous: true } },
-      },
-    ],
-    settings: {
-      jwtSecret: secret,
-      responder: 'echo',
-      tokenDelayMs: 0,
-      sessionRateLimit: 1_000_000,
-      chatRateLimit: 1_000_000,
-    },
-    onWarning: () => {},
+  const worker = new Worker(workerSource, { eval: true, type: 'module' });
+  const { server, bare } = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
   });
-  const bare = await startBare();
+  const agent = new Agent({ keepAlive: true, maxSockets: 600 });
   const rows = [];
   try {
-    const sessionUrl = `${server.url}/run/auth/apps/app_bench/anonymous-session`;
+    const sessionUrl = `${server}/run/auth/apps/app_bench/anonymous-session`;
     const newSession = async () => {
-      const response = await fetch(sessionUrl, {
-        method: 'POST',
+      const response = await send(agent, sessionUrl, {
         headers: { origin, 'content-type': 'application/json' },
-        signal: timeout(),
       });
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        return undefined;
-      }
-      return (await response.json()).token;
+      return response.status === 200 ? JSON.parse(response.text).token : undefined;
     };
     const chat = (token, content, stream) =>
-      fetch(`${server.url}/run/v1/chat/completions`, {
-        method: 'POST',
+      send(agent, `${server}/run/v1/chat/completions`, {
         headers: {
           authorization: `Bearer ${token}`,
           'x-inkeep-app-id': 'app_bench',
@@ -114,35 +133,30 @@ export async function run() {
           'content-type': 'application/json',
         },
         body: JSON.stringify({ messages: [{ role: 'user', content }], stream }),
-        signal: timeout(),
       });
 
-    // Warm up both servers and the client's connection pool.
-    await measure(300, 20, async () => Boolean(await newSession()));
-    const before = await settle();
+    await measure(300, 32, async () => Boolean(await newSession()));
+    const before = await ask(worker, 'memory', 'memory');
 
     const sessions = await Promise.all(
       Array.from({ length: 500 }, () => newSession().catch(() => undefined)),
     );
-    const sessionErrors = sessions.filter((token) => !token).length;
-    rows.push({ metric: '500 concurrent sessions: errors', value: String(sessionErrors) });
+    rows.push({
+      metric: '500 concurrent sessions: errors',
+      value: String(sessions.filter((token) => !token).length),
+    });
 
     const message = 'stream me back '.repeat(40);
     const streams = await Promise.all(
       sessions.slice(0, 200).map(async (token) => {
         try {
-          const response = await chat(token, message, true);
-          const text = await response.text();
+          const { status, text } = await chat(token, message, true);
           const content = text
             .split('\n\n')
             .filter((block) => block.startsWith('data: {'))
             .map((block) => JSON.parse(block.slice(6)).choices?.[0]?.delta?.content ?? '')
             .join('');
-          return (
-            response.status === 200 &&
-            text.trimEnd().endsWith('data: [DONE]') &&
-            content === message
-          );
+          return status === 200 && text.trimEnd().endsWith('data: [DONE]') && content === message;
         } catch {
           return false;
         }
@@ -151,55 +165,57 @@ export async function run() {
     rows.push({
       metric: '200 concurrent streams: errors',
       value: String(streams.filter((ok) => !ok).length),
-      note: `${message.length} chars each, echo responder`,
+      note: `${message.length} chars each in ${message.length / 8} chunks, echo responder`,
     });
-    const after = await settle();
+    const after = await ask(worker, 'memory', 'memory');
     rows.push({
-      metric: 'memory before/after load (heap)',
+      metric: 'server heap before/after load',
       value: `${mib(before.heapUsed)} → ${mib(after.heapUsed)}`,
-      note: `rss ${mib(before.rss)} → ${mib(after.rss)}; after GC; client and server share the process, 500 keep-alive sockets still open`,
+      note: 'after GC, server thread; includes the 200 stored conversations',
     });
 
     const count = 3000;
     const concurrency = 32;
-    const bareRequest = async () => {
-      const response = await fetch(`${bare.url}/bare`, {
-        method: 'POST',
-        headers: { origin, 'content-type': 'application/json' },
-        signal: timeout(),
-      });
-      await response.arrayBuffer();
-      return response.status === 200;
-    };
-    await measure(300, concurrency, bareRequest);
-    const bareResult = await measure(count, concurrency, bareRequest);
-    const sessionResult = await measure(count, concurrency, async () =>
-      Boolean(await newSession()),
-    );
     const token = sessions.find(Boolean);
-    const chatResult = await measure(count, concurrency, async () => {
-      const response = await chat(token, 'hi', false);
-      await response.arrayBuffer();
-      return response.status === 200;
-    });
+    const kinds = {
+      bare: async () =>
+        (
+          await send(agent, `${bare}/bare`, {
+            headers: { origin, 'content-type': 'application/json' },
+          })
+        ).status === 200,
+      session: async () => Boolean(await newSession()),
+      chat: async () => (await chat(token, 'hi', false)).status === 200,
+    };
+    // Interleaved rounds, best of each, so that warm-up and noise hit all three alike.
+    const best = { bare: undefined, session: undefined, chat: undefined };
+    for (let round = 0; round < 3; round++) {
+      for (const [name, attempt] of Object.entries(kinds)) {
+        const result = await measure(round === 0 ? 300 : count, concurrency, attempt);
+        if (round > 0 && (!best[name] || result.perSecond > best[name].perSecond))
+          best[name] = result;
+      }
+    }
+    const ratio = (result) => `${((result.perSecond / best.bare.perSecond) * 100).toFixed(0)}%`;
     rows.push({
       metric: 'bare Hono route',
-      value: `${Math.round(bareResult.perSecond)} req/s`,
-      note: `${count} requests, ${concurrency} concurrent, errors ${bareResult.errors}`,
+      value: `${Math.round(best.bare.perSecond)} req/s`,
+      note: `best of 2 × ${count} requests, ${concurrency} concurrent, errors ${best.bare.errors}`,
     });
     rows.push({
       metric: 'session issuance (no PoW)',
-      value: `${Math.round(sessionResult.perSecond)} req/s`,
-      note: `${((sessionResult.perSecond / bareResult.perSecond) * 100).toFixed(0)}% of bare (goal ≥ 40%), errors ${sessionResult.errors}`,
+      value: `${Math.round(best.session.perSecond)} req/s`,
+      note: `${ratio(best.session)} of bare (goal ≥ 40%), errors ${best.session.errors}`,
     });
     rows.push({
       metric: 'token-verified chat (echo, stream:false)',
-      value: `${Math.round(chatResult.perSecond)} req/s`,
-      note: `${((chatResult.perSecond / bareResult.perSecond) * 100).toFixed(0)}% of bare, errors ${chatResult.errors}`,
+      value: `${Math.round(best.chat.perSecond)} req/s`,
+      note: `${ratio(best.chat)} of bare, errors ${best.chat.errors}`,
     });
   } finally {
-    await server.close();
-    await bare.close();
+    agent.destroy();
+    await ask(worker, 'close', 'closed');
+    await worker.terminate();
   }
   return rows;
 }

@@ -26,6 +26,17 @@ function normalizeHost(host: string): string | undefined {
   }
 }
 
+// Rules are few and checked on every request: parse each distinct text once.
+const parsedRules = new Map<string, DomainRule | undefined>();
+
+function cachedRule(text: string): DomainRule | undefined {
+  if (parsedRules.has(text)) return parsedRules.get(text);
+  const rule = parseDomainRule(text);
+  if (parsedRules.size >= 10_000) parsedRules.clear();
+  parsedRules.set(text, rule);
+  return rule;
+}
+
 /** Parses a domain rule (`*`, `example.com`, `*.example.com:8443`, `https://example.com`). */
 export function parseDomainRule(rule: string): DomainRule | undefined {
   const trimmed = rule.trim();
@@ -88,7 +99,7 @@ export function isOriginAllowed(
   const parsed = parseOrigin(origin);
   if (!parsed) return false;
   return allowedDomains.some((text) => {
-    const rule = parseDomainRule(text);
+    const rule = cachedRule(text);
     if (!rule) return false;
     if (rule.any) return true;
     if (rule.scheme && rule.scheme !== parsed.scheme) return false;

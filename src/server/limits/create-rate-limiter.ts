@@ -87,7 +87,7 @@ export function createRateLimiter({
     },
     peek(key, limit = defaultLimit) {
       const time = now();
-      return result([...state(key, time)], limit, time, true);
+      return result(state(key, time), limit, time, true);
     },
     get size() {
       return logs.size;

@@ -40,7 +40,14 @@ export function createTokenService({
   lifetimeSeconds,
   now = Date.now,
 }: TokenServiceOptions): TokenService {
-  const key = new TextEncoder().encode(secret);
+  // Imported once: jose would otherwise import a raw secret into WebCrypto on every call.
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
   return {
     async issue(app, sub = `anon_${randomUUID()}`) {
       const iat = Math.floor(now() / 1000);
@@ -57,13 +64,13 @@ export function createTokenService({
       };
       const token = await new SignJWT({ ...claims })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .sign(key);
+        .sign(await key);
       return { token, expiresAt: new Date(exp * 1000).toISOString(), claims };
     },
     async verify(token) {
       if (!token || token.length > 4096) return;
       try {
-        const { payload } = await jwtVerify(token, key, {
+        const { payload } = await jwtVerify(token, await key, {
           algorithms: ['HS256'],
           issuer: 'inkeep',
           requiredClaims: ['sub', 'iat', 'exp'],
