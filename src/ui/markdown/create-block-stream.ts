@@ -48,6 +48,8 @@ export function createBlockStream(
   tight = false,
 ): BlockStream {
   const { document } = context;
+  // A nesting limit keeps adversarial input (`> > > …`) from exhausting the stack.
+  const inner = (context.depth ?? 0) < 20 && { ...context, depth: (context.depth ?? 0) + 1 };
   let open: OpenBlock | undefined;
   let live: Node[] = [];
   const append = <T extends Node>(node: T): T => parent.appendChild(node);
@@ -134,8 +136,8 @@ export function createBlockStream(
     };
   }
 
-  function quote(): OpenBlock {
-    const child = createBlockStream(append(element('blockquote')), context);
+  function quote(nested: RenderContext): OpenBlock {
+    const child = createBlockStream(append(element('blockquote')), nested);
     const contentOf = (text: string) =>
       quoteOf(text) ?? (child.inParagraph() && !breaksParagraph(text) ? text : undefined);
     return {
@@ -200,13 +202,13 @@ export function createBlockStream(
     if (opening) return fence(opening);
     if (heading) renderInline(heading.text, append(element(`h${heading.level}`)));
     else if (isRule(text)) append(element('hr'));
-    else if (quoteOf(text) !== undefined) {
-      const block = quote();
+    else if (inner && quoteOf(text) !== undefined) {
+      const block = quote(inner);
       block.line(text);
       return block;
-    } else if (item) {
+    } else if (inner && item) {
       const list = append(element(item.number === undefined ? 'ul' : 'ol'));
-      return createListBlock({ list, item, context, createStream: createBlockStream });
+      return createListBlock({ list, item, context: inner, createStream: createBlockStream });
     } else if (!isBlank(text)) return paragraph(text);
     return undefined;
   }

@@ -5,6 +5,8 @@ export interface RenderContext {
   copied: string;
   copyCode: string;
   onCopy(text: string): void | Promise<void>;
+  /** How many quotes and lists enclose the blocks being rendered. */
+  depth?: number;
 }
 
 /** A code block with its language label and copy button; `code` holds the text. */

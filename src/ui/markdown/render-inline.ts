@@ -102,7 +102,7 @@ function parseLink(
  * Appends the inline content of `text` (emphasis, code, links, breaks) to `parent` as DOM
  * nodes. Everything that is not markdown, raw HTML included, becomes text nodes.
  */
-export function renderInline(text: string, parent: Node, inLink = false): void {
+export function renderInline(text: string, parent: Node, inLink = false, depth = 0): void {
   const document = parent.ownerDocument!;
   let buffer = '';
   const add = (node: Node) => {
@@ -120,7 +120,7 @@ export function renderInline(text: string, parent: Node, inLink = false): void {
       node = anchor;
     }
     if (plain) node.appendChild(document.createTextNode(label));
-    else renderInline(label, node, true);
+    else renderInline(label, node, true, depth + 1);
     add(node);
   };
   let index = 0;
@@ -160,7 +160,9 @@ export function renderInline(text: string, parent: Node, inLink = false): void {
     } else if (char === '*' || char === '_' || char === '~') {
       const length = runLength(text, index);
       const after = text[index + length] ?? ' ';
+      // A nesting limit keeps adversarial input from exhausting the stack.
       const opens =
+        depth < 20 &&
         !whitespace.test(after) &&
         (char !== '_' || index === 0 || !wordCharacter.test(text[index - 1]!)) &&
         (char !== '~' || length === 2);
@@ -179,7 +181,7 @@ export function renderInline(text: string, parent: Node, inLink = false): void {
         const tag = char === '~' ? 'del' : count === 2 ? 'strong' : 'em';
         const node = document.createElement(tag);
         const inner = count === 3 ? node.appendChild(document.createElement('strong')) : node;
-        renderInline(content, inner, inLink);
+        renderInline(content, inner, inLink, depth + 1);
         add(node);
         index = close + count;
       }

@@ -158,3 +158,17 @@ describe('markdown blocks', () => {
     expect(markup('# A\r\n\r\n- b\r\n- c\r\n')).toBe('<h1>A</h1><ul><li>b</li><li>c</li></ul>');
   });
 });
+
+describe('markdown nesting limits', () => {
+  it('renders deeply nested quotes, lists and emphasis without exhausting the stack', () => {
+    const quotes = render(`${'> '.repeat(5000)}deep`);
+    expect(quotes.textContent).toContain('deep');
+    expect(quotes.querySelectorAll('blockquote').length).toBeLessThanOrEqual(21);
+    const lists = render(
+      Array.from({ length: 3000 }, (_, level) => `${'  '.repeat(level)}- ${level}`).join('\n'),
+    );
+    expect(lists.textContent).toContain('2999');
+    const emphasis = render(`${'*a _'.repeat(3000)}x${'_ a*'.repeat(3000)}`);
+    expect(emphasis.textContent).toContain('x');
+  });
+});
