@@ -42,41 +42,96 @@ export async function searchSubtle(
     return new Uint8Array(await subtle.deriveBits(bits, key, length * 8));
   };
   // scrypt's BlockMix with Salsa20/8 over 32-bit little-endian words (every browser is LE).
-  const x = new Uint32Array(16);
-  const y = new Uint32Array(32 * r);
+  const x = new Int32Array(16);
+  const y = new Int32Array(32 * r);
   const salsa = () => {
-    const z = x.slice();
-    const rotate = (a: number, b: number, c: number, shift: number) => {
-      const sum = (z[b]! + z[c]!) | 0;
-      z[a]! ^= (sum << shift) | (sum >>> (32 - shift));
-    };
-    for (let round = 0; round < 8; round += 2) {
-      for (const [a, b, c, d] of [
-        [0, 4, 8, 12],
-        [5, 9, 13, 1],
-        [10, 14, 2, 6],
-        [15, 3, 7, 11],
-      ] as const) {
-        rotate(b, a, d, 7);
-        rotate(c, b, a, 9);
-        rotate(d, c, b, 13);
-        rotate(a, d, c, 18);
-      }
-      for (const [a, b, c, d] of [
-        [0, 1, 2, 3],
-        [5, 6, 7, 4],
-        [10, 11, 8, 9],
-        [15, 12, 13, 14],
-      ] as const) {
-        rotate(b, a, d, 7);
-        rotate(c, b, a, 9);
-        rotate(d, c, b, 13);
-        rotate(a, d, c, 18);
-      }
+    let x0 = x[0]!,
+      x1 = x[1]!,
+      x2 = x[2]!,
+      x3 = x[3]!,
+      x4 = x[4]!,
+      x5 = x[5]!,
+      x6 = x[6]!,
+      x7 = x[7]!;
+    let x8 = x[8]!,
+      x9 = x[9]!,
+      x10 = x[10]!,
+      x11 = x[11]!,
+      x12 = x[12]!,
+      x13 = x[13]!,
+      x14 = x[14]!,
+      x15 = x[15]!;
+    for (let round = 0; round < 4; round++) {
+      let t = 0;
+      t = (x0! + x12!) | 0;
+      x4! ^= (t << 7) | (t >>> 25);
+      t = (x4! + x0!) | 0;
+      x8! ^= (t << 9) | (t >>> 23);
+      t = (x8! + x4!) | 0;
+      x12! ^= (t << 13) | (t >>> 19);
+      t = (x12! + x8!) | 0;
+      x0! ^= (t << 18) | (t >>> 14);
+      t = (x5! + x1!) | 0;
+      x9! ^= (t << 7) | (t >>> 25);
+      t = (x9! + x5!) | 0;
+      x13! ^= (t << 9) | (t >>> 23);
+      t = (x13! + x9!) | 0;
+      x1! ^= (t << 13) | (t >>> 19);
+      t = (x1! + x13!) | 0;
+      x5! ^= (t << 18) | (t >>> 14);
+      t = (x10! + x6!) | 0;
+      x14! ^= (t << 7) | (t >>> 25);
+      t = (x14! + x10!) | 0;
+      x2! ^= (t << 9) | (t >>> 23);
+      t = (x2! + x14!) | 0;
+      x6! ^= (t << 13) | (t >>> 19);
+      t = (x6! + x2!) | 0;
+      x10! ^= (t << 18) | (t >>> 14);
+      t = (x15! + x11!) | 0;
+      x3! ^= (t << 7) | (t >>> 25);
+      t = (x3! + x15!) | 0;
+      x7! ^= (t << 9) | (t >>> 23);
+      t = (x7! + x3!) | 0;
+      x11! ^= (t << 13) | (t >>> 19);
+      t = (x11! + x7!) | 0;
+      x15! ^= (t << 18) | (t >>> 14);
+      t = (x0! + x3!) | 0;
+      x1! ^= (t << 7) | (t >>> 25);
+      t = (x1! + x0!) | 0;
+      x2! ^= (t << 9) | (t >>> 23);
+      t = (x2! + x1!) | 0;
+      x3! ^= (t << 13) | (t >>> 19);
+      t = (x3! + x2!) | 0;
+      x0! ^= (t << 18) | (t >>> 14);
+      t = (x5! + x4!) | 0;
+      x6! ^= (t << 7) | (t >>> 25);
+      t = (x6! + x5!) | 0;
+      x7! ^= (t << 9) | (t >>> 23);
+      t = (x7! + x6!) | 0;
+      x4! ^= (t << 13) | (t >>> 19);
+      t = (x4! + x7!) | 0;
+      x5! ^= (t << 18) | (t >>> 14);
+      t = (x10! + x9!) | 0;
+      x11! ^= (t << 7) | (t >>> 25);
+      t = (x11! + x10!) | 0;
+      x8! ^= (t << 9) | (t >>> 23);
+      t = (x8! + x11!) | 0;
+      x9! ^= (t << 13) | (t >>> 19);
+      t = (x9! + x8!) | 0;
+      x10! ^= (t << 18) | (t >>> 14);
+      t = (x15! + x14!) | 0;
+      x12! ^= (t << 7) | (t >>> 25);
+      t = (x12! + x15!) | 0;
+      x13! ^= (t << 9) | (t >>> 23);
+      t = (x13! + x12!) | 0;
+      x14! ^= (t << 13) | (t >>> 19);
+      t = (x14! + x13!) | 0;
+      x15! ^= (t << 18) | (t >>> 14);
     }
+    const z = [x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15];
     for (let i = 0; i < 16; i++) x[i] = (x[i]! + z[i]!) | 0;
   };
-  const blockMix = (block: Uint32Array) => {
+  const blockMix = (block: Int32Array) => {
     x.set(block.subarray((2 * r - 1) * 16, 2 * r * 16));
     for (let i = 0; i < 2 * r; i++) {
       for (let j = 0; j < 16; j++) x[j]! ^= block[i * 16 + j]!;
@@ -94,9 +149,9 @@ export async function searchSubtle(
       'SHA-256',
       128 * r * job.parallelism,
     );
-    const v = new Uint32Array(words * cost);
+    const v = new Int32Array(words * cost);
     for (let part = 0; part < job.parallelism; part++) {
-      const block = new Uint32Array(b.buffer, part * 128 * r, words);
+      const block = new Int32Array(b.buffer, part * 128 * r, words);
       for (let i = 0; i < cost; i++) {
         v.set(block, i * words);
         blockMix(block);
