@@ -12,10 +12,15 @@ import {
   type ConversationStore,
   createConversationStore,
 } from './conversations/create-conversation-store.ts';
+import { keyOfRequest } from './http/authenticate.ts';
 import { ProblemError, problemResponse } from './http/problem-error.ts';
 import { checkContentLength } from './http/read-json-body.ts';
+import { type ApiKeyStore, createApiKeyStore } from './keys/create-api-key-store.ts';
+import { createIpAllowlist } from './keys/ip-allowlist.ts';
 import { createRateLimiter } from './limits/create-rate-limiter.ts';
 import { createPowService } from './pow/create-pow-service.ts';
+import { createReplayGuard } from './pow/create-replay-guard.ts';
+import { createApiKeyRoutes } from './routes/api-key-routes.ts';
 import { createChatRoutes } from './routes/chat-routes.ts';
 import { createConversationRoutes } from './routes/conversation-routes.ts';
 import { createManageRoutes } from './routes/manage-routes.ts';
@@ -37,6 +42,8 @@ export interface ServerAppOptions {
   /** Replaces the responder chosen by `settings.responder`. */
   responder?: Responder;
   conversations?: ConversationStore;
+  /** The API keys (default: a store in `dataDir`, or in memory). */
+  apiKeys?: ApiKeyStore;
   /** The clock, in ms (tokens, PoW expiry, rate limits, timestamps). */
   now?: () => number;
   /** Used by the `openai` responder. */
@@ -88,6 +95,10 @@ export function createServerApp(options: ServerAppOptions = {}): Hono {
     sessionLimiter: createRateLimiter({ limit: settings.sessionRateLimit, now }),
     chatLimiter: createRateLimiter({ limit: settings.chatRateLimit, now }),
     responder: options.responder ?? chooseResponder(settings, options.fetch),
+    apiKeys: options.apiKeys ?? createApiKeyStore({ dataDir: options.dataDir, now }),
+    apiLimiter: createRateLimiter({ limit: settings.apiRateLimit, now }),
+    allowedIps: settings.allowedIps ? createIpAllowlist(settings.allowedIps) : undefined,
+    signatureReplay: createReplayGuard({ now }),
     now,
   };
 
@@ -110,12 +121,15 @@ export function createServerApp(options: ServerAppOptions = {}): Hono {
   app.use('*', async (c, next) => {
     checkContentLength(c, settings.bodyLimitBytes);
     await next();
+    const keyId = keyOfRequest.get(c.req.raw);
+    if (keyId) context.apiKeys.recordUsage(keyId, c.res.status);
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/', createSessionRoutes(context));
   app.route('/', createChatRoutes(context));
   app.route('/', createConversationRoutes(context));
   app.route('/', createManageRoutes(context));
+  app.route('/', createApiKeyRoutes(context));
   app.route('/', createOpenApiRoutes());
   return app;
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createServerApp, type ServerAppOptions } from './create-server-app.ts';
+import { createApiKeyStore } from './keys/create-api-key-store.ts';
 
 /** Options of {@link startServer}: those of `createServerApp` plus where to listen. */
 export interface StartServerOptions extends ServerAppOptions {
@@ -27,10 +28,13 @@ export interface RunningServer {
  */
 export function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const { port = 0, host = '127.0.0.1' } = options;
+  const apiKeys =
+    options.apiKeys ?? createApiKeyStore({ dataDir: options.dataDir, now: options.now });
   const app = createServerApp({
     env: process.env,
     onWarning: (message) => console.error(`inkeep-chat-server: warning: ${message}`),
     ...options,
+    apiKeys,
   });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
@@ -39,12 +43,14 @@ export function startServer(options: StartServerOptions = {}): Promise<RunningSe
       resolve({
         url: `http://${shownHost}:${info.port}`,
         port: info.port,
-        close: () =>
-          new Promise<void>((done, fail) => {
+        close: async () => {
+          await new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));
             // Streams held open by clients would otherwise keep close() waiting.
             if ('closeAllConnections' in server) server.closeAllConnections();
-          }),
+          });
+          await apiKeys.flush();
+        },
       });
     });
     server.once('error', reject);

@@ -351,7 +351,7 @@ const powCases: Case[] = [
     (app) =>
       withPow((a) =>
         solved(a, (p) => {
-          p.signature = `0${String(p.signature).slice(1)}`;
+          p.signature = `${String(p.signature).startsWith('0') ? '1' : '0'}${String(p.signature).slice(1)}`;
         }),
       )(app),
     400,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createIpAllowlist, IpAllowlistError, splitList } from '../keys/ip-allowlist.ts';
 import {
   classicPowAlgorithms,
   defaultPowWork,
@@ -36,6 +37,16 @@ export interface ServerSettings {
   upstream: { baseUrl: string; apiKey: string | undefined; model: string } | undefined;
   /** Believe `X-Forwarded-For` (only behind a proxy you run). */
   trustProxy: boolean;
+  /** `INKEEP_AGENTS_RUN_API_BYPASS_SECRET`: bearer that, with scope headers, stands for a key. */
+  bypassSecret: string | undefined;
+  /** `ADMIN_API_KEY`: an environment key with every scope. */
+  envAdminKey: string | undefined;
+  /** `VALID_API_KEYS`: environment keys with `chat` and `read`. */
+  validApiKeys: string[];
+  /** `ALLOWED_IPS`: IPs/CIDRs allowed for server-to-server calls; undefined = all. */
+  allowedIps: string[] | undefined;
+  /** `API_RATE_LIMIT`: requests per key per 60 s unless the key sets its own. */
+  apiRateLimit: number;
 }
 
 /** The environment variables, as `process.env` holds them. */
@@ -56,6 +67,19 @@ function secret(env: Environment, name: string): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
   return value;
+}
+
+function readAllowedIps(env: Environment): string[] | undefined {
+  const text = env.ALLOWED_IPS?.trim();
+  if (!text) return undefined;
+  const entries = splitList(text);
+  try {
+    createIpAllowlist(entries);
+  } catch (error) {
+    if (error instanceof IpAllowlistError) throw new ConfigError(`ALLOWED_IPS: ${error.message}`);
+    throw error;
+  }
+  return entries;
 }
 
 function readPow(env: Environment): PowSettings | undefined {
@@ -136,6 +160,11 @@ export function readSettings(
     responder,
     upstream,
     trustProxy: false,
+    bypassSecret: secret(env, 'INKEEP_AGENTS_RUN_API_BYPASS_SECRET'),
+    envAdminKey: env.ADMIN_API_KEY || undefined,
+    validApiKeys: splitList(env.VALID_API_KEYS),
+    allowedIps: readAllowedIps(env),
+    apiRateLimit: integer(env, 'API_RATE_LIMIT', 600, 1, 1_000_000),
     ...overrides,
   };
   settings.jwtSecret = jwtSecret;

@@ -10,11 +10,18 @@ export function checkContentLength(c: Context, limit: number): void {
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
 }
 
-/** Reads at most `limit` bytes of the body and parses it as JSON (413 / 400 otherwise). */
-export async function readJsonBody(c: Context, limit: number): Promise<unknown> {
+const bodies = new WeakMap<Request, string>();
+
+/** Reads at most `limit` bytes of the body as text (413 beyond); read once, then remembered. */
+export async function readBodyText(c: Context, limit: number): Promise<string> {
+  const cached = bodies.get(c.req.raw);
+  if (cached !== undefined) return cached;
   checkContentLength(c, limit);
   const body = c.req.raw.body;
-  if (!body) throw new ProblemError(400, 'bad_request', 'Request body must be a JSON object');
+  if (!body) {
+    bodies.set(c.req.raw, '');
+    return '';
+  }
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -34,6 +41,13 @@ export async function readJsonBody(c: Context, limit: number): Promise<unknown> 
     chunks.push(result.value);
   }
   const text = Buffer.concat(chunks).toString('utf8');
+  bodies.set(c.req.raw, text);
+  return text;
+}
+
+/** Reads at most `limit` bytes of the body and parses it as JSON (413 / 400 otherwise). */
+export async function readJsonBody(c: Context, limit: number): Promise<unknown> {
+  const text = await readBodyText(c, limit);
   if (!text.trim())
     throw new ProblemError(400, 'bad_request', 'Request body must be a JSON object');
   try {

@@ -4,7 +4,7 @@ import { conversationTitle } from '../chat/conversation-title.ts';
 import { parseChatRequest } from '../chat/parse-chat-request.ts';
 import type { ChatMessage } from '../chat/responder.ts';
 import type { Conversation } from '../conversations/create-conversation-store.ts';
-import { authenticateVisitor } from '../http/authenticate-visitor.ts';
+import { authenticate, ownerOf } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { enforceRateLimit } from '../http/set-rate-limit-headers.ts';
@@ -26,14 +26,18 @@ export function createChatRoutes(context: ServerContext): Hono {
   const routes = new Hono();
 
   routes.post('/run/v1/chat/completions', async (c) => {
-    const { claims, app } = await authenticateVisitor(c, context, true);
-    const agentId = c.req.header('x-inkeep-agent-id');
-    if (agentId !== undefined && agentId !== app.defaultAgentId) {
-      throw new ProblemError(403, 'forbidden', 'Agent not available for this app');
+    const principal = await authenticate(c, context, 'chat', { requireAppHeader: true });
+    const requestedAgent = c.req.header('x-inkeep-agent-id') ?? c.req.header('x-inkeep-graph-id');
+    if (principal.kind === 'anonymous') {
+      if (requestedAgent !== undefined && requestedAgent !== principal.app.defaultAgentId) {
+        throw new ProblemError(403, 'forbidden', 'Agent not available for this app');
+      }
+      enforceRateLimit(c, chatLimiter.consume(`${principal.app.id}\n${principal.claims.sub}`));
+    } else if (principal.agentId && requestedAgent && requestedAgent !== principal.agentId) {
+      throw new ProblemError(403, 'forbidden', 'This credential is bound to another agent');
     }
-    enforceRateLimit(c, chatLimiter.consume(`${app.id}\n${claims.sub}`));
     const request = parseChatRequest(await readJsonBody(c, settings.bodyLimitBytes), settings);
-    const owner = { sub: claims.sub, appId: app.id };
+    const owner = ownerOf(principal);
     let conversation: Conversation;
     let incoming: ChatMessage[];
     if (request.conversationId) {

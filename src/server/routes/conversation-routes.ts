@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Conversation } from '../conversations/create-conversation-store.ts';
-import { authenticateVisitor } from '../http/authenticate-visitor.ts';
+import { authenticate, ownerOf } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -26,10 +26,10 @@ export function createConversationRoutes(context: ServerContext): Hono {
   const routes = new Hono();
 
   routes.get('/run/v1/conversations', async (c) => {
-    const { claims, app } = await authenticateVisitor(c, context, false);
+    const owner = ownerOf(await authenticate(c, context, 'read'));
     const page = positiveInteger(c.req.query('page'), 'page', 1, 1_000_000);
     const limit = positiveInteger(c.req.query('limit'), 'limit', 20, 200);
-    const { items, total } = conversations.list({ sub: claims.sub, appId: app.id }, page, limit);
+    const { items, total } = conversations.list(owner, page, limit);
     return c.json({
       data: items.map(summary),
       pagination: { page, limit, total, pages: Math.ceil(total / limit) },
@@ -37,8 +37,8 @@ export function createConversationRoutes(context: ServerContext): Hono {
   });
 
   routes.get('/run/v1/conversations/:id', async (c) => {
-    const { claims, app } = await authenticateVisitor(c, context, false);
-    const conversation = conversations.get(c.req.param('id'), { sub: claims.sub, appId: app.id });
+    const owner = ownerOf(await authenticate(c, context, 'read'));
+    const conversation = conversations.get(c.req.param('id'), owner);
     if (!conversation) throw new ProblemError(404, 'not_found', 'Conversation not found');
     return c.json({
       data: {
@@ -55,11 +55,8 @@ export function createConversationRoutes(context: ServerContext): Hono {
   });
 
   routes.delete('/run/v1/conversations/:id', async (c) => {
-    const { claims, app } = await authenticateVisitor(c, context, false);
-    const deleted = await conversations.delete(c.req.param('id'), {
-      sub: claims.sub,
-      appId: app.id,
-    });
+    const owner = ownerOf(await authenticate(c, context, 'read'));
+    const deleted = await conversations.delete(c.req.param('id'), owner);
     if (!deleted) throw new ProblemError(404, 'not_found', 'Conversation not found');
     return c.body(null, 204);
   });

@@ -1,19 +1,13 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { AppValidationError, normalizeApp } from '../apps/normalize-app.ts';
-import { bearerToken } from '../http/bearer-token.ts';
+import { authorizeManage } from '../http/authorize-manage.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import type { ServerContext } from '../server-context.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const left = Buffer.from(given);
-  const right = Buffer.from(expected);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function validated(input: unknown) {
@@ -26,18 +20,18 @@ function validated(input: unknown) {
   }
 }
 
-/** The manage API for apps, authorized by the admin bearer secret (`INKEEP_ADMIN_API_KEY`). */
+/** The manage API for apps, for `manage` credentials (keys, `ADMIN_API_KEY`, `INKEEP_ADMIN_API_KEY`). */
 export function createManageRoutes(context: ServerContext): Hono {
   const { apps, settings } = context;
   const routes = new Hono();
   const base = '/manage/tenants/:tenantId/projects/:projectId/apps';
 
-  routes.use('/manage/tenants/*', async (c, next) => {
-    const token = bearerToken(c) ?? c.req.header('x-api-key');
-    if (!token) throw new ProblemError(401, 'unauthorized', 'Admin credential required');
-    if (!settings.adminApiKey || !sameSecret(token, settings.adminApiKey)) {
-      throw new ProblemError(401, 'unauthorized', 'Invalid admin credential');
-    }
+  routes.use(`${base}`, async (c, next) => {
+    await authorizeManage(c, context);
+    await next();
+  });
+  routes.use(`${base}/*`, async (c, next) => {
+    await authorizeManage(c, context);
     await next();
   });
 

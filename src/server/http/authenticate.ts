@@ -1,0 +1,185 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import { allScopes, type Scope } from '../keys/api-key.ts';
+import { createIpAllowlist, type IpAllowlist } from '../keys/ip-allowlist.ts';
+import { verifyRequestSignature } from '../keys/verify-request-signature.ts';
+import { getClientIp } from '../limits/get-client-ip.ts';
+import type { ServerContext } from '../server-context.ts';
+import { authenticateVisitor, type Visitor } from './authenticate-visitor.ts';
+import { bearerToken } from './bearer-token.ts';
+import { ProblemError } from './problem-error.ts';
+import { enforceRateLimit } from './set-rate-limit-headers.ts';
+
+/** Who is calling, after authentication. */
+export type Principal =
+  | ({ kind: 'anonymous'; scopes: Scope[] } & Visitor)
+  | {
+      kind: 'api_key' | 'env_key' | 'bypass' | 'development';
+      tenantId: string;
+      projectId: string;
+      /** The agent the credential is bound to or named in the scope headers. */
+      agentId: string | null;
+      scopes: Scope[];
+      /** The stored key's public id (usage, conversations). */
+      keyId: string | null;
+      /** Who owns conversations made with this credential. */
+      sub: string;
+    };
+
+const deniedIp = () => new ProblemError(403, 'forbidden', 'Access denied from this IP address');
+const invalidKey = () => new ProblemError(401, 'unauthorized', 'Invalid API key');
+
+function same(given: string, expected: string): boolean {
+  const left = createHash('sha256').update(given).digest();
+  const right = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(left, right) && given === expected;
+}
+
+function scopeHeaders(c: Context) {
+  const tenantId = c.req.header('x-inkeep-tenant-id');
+  const projectId = c.req.header('x-inkeep-project-id');
+  const agentId = c.req.header('x-inkeep-agent-id') ?? c.req.header('x-inkeep-graph-id');
+  return tenantId && projectId && agentId ? { tenantId, projectId, agentId } : undefined;
+}
+
+// A key's IP list never changes after creation: parse it once per list.
+const allowlists = new WeakMap<string[], IpAllowlist>();
+function keyAllowlist(entries: string[]): IpAllowlist {
+  let allowlist = allowlists.get(entries);
+  if (!allowlist) {
+    allowlist = createIpAllowlist(entries);
+    allowlists.set(entries, allowlist);
+  }
+  return allowlist;
+}
+
+/** Remembers which stored key made a request, for its usage counters. */
+export const keyOfRequest = new WeakMap<Request, string>();
+
+/**
+ * Authenticates a request needing `scope`. Server-to-server credentials (`X-API-Key`, which wins,
+ * or a bearer that is a stored `sk_` key, an environment key or the bypass secret; or, with
+ * `ENVIRONMENT=development`, no credential but the scope headers) are checked for IP, scope,
+ * signature and per-key rate limit. Any other bearer is an anonymous-session JWT.
+ */
+export async function authenticate(
+  c: Context,
+  context: ServerContext,
+  scope: Scope,
+  { requireAppHeader = false } = {},
+): Promise<Principal> {
+  const { settings, apiKeys, apiLimiter } = context;
+  const fromHeader = c.req.header('x-api-key');
+  const credential = fromHeader ?? bearerToken(c);
+  const ip = getClientIp(c, settings.trustProxy);
+  const checkGlobalIps = () => {
+    if (context.allowedIps && !context.allowedIps.allows(ip)) throw deniedIp();
+  };
+  let principal: Principal;
+  let rateLimit = settings.apiRateLimit;
+  let rateKey = `ip:${ip}`;
+
+  if (credential === undefined) {
+    const headers = scopeHeaders(c);
+    if (settings.environment !== 'development' || !headers) {
+      throw new ProblemError(401, 'unauthorized', 'Bearer token required');
+    }
+    checkGlobalIps();
+    principal = {
+      kind: 'development',
+      ...headers,
+      scopes: ['chat', 'read'],
+      keyId: null,
+      sub: 'development',
+    };
+  } else if (settings.bypassSecret && same(credential, settings.bypassSecret)) {
+    checkGlobalIps();
+    const headers = scopeHeaders(c);
+    if (!headers) {
+      throw new ProblemError(
+        400,
+        'bad_request',
+        'x-inkeep-tenant-id, x-inkeep-project-id and x-inkeep-agent-id are required',
+      );
+    }
+    principal = { kind: 'bypass', ...headers, scopes: [...allScopes], keyId: null, sub: 'bypass' };
+  } else if (credential.startsWith('sk_')) {
+    checkGlobalIps();
+    const check = await apiKeys.verify(credential);
+    if (!check.ok) {
+      if (check.reason === 'expired')
+        throw new ProblemError(401, 'expired_api_key', 'API key has expired');
+      throw invalidKey();
+    }
+    const { record } = check;
+    keyOfRequest.set(c.req.raw, record.id);
+    if (record.allowedIps.length && !keyAllowlist(record.allowedIps).allows(ip)) throw deniedIp();
+    principal = {
+      kind: 'api_key',
+      tenantId: record.tenantId,
+      projectId: record.projectId,
+      agentId: record.agentId,
+      scopes: record.scopes,
+      keyId: record.id,
+      sub: `key:${record.id}`,
+    };
+    rateLimit = record.rateLimit ?? rateLimit;
+    rateKey = `key:${record.id}`;
+    if (record.signingSecret) await verifyRequestSignature(c, context, record.signingSecret);
+  } else if (settings.envAdminKey && same(credential, settings.envAdminKey)) {
+    checkGlobalIps();
+    principal = {
+      kind: 'env_key',
+      tenantId: 'default',
+      projectId: 'default',
+      agentId: null,
+      scopes: [...allScopes],
+      keyId: null,
+      sub: 'env:admin',
+    };
+    rateKey = 'env:admin';
+  } else if (settings.validApiKeys.some((key) => same(credential, key))) {
+    checkGlobalIps();
+    const id = createHash('sha256').update(credential).digest('hex').slice(0, 12);
+    principal = {
+      kind: 'env_key',
+      tenantId: 'default',
+      projectId: 'default',
+      agentId: null,
+      scopes: ['chat', 'read'],
+      keyId: null,
+      sub: `env:${id}`,
+    };
+    rateKey = `env:${id}`;
+  } else if (settings.adminApiKey && same(credential, settings.adminApiKey)) {
+    checkGlobalIps();
+    principal = {
+      kind: 'env_key',
+      tenantId: 'default',
+      projectId: 'default',
+      agentId: null,
+      scopes: ['manage'],
+      keyId: null,
+      sub: 'env:manage',
+    };
+    rateKey = 'env:manage';
+  } else if (fromHeader !== undefined || scope === 'manage') {
+    throw invalidKey();
+  } else {
+    const visitor = await authenticateVisitor(c, context, requireAppHeader);
+    return { kind: 'anonymous', scopes: ['chat', 'read'], ...visitor };
+  }
+
+  if (!principal.scopes.includes(scope)) {
+    throw new ProblemError(403, 'forbidden', `This credential lacks the ${scope} scope`);
+  }
+  enforceRateLimit(c, apiLimiter.consume(rateKey, rateLimit));
+  return principal;
+}
+
+/** Who owns the conversations a principal makes and reads. */
+export function ownerOf(principal: Principal): { sub: string; appId: string } {
+  return principal.kind === 'anonymous'
+    ? { sub: principal.claims.sub, appId: principal.app.id }
+    : { sub: principal.sub, appId: `${principal.tenantId}/${principal.projectId}` };
+}

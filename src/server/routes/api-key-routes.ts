@@ -1,0 +1,73 @@
+import { Hono } from 'hono';
+import { authorizeManage } from '../http/authorize-manage.ts';
+import { ProblemError } from '../http/problem-error.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
+import { viewApiKey } from '../keys/api-key.ts';
+import { ApiKeyInputError, parseApiKeyInput } from '../keys/parse-api-key-input.ts';
+import type { ServerContext } from '../server-context.ts';
+
+/** The manage API for API keys: create (shown once), list, read, revoke, usage. */
+export function createApiKeyRoutes(context: ServerContext): Hono {
+  const { apiKeys, settings, now } = context;
+  const routes = new Hono();
+  const base = '/manage/tenants/:tenantId/projects/:projectId/api-keys';
+  for (const path of [base, `${base}/*`]) {
+    routes.use(path, async (c, next) => {
+      await authorizeManage(c, context);
+      await next();
+    });
+  }
+  const find = (tenantId: string, projectId: string, id: string) => {
+    const record = apiKeys.get(id);
+    if (!record || record.tenantId !== tenantId || record.projectId !== projectId) {
+      throw new ProblemError(404, 'not_found', 'API key not found');
+    }
+    return record;
+  };
+
+  routes.get(base, (c) => {
+    const { tenantId, projectId } = c.req.param();
+    return c.json({ data: apiKeys.list(tenantId, projectId).map(viewApiKey) });
+  });
+
+  routes.post(base, async (c) => {
+    const { tenantId, projectId } = c.req.param();
+    let input: ReturnType<typeof parseApiKeyInput>;
+    try {
+      input = parseApiKeyInput(
+        await readJsonBody(c, settings.bodyLimitBytes),
+        { tenantId, projectId },
+        now(),
+      );
+    } catch (error) {
+      if (error instanceof ApiKeyInputError)
+        throw new ProblemError(400, 'bad_request', error.message);
+      throw error;
+    }
+    const { key, record, signingSecret } = await apiKeys.create(input);
+    c.header('Cache-Control', 'no-store');
+    return c.json(
+      { data: viewApiKey(record), key, ...(signingSecret ? { signingSecret } : {}) },
+      201,
+    );
+  });
+
+  routes.get(`${base}/:id`, (c) => {
+    const { tenantId, projectId, id } = c.req.param();
+    return c.json({ data: viewApiKey(find(tenantId, projectId, id)) });
+  });
+
+  routes.get(`${base}/:id/usage`, (c) => {
+    const { tenantId, projectId, id } = c.req.param();
+    const record = find(tenantId, projectId, id);
+    return c.json({ data: { id: record.id, ...record.usage } });
+  });
+
+  routes.delete(`${base}/:id`, async (c) => {
+    const { tenantId, projectId, id } = c.req.param();
+    await apiKeys.revoke(find(tenantId, projectId, id).id);
+    return c.body(null, 204);
+  });
+
+  return routes;
+}
