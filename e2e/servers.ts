@@ -57,14 +57,15 @@ export function startProcess(
   });
 }
 
-/** Starts the Run API server on a free port with the demo apps. */
+/** Starts the Run API server on a free port (or `port`, to restart one) with the demo apps. */
 export function startApiServer(
   env: Record<string, string> = {},
   args: string[] = [],
+  port = 0,
 ): Promise<RunningProcess> {
   return startProcess(
     'dist/server/cli.js',
-    ['--port', '0', '--host', '127.0.0.1', '--config', 'demo/apps.json', ...args],
+    ['--port', String(port), '--host', '127.0.0.1', '--config', 'demo/apps.json', ...args],
     {
       INKEEP_ANON_JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123',
       INKEEP_RESPONDER_TOKEN_DELAY_MS: '5',

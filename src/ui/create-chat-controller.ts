@@ -128,7 +128,7 @@ export function createChatController({
       resendAt: null,
     });
     let content = '';
-    try {
+    const answer = async () => {
       const messages = history();
       for await (const event of client.streamChat({
         messages: state.conversationId ? messages.slice(-1) : messages,
@@ -142,6 +142,19 @@ export function createChatController({
           content += event.delta;
           replaceMessage(assistantId, { content });
         }
+      }
+    };
+    try {
+      try {
+        await answer();
+      } catch (caught) {
+        // The server no longer has this conversation (it restarted without storage, or the
+        // visitor got a new identity): start a new one from the messages shown here.
+        const gone = caught instanceof InkeepChatError && caught.code === 'not_found';
+        if (!gone || state.conversationId === null || content !== '') throw caught;
+        update({ conversationId: null });
+        memory.set(null);
+        await answer();
       }
       replaceMessage(assistantId, { content, status: 'complete' });
       const done = state.messages.find((message) => message.id === assistantId);

@@ -176,4 +176,33 @@ describe('createChatController', () => {
       'Later',
     ]);
   });
+
+  it('starts a new conversation from the shown messages when the server lost the old one', async () => {
+    const client = fakeClient(
+      () => answer('One'),
+      async function* () {
+        yield* [];
+        throw new InkeepChatError('not_found', 'Conversation not found', { status: 404 });
+      },
+      async function* () {
+        yield { type: 'conversation-start', conversationId: 'conv_2' };
+        yield* answer('Two');
+      },
+    );
+    const controller = createChatController({ client });
+    controller.send('first');
+    await settled();
+    controller.send('second');
+    await settled();
+    expect(client.requests[2]).toEqual({
+      messages: [
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: 'One' },
+        { role: 'user', content: 'second' },
+      ],
+      conversationId: undefined,
+    });
+    expect(controller.getState().error).toBeNull();
+    expect(controller.getState().messages.at(-1)?.content).toBe('Two');
+  });
 });
