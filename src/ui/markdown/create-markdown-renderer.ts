@@ -6,15 +6,22 @@ export interface MarkdownRendererOptions {
   strings?: { copy?: string; copied?: string; copyCode?: string };
   /** Copies a code block's text; `navigator.clipboard.writeText` by default. */
   onCopy?(text: string): void | Promise<void>;
+  /** Runs a callback before the next paint; `requestAnimationFrame` by default. */
+  requestFrame?(callback: () => void): void;
 }
 
 /** Renders one message's markdown into a root element as it streams. */
 export interface MarkdownRenderer {
-  /** Renders `text`, the whole message so far. When `text` extends the previous text, completed blocks stay as they are (not re-parsed, not re-rendered) and only the last, still-open block is rebuilt; otherwise it starts over. */
+  /** Renders `text`, the whole message so far (past 16 KB, at the next animation frame). When `text` extends the previous text, completed blocks stay as they are (not re-parsed, not re-rendered) and only the last, still-open block is rebuilt; otherwise it starts over. */
   update(text: string): void;
   /** The message is complete: render the final block. */
   finish(): void;
 }
+
+// Reading a long string that the caller grows with `+=` makes V8 copy all of it (it flattens the
+// rope), on every update: above this length, updates are coalesced to one per animation frame so
+// that an answer streamed token by token still costs time linear in its length.
+const coalesceAbove = 16_384;
 
 const withoutCarriageReturn = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
 
@@ -30,7 +37,7 @@ const withoutCarriageReturn = (line: string) => (line.endsWith('\r') ? line.slic
  */
 export function createMarkdownRenderer(
   root: HTMLElement,
-  { strings = {}, onCopy }: MarkdownRendererOptions = {},
+  { strings = {}, onCopy, requestFrame }: MarkdownRendererOptions = {},
 ): MarkdownRenderer {
   const context: RenderContext = {
     document: root.ownerDocument,
@@ -46,7 +53,31 @@ export function createMarkdownRenderer(
   let stream: BlockStream = createBlockStream(root, context);
   root.replaceChildren();
 
+  let pending: string | undefined;
+  const view = root.ownerDocument.defaultView;
+  const nextFrame: (callback: () => void) => unknown =
+    requestFrame ??
+    view?.requestAnimationFrame?.bind(view) ??
+    ((callback) => setTimeout(callback, 16));
+
+  function flush(): void {
+    const text = pending;
+    pending = undefined;
+    if (text !== undefined) render(text);
+  }
+
   function update(text: string): void {
+    if (text.length <= coalesceAbove) {
+      pending = undefined;
+      render(text);
+      return;
+    }
+    const scheduled = pending !== undefined;
+    pending = text;
+    if (!scheduled) nextFrame(flush);
+  }
+
+  function render(text: string): void {
     if (text === source) return;
     // Comparing the whole previous text on every token would make streaming quadratic: lines
     // already given to the stream are trusted; the unfinished line and the head are compared.
@@ -71,6 +102,7 @@ export function createMarkdownRenderer(
   }
 
   function finish(): void {
+    flush();
     if (finished) return;
     const partial = withoutCarriageReturn(source.slice(position));
     if (partial) stream.line(partial);

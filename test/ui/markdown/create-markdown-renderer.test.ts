@@ -105,6 +105,49 @@ describe('createMarkdownRenderer', () => {
   });
 });
 
+describe('long answers', () => {
+  const long = answerFixture.repeat(20);
+
+  it('renders updates past 16 KB once per animation frame', async () => {
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root);
+    renderer.update(long.slice(0, 16_000));
+    const shown = root.innerHTML;
+    expect(shown).not.toBe('');
+    renderer.update(long.slice(0, 20_000));
+    renderer.update(long.slice(0, 24_000));
+    expect(root.innerHTML).toBe(shown);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const streamed = document.createElement('div');
+    createMarkdownRenderer(streamed, { requestFrame: (callback) => callback() }).update(
+      long.slice(0, 24_000),
+    );
+    expect(root.innerHTML).toBe(streamed.innerHTML);
+  });
+
+  it('renders what is pending at finish', () => {
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root, { requestFrame: () => {} });
+    renderer.update(long.slice(0, 20_000));
+    renderer.update(long);
+    expect(root.innerHTML).toBe('');
+    renderer.finish();
+    expect(root.innerHTML).toBe(markup(long));
+  });
+
+  it('drops a pending long update when a short text replaces it', () => {
+    const frames: (() => void)[] = [];
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root, {
+      requestFrame: (callback) => frames.push(callback),
+    });
+    renderer.update(long);
+    renderer.update('short');
+    for (const frame of frames) frame();
+    expect(root.innerHTML).toBe('<p>short</p>');
+  });
+});
+
 describe('half-written markdown', () => {
   it('shows an unclosed fence as a code block', () => {
     const root = render('Try:\n\n```py\nprint(1)\nprint(');
@@ -140,9 +183,10 @@ describe('half-written markdown', () => {
 });
 
 describe('streaming cost', () => {
+  /** Renders every update at once (no frame coalescing), to time the parsing and rendering. */
   function timeStreaming(text: string): number {
     const root = document.createElement('div');
-    const renderer = createMarkdownRenderer(root);
+    const renderer = createMarkdownRenderer(root, { requestFrame: (callback) => callback() });
     const started = performance.now();
     for (let end = 4; end < text.length + 4; end += 4) renderer.update(text.slice(0, end));
     renderer.finish();
