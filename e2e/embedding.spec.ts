@@ -38,13 +38,25 @@ test('the SPA keeps the conversation across a route change', async ({ page, site
   await expect(page.locator('inkeep-chat .user')).toHaveCount(2);
 });
 
-test('the strict-CSP page works with no CSP violation', async ({ page, site }) => {
+test('the strict-CSP page works with no CSP violation, proof of work included', async ({
+  page,
+  startServers,
+}) => {
+  const { site } = await startServers({
+    env: { INKEEP_POW_HMAC_SECRET: 'e2e-pow-secret-that-is-long-enough-0123' },
+  });
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __violations: string[] }).__violations = seen;
     document.addEventListener('securitypolicyviolation', (event) => {
       seen.push(`${event.violatedDirective} ${event.blockedURI}`);
     });
+  });
+  const solutions: (string | undefined)[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/anonymous-session') && request.method() === 'POST') {
+      solutions.push(request.headers()['x-inkeep-challenge-solution']);
+    }
   });
   const response = await page.goto(`${site.url}/strict-csp.html`);
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
@@ -54,6 +66,8 @@ test('the strict-CSP page works with no CSP violation', async ({ page, site }) =
     .last()
     .evaluate((button) => getComputedStyle(button).borderRadius);
   expect(styled).not.toBe('0px');
+  expect(solutions).toHaveLength(1);
+  expect(solutions[0]).toBeTruthy();
   expect(
     await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
   ).toEqual([]);

@@ -19,6 +19,8 @@ const env = {
   ...process.env,
   // A development secret per run unless one is given: sessions last until the next restart.
   INKEEP_ANON_JWT_SECRET: process.env.INKEEP_ANON_JWT_SECRET ?? randomBytes(32).toString('hex'),
+  // Proof of work on, as in production: the demo shows the whole anonymous-session flow.
+  INKEEP_POW_HMAC_SECRET: process.env.INKEEP_POW_HMAC_SECRET ?? randomBytes(32).toString('hex'),
 };
 const children = [
   spawn(
