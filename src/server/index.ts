@@ -23,6 +23,21 @@ export {
 } from './conversations/create-conversation-store.ts';
 export { createServerApp, type ServerAppOptions } from './create-server-app.ts';
 export { type ProblemCode, ProblemError } from './http/problem-error.ts';
+export {
+  type ApiKeyRecord,
+  type ApiKeyView,
+  allScopes,
+  type KeyUsage,
+  type Scope,
+} from './keys/api-key.ts';
+export {
+  type ApiKeyInput,
+  type ApiKeyStore,
+  createApiKeyStore,
+} from './keys/create-api-key-store.ts';
+export { createIpAllowlist, type IpAllowlist } from './keys/ip-allowlist.ts';
+export { parseApiKeyInput, parseDuration } from './keys/parse-api-key-input.ts';
+export { signRequest } from './keys/verify-request-signature.ts';
 export { createRateLimiter, type RateLimiter } from './limits/create-rate-limiter.ts';
 export { createPowService, type PowCheck, type PowService } from './pow/create-pow-service.ts';
 export { createReplayGuard, type ReplayGuard } from './pow/create-replay-guard.ts';

@@ -24,11 +24,14 @@ export const usage = `Usage: inkeep-chat-server [options]
   --trust-proxy             take the client IP from X-Forwarded-For
   --help                    show this help
 
+       inkeep-chat-server keys create|list|revoke|usage --data DIR ...   (keys --help)
+
 Environment: INKEEP_ANON_JWT_SECRET, INKEEP_ANON_SESSION_LIFETIME_SECONDS, INKEEP_POW_HMAC_SECRET,
 INKEEP_POW_ALGORITHM, INKEEP_POW_DIFFICULTY, INKEEP_POW_COST, INKEEP_POW_CHALLENGE_TTL_SECONDS,
 INKEEP_SESSION_RATE_LIMIT, INKEEP_CHAT_RATE_LIMIT, INKEEP_ADMIN_API_KEY,
 INKEEP_RESPONDER_TOKEN_DELAY_MS, INKEEP_UPSTREAM_BASE_URL, INKEEP_UPSTREAM_API_KEY,
-INKEEP_UPSTREAM_MODEL, ENVIRONMENT.`;
+INKEEP_UPSTREAM_MODEL, ENVIRONMENT, INKEEP_AGENTS_RUN_API_BYPASS_SECRET, ADMIN_API_KEY,
+VALID_API_KEYS, ALLOWED_IPS, API_RATE_LIMIT.`;
 
 /** Parses `argv` (without node and script); throws {@link ConfigError} with one clear line. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {

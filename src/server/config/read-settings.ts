@@ -13,7 +13,7 @@ export type ResponderName = 'scripted' | 'echo' | 'openai';
 
 /** Everything the server reads from its environment, after validation and defaults. */
 export interface ServerSettings {
-  /** `ENVIRONMENT` (`development` by default). */
+  /** `ENVIRONMENT`: `development` accepts keyless scope headers; unset means standard. */
   environment: string;
   /** `INKEEP_ANON_JWT_SECRET`, ≥ 32 characters. */
   jwtSecret: string;
@@ -110,7 +110,7 @@ export function readSettings(
   overrides: Partial<ServerSettings> = {},
 ): { settings: ServerSettings; warnings: string[] } {
   const warnings: string[] = [];
-  const environment = env.ENVIRONMENT?.trim() || 'development';
+  const environment = env.ENVIRONMENT?.trim() || 'standard';
   let jwtSecret = overrides.jwtSecret ?? secret(env, 'INKEEP_ANON_JWT_SECRET');
   if (overrides.jwtSecret !== undefined && overrides.jwtSecret.length < 32) {
     throw new ConfigError('INKEEP_ANON_JWT_SECRET must be at least 32 characters long');
