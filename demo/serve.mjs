@@ -29,6 +29,19 @@ const types = {
   '.svg': 'image/svg+xml',
 };
 
+/** The header every demo page shares, put where a page says `<!-- demo-header -->`. */
+const header = `<header class="site">
+      <strong>Acme Docs</strong>
+      <nav>
+        <a href="/">Script tag</a>
+        <a href="/inline.html">Inline</a>
+        <a href="/zero-markup.html">Zero markup</a>
+        <a href="/strict-csp.html">Strict CSP</a>
+        <a href="/spa/">SPA</a>
+        <a href="/not-allowed.html">Not allowed</a>
+      </nav>
+    </header>`;
+
 /** Extra headers per page: the strict-CSP page is served as a locked-down site would be. */
 function headersFor(path) {
   if (path.endsWith('strict-csp.html')) {
@@ -66,7 +79,8 @@ const server = createServer(async (request, response) => {
     let body = await readFile(path);
     const type = types[extname(path)] ?? 'application/octet-stream';
     if (type.startsWith('text/html')) {
-      body = Buffer.from(body.toString('utf8').replaceAll('%INKEEP_SERVER_URL%', serverUrl));
+      const html = body.toString('utf8').replace('<!-- demo-header -->', header);
+      body = Buffer.from(html.replaceAll('%INKEEP_SERVER_URL%', serverUrl));
     }
     response.writeHead(200, {
       'content-type': type,

@@ -3,6 +3,7 @@ import type { InkeepChatError } from '../errors.ts';
 import { Composer } from './composer.tsx';
 import type { ChatController, ChatState } from './create-chat-controller.ts';
 import { HistoryView } from './history-view.tsx';
+import { IconButton } from './icon-button.tsx';
 import { BackIcon, CloseIcon, DownIcon, HistoryIcon, PlusIcon } from './icons.tsx';
 import { MessageItem } from './message-item.tsx';
 import { type ChatStrings, formatString } from './strings.ts';
@@ -62,50 +63,29 @@ export function ChatPanel({
     <>
       <div class="header" part="header">
         {view === 'history' && (
-          <button
-            type="button"
-            class="icon"
-            aria-label={strings.back}
-            title={strings.back}
-            onClick={showChat}
-          >
+          <IconButton label={strings.back} onClick={showChat}>
             <BackIcon />
-          </button>
+          </IconButton>
         )}
         <h2>{view === 'history' ? strings.history : title}</h2>
         {view === 'chat' && (
-          <button
-            type="button"
-            class="icon"
-            aria-label={strings.history}
-            title={strings.history}
-            onClick={() => setView('history')}
-          >
+          <IconButton label={strings.history} onClick={() => setView('history')}>
             <HistoryIcon />
-          </button>
+          </IconButton>
         )}
-        <button
-          type="button"
-          class="icon"
-          aria-label={strings.newChat}
-          title={strings.newChat}
+        <IconButton
+          label={strings.newChat}
           onClick={() => {
             controller.newConversation();
             showChat();
           }}
         >
           <PlusIcon />
-        </button>
+        </IconButton>
         {onClose && (
-          <button
-            type="button"
-            class="icon"
-            aria-label={strings.closeChat}
-            title={strings.closeChat}
-            onClick={onClose}
-          >
+          <IconButton label={strings.closeChat} onClick={onClose}>
             <CloseIcon />
-          </button>
+          </IconButton>
         )}
       </div>
       {view === 'history' ? (

@@ -1,6 +1,7 @@
 import { Component } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { UiMessage } from './create-chat-controller.ts';
+import { IconButton } from './icon-button.tsx';
 import { CopyIcon, RefreshIcon } from './icons.tsx';
 import { createMarkdownRenderer } from './markdown/create-markdown-renderer.ts';
 import type { ChatStrings } from './strings.ts';
@@ -76,15 +77,9 @@ function renderMessage({ message, strings, onRegenerate }: MessageItemProps) {
         <div class="actions">
           <CopyButton text={message.content} strings={strings} />
           {onRegenerate && (
-            <button
-              type="button"
-              class="icon"
-              aria-label={strings.regenerate}
-              title={strings.regenerate}
-              onClick={onRegenerate}
-            >
+            <IconButton label={strings.regenerate} onClick={onRegenerate}>
               <RefreshIcon />
-            </button>
+            </IconButton>
           )}
         </div>
       )}
