@@ -271,6 +271,52 @@ describe('createSession', () => {
     expect(states.at(-1)).toBe('ready');
   });
 
+  it('waits Retry-After before trying again when rate limited', async () => {
+    const { api, session } = setup({
+      [sessionPath]: (_, index) =>
+        index === 0
+          ? json(
+              { code: 'rate_limit_exceeded', detail: 'Too many', error: { retry_after: 30 } },
+              429,
+              { 'retry-after': '30' },
+            )
+          : sessionBody('jwt', Date.now() + day),
+    });
+    const error = (await session.getToken().catch((error) => error)) as InkeepChatError;
+    expect(error).toMatchObject({ code: 'rate_limited', retryAfter: 30 });
+    expect(error.message).toMatch(/30 s/);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(api.to(sessionPath)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(api.to(sessionPath)).toHaveLength(2);
+  });
+
+  it('asks again without the old token when the server refuses it', async () => {
+    const cache = createSessionCache({ store: null });
+    await cache.set(key, { token: 'foreign', expiresAt: Date.now() + 30_000 });
+    const { api, session } = setup(
+      {
+        [sessionPath]: (request) =>
+          request.headers.has('authorization')
+            ? problem(401, 'unauthorized', 'Invalid end-user JWT')
+            : sessionBody('jwt', Date.now() + day),
+      },
+      { cache },
+    );
+    expect(await session.getToken()).toBe('jwt');
+    expect(api.to(sessionPath)).toHaveLength(2);
+  });
+
+  it('does not retry by itself when the failure needs a person (not allowed, disabled)', async () => {
+    const { api, session } = setup({ [sessionPath]: () => problem(403, 'origin_not_allowed') });
+    await session.getToken().catch(() => {});
+    await vi.advanceTimersByTimeAsync(10 * minute);
+    expect(api.to(sessionPath)).toHaveLength(1);
+    session.prewarm();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(api.to(sessionPath)).toHaveLength(2);
+  });
+
   it('makes one request across tabs: a tab that waited reads the token the other cached', async () => {
     const cache = createSessionCache({ store: null });
     const locks = createFakeLocks();
