@@ -14,6 +14,8 @@ export interface MarkdownRendererOptions {
 export interface MarkdownRenderer {
   /** Renders `text`, the whole message so far (past 16 KB, at the next animation frame). When `text` extends the previous text, completed blocks stay as they are (not re-parsed, not re-rendered) and only the last, still-open block is rebuilt; otherwise it starts over. */
   update(text: string): void;
+  /** Adds `delta` to the message: for callers that have the deltas, the whole text is never read again. */
+  append(delta: string): void;
   /** The message is complete: render the final block. */
   finish(): void;
 }
@@ -46,19 +48,49 @@ export function createMarkdownRenderer(
     copyCode: strings.copyCode ?? 'Copy code',
     onCopy: onCopy ?? ((text) => navigator.clipboard.writeText(text)),
   };
-  let source = '';
-  /** Offset of the first line not yet given to the stream (it has no line end yet). */
-  let position = 0;
-  let finished = false;
   let stream: BlockStream = createBlockStream(root, context);
-  root.replaceChildren();
-
+  /** The first characters of the text, to notice a different text without reading it all. */
+  let head = '';
+  /** The text after the last line end: the line still being written. */
+  let tail = '';
+  /** How many characters of the message have been taken. */
+  let length = 0;
   let pending: string | undefined;
   const view = root.ownerDocument.defaultView;
   const nextFrame: (callback: () => void) => unknown =
     requestFrame ??
     view?.requestAnimationFrame?.bind(view) ??
     ((callback) => setTimeout(callback, 16));
+  root.replaceChildren();
+
+  function append(delta: string): void {
+    if (head.length < 64) head = (head + delta).slice(0, 64);
+    length += delta.length;
+    const text = tail + delta;
+    let start = 0;
+    for (let end = text.indexOf('\n', tail.length); end !== -1; end = text.indexOf('\n', start)) {
+      stream.line(withoutCarriageReturn(text.slice(start, end)));
+      start = end + 1;
+    }
+    tail = text.slice(start);
+    // The line being written is shown as it will be when complete, so finishing changes nothing.
+    stream.preview(withoutCarriageReturn(tail) || undefined);
+  }
+
+  function render(text: string): void {
+    if (text.length === length && text.startsWith(head) && text.endsWith(tail)) return;
+    // Only the line being written and the head are compared: comparing the whole previous text
+    // on every token would make streaming quadratic.
+    const extended =
+      text.length > length && text.startsWith(tail, length - tail.length) && text.startsWith(head);
+    if (!extended) {
+      root.replaceChildren();
+      stream = createBlockStream(root, context);
+      head = tail = '';
+      length = 0;
+    }
+    append(text.slice(length));
+  }
 
   function flush(): void {
     const text = pending;
@@ -77,39 +109,12 @@ export function createMarkdownRenderer(
     if (!scheduled) nextFrame(flush);
   }
 
-  function render(text: string): void {
-    if (text === source) return;
-    // Comparing the whole previous text on every token would make streaming quadratic: lines
-    // already given to the stream are trusted; the unfinished line and the head are compared.
-    const extended =
-      !finished &&
-      text.length > source.length &&
-      text.startsWith(source.slice(position), position) &&
-      text.startsWith(source.slice(0, Math.min(position, 64)));
-    if (!extended) {
-      root.replaceChildren();
-      stream = createBlockStream(root, context);
-      position = 0;
-      finished = false;
-    }
-    source = text;
-    for (let end = text.indexOf('\n', position); end !== -1; end = text.indexOf('\n', position)) {
-      stream.line(withoutCarriageReturn(text.slice(position, end)));
-      position = end + 1;
-    }
-    const partial = withoutCarriageReturn(text.slice(position));
-    stream.preview(partial || undefined);
-  }
-
-  function finish(): void {
-    flush();
-    if (finished) return;
-    const partial = withoutCarriageReturn(source.slice(position));
-    if (partial) stream.line(partial);
-    stream.close();
-    position = source.length;
-    finished = true;
-  }
-
-  return { update, finish };
+  return {
+    update,
+    append(delta) {
+      flush();
+      append(delta);
+    },
+    finish: flush,
+  };
 }

@@ -15,6 +15,20 @@ describe('createMarkdownRenderer', () => {
     }
   });
 
+  it('renders the same from appended deltas, finished or not', () => {
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root);
+    for (let start = 0; start < answerFixture.length; start += 3) {
+      renderer.append(answerFixture.slice(start, start + 3));
+      expect(root.innerHTML).toBe(markup(answerFixture.slice(0, start + 3)));
+    }
+    renderer.finish();
+    renderer.append('\n\nMore *text*');
+    expect(root.innerHTML).toBe(markup(`${answerFixture}\n\nMore *text*`));
+    renderer.update(`${answerFixture}\n\nMore *text* and more`);
+    expect(root.innerHTML).toBe(markup(`${answerFixture}\n\nMore *text* and more`));
+  });
+
   it('renders the same whatever the chunk sizes', () => {
     const expected = markup(answerFixture);
     for (const sizes of [[1], [2, 5, 3], [7, 1, 13], [64], [answerFixture.length]]) {
