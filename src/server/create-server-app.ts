@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { App } from './apps/app.ts';
 import { createAppStore } from './apps/create-app-store.ts';
 import { createEchoResponder } from './chat/create-echo-responder.ts';
@@ -13,6 +12,7 @@ import {
   createConversationStore,
 } from './conversations/create-conversation-store.ts';
 import { keyOfRequest } from './http/authenticate.ts';
+import { cors } from './http/cors.ts';
 import { ProblemError, problemResponse } from './http/problem-error.ts';
 import { checkContentLength } from './http/read-json-body.ts';
 import { type ApiKeyStore, createApiKeyStore } from './keys/create-api-key-store.ts';
@@ -24,6 +24,7 @@ import { createApiKeyRoutes } from './routes/api-key-routes.ts';
 import { createChatRoutes } from './routes/chat-routes.ts';
 import { createConversationRoutes } from './routes/conversation-routes.ts';
 import { createManageRoutes } from './routes/manage-routes.ts';
+import { createManageUiRoutes, type ManageUiOptions } from './routes/manage-ui-routes.ts';
 import { createOpenApiRoutes } from './routes/openapi-routes.ts';
 import { createSessionRoutes } from './routes/session-routes.ts';
 import type { ServerContext } from './server-context.ts';
@@ -50,6 +51,8 @@ export interface ServerAppOptions {
   fetch?: typeof globalThis.fetch;
   /** Told about insecure defaults (e.g. a random JWT secret). */
   onWarning?: (message: string) => void;
+  /** The dashboard at `/manage/` (default on, from `dist/manage`); `false` turns it off. */
+  manageUi?: ManageUiOptions | false;
 }
 
 /** The headers browsers may read from cross-origin responses. */
@@ -110,10 +113,8 @@ export function createServerApp(options: ServerAppOptions = {}): Hono {
   });
   app.notFound((c) => problemResponse(c, new ProblemError(404, 'not_found', 'Route not found')));
   const corsMiddleware = cors({
-    origin: '*',
     allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     exposeHeaders: exposedHeaders,
-    maxAge: 600,
   });
   app.use('/run/*', corsMiddleware);
   app.use('/openapi.json', corsMiddleware);
@@ -131,5 +132,6 @@ export function createServerApp(options: ServerAppOptions = {}): Hono {
   app.route('/', createManageRoutes(context));
   app.route('/', createApiKeyRoutes(context));
   app.route('/', createOpenApiRoutes());
+  if (options.manageUi !== false) app.route('/', createManageUiRoutes(options.manageUi));
   return app;
 }

@@ -11,6 +11,8 @@ export interface CliArgs {
   data: string | undefined;
   responder: ResponderName | undefined;
   trustProxy: boolean;
+  /** Serve the dashboard at `/manage/` (off with `--no-manage-ui`). */
+  manageUi: boolean;
 }
 
 /** The `--help` text. */
@@ -22,6 +24,7 @@ export const usage = `Usage: inkeep-chat-server [options]
   --data DIR                keep apps and conversations in DIR (default: memory only)
   --responder NAME          scripted (default), echo or openai
   --trust-proxy             take the client IP from X-Forwarded-For
+  --no-manage-ui            do not serve the dashboard at /manage/
   --help                    show this help
 
        inkeep-chat-server keys create|list|revoke|usage --data DIR ...   (keys --help)
@@ -48,6 +51,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         data: { type: 'string' },
         responder: { type: 'string' },
         'trust-proxy': { type: 'boolean' },
+        'no-manage-ui': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -74,5 +78,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     data: values.data as string | undefined,
     responder: responder as ResponderName | undefined,
     trustProxy: values['trust-proxy'] === true,
+    manageUi: values['no-manage-ui'] !== true,
   };
 }

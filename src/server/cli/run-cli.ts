@@ -45,6 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
       apps,
       env: io.env,
       dataDir: args.data,
+      ...(args.manageUi ? {} : { manageUi: false as const }),
       onWarning: (message) => io.error(`inkeep-chat-server: warning: ${message}`),
       settings: {
         trustProxy: args.trustProxy,
