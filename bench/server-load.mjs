@@ -2,7 +2,8 @@
 //   - 500 concurrent anonymous-session requests and 200 concurrent chat streams, zero errors
 //     expected, with the server's memory before and after;
 //   - requests/s of session issuance (no PoW) and of a token-verified chat request (echo
-//     responder, no delay), each as a ratio to a bare Hono route measured in the same run.
+//     responder, no delay), each as a ratio to a bare Hono route measured in the same run;
+//   - the same chat request authenticated by API key, as a ratio to the anonymous-token one.
 // The servers run in a worker thread so that the load generator (here) does not share their
 // event loop. Bounded: fixed request counts, a timeout per request, loopback only.
 import { Agent, request } from 'node:http';
@@ -18,10 +19,16 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-const { startServer } = await import(${JSON.stringify(serverModule)});
+const { createApiKeyStore, startServer } = await import(${JSON.stringify(serverModule)});
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
+const apiKeys = createApiKeyStore();
+const { key: apiKey } = await apiKeys.create({
+  name: 'bench', tenantId: 'default', projectId: 'default', agentId: null, scopes: ['chat', 'read'],
+  expiresAt: null, allowedIps: [], rateLimit: 1000000, signed: false,
+});
 const server = await startServer({
+  apiKeys,
   port: 0,
   host: '127.0.0.1',
   env: {},
@@ -55,7 +62,7 @@ parentPort.on('message', async (message) => {
     parentPort.postMessage({ closed: true });
   }
 });
-parentPort.postMessage({ server: server.url, bare: bare.url });
+parentPort.postMessage({ server: server.url, bare: bare.url, apiKey });
 `;
 
 function mib(bytes) {
@@ -110,7 +117,7 @@ function ask(worker, message, key) {
 
 export async function run() {
   const worker = new Worker(workerSource, { eval: true, type: 'module' });
-  const { server, bare } = await new Promise((resolve, reject) => {
+  const { server, bare, apiKey } = await new Promise((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
@@ -186,9 +193,16 @@ export async function run() {
         ).status === 200,
       session: async () => Boolean(await newSession()),
       chat: async () => (await chat(token, 'hi', false)).status === 200,
+      keyChat: async () =>
+        (
+          await send(agent, `${server}/run/v1/chat/completions`, {
+            headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+            body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], stream: false }),
+          })
+        ).status === 200,
     };
-    // Interleaved rounds, best of each, so that warm-up and noise hit all three alike.
-    const best = { bare: undefined, session: undefined, chat: undefined };
+    // Interleaved rounds, best of each, so that warm-up and noise hit every kind alike.
+    const best = {};
     for (let round = 0; round < 3; round++) {
       for (const [name, attempt] of Object.entries(kinds)) {
         const result = await measure(round === 0 ? 300 : count, concurrency, attempt);
@@ -211,6 +225,11 @@ export async function run() {
       metric: 'token-verified chat (echo, stream:false)',
       value: `${Math.round(best.chat.perSecond)} req/s`,
       note: `${ratio(best.chat)} of bare, errors ${best.chat.errors}`,
+    });
+    rows.push({
+      metric: 'chat with API key (echo, stream:false)',
+      value: `${Math.round(best.keyChat.perSecond)} req/s`,
+      note: `${(best.keyChat.perSecond / best.chat.perSecond).toFixed(2)}× the anonymous-token chat (goal ≥ 0.8), errors ${best.keyChat.errors}`,
     });
   } finally {
     agent.destroy();

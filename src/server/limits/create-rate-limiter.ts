@@ -38,32 +38,42 @@ export function createRateLimiter({
   now = Date.now,
   maxKeys = 100_000,
 }: RateLimiterOptions): RateLimiter {
-  const logs = new Map<string, number[]>();
+  // Each log is the request times of one key, oldest first, from index `head` on: expiring
+  // moves `head` instead of shifting the array, so a busy key costs O(1) per request.
+  const logs = new Map<string, { times: number[]; head: number }>();
   let lastSweep = now();
 
   const sweep = (time: number) => {
     lastSweep = time;
-    for (const [key, times] of logs) {
-      const newest = times[times.length - 1];
+    for (const [key, log] of logs) {
+      const newest = log.times[log.times.length - 1];
       if (newest === undefined || newest <= time - windowMs) logs.delete(key);
     }
   };
 
   const state = (key: string, time: number) => {
-    const times = logs.get(key) ?? [];
-    let expired = 0;
-    while (expired < times.length && (times[expired] ?? 0) <= time - windowMs) expired++;
-    if (expired) times.splice(0, expired);
-    return times;
+    const log = logs.get(key) ?? { times: [], head: 0 };
+    const { times } = log;
+    while (log.head < times.length && (times[log.head] ?? 0) <= time - windowMs) log.head++;
+    if (log.head > 64 && log.head * 2 > times.length) {
+      log.times = times.slice(log.head);
+      log.head = 0;
+    }
+    return log;
   };
 
-  const result = (times: number[], limit: number, time: number, allowed: boolean) => {
-    const oldest = times[0];
+  const result = (
+    log: { times: number[]; head: number },
+    limit: number,
+    time: number,
+    allowed: boolean,
+  ) => {
+    const oldest = log.times[log.head];
     const freesAt = oldest === undefined ? time : oldest + windowMs;
     return {
       allowed,
       limit,
-      remaining: Math.max(0, limit - times.length),
+      remaining: Math.max(0, limit - (log.times.length - log.head)),
       reset: Math.ceil(freesAt / 1000),
       retryAfter: allowed ? 0 : Math.max(1, Math.ceil((freesAt - time) / 1000)),
     };
@@ -73,17 +83,17 @@ export function createRateLimiter({
     consume(key, limit = defaultLimit) {
       const time = now();
       if (time - lastSweep > windowMs || logs.size >= maxKeys) sweep(time);
-      const times = state(key, time);
-      if (times.length >= limit) return result(times, limit, time, false);
-      times.push(time);
+      const log = state(key, time);
+      if (log.times.length - log.head >= limit) return result(log, limit, time, false);
+      log.times.push(time);
       if (!logs.has(key)) {
         if (logs.size >= maxKeys) {
           const oldestKey = logs.keys().next().value;
           if (oldestKey !== undefined) logs.delete(oldestKey);
         }
-        logs.set(key, times);
+        logs.set(key, log);
       }
-      return result(times, limit, time, true);
+      return result(log, limit, time, true);
     },
     peek(key, limit = defaultLimit) {
       const time = now();
