@@ -10,6 +10,8 @@ export interface SearchPlan {
   end: number;
   /** Counters per batch handed to a worker. */
   batch: number;
+  /** Whether Workers speed it up: JS hashing does, WebCrypto (one thread, off the page) not. */
+  parallel: boolean;
   /** For v2 SHA-256: derives the key of the found counter for the answer. */
   keyJob?: SubtleJob;
 }
@@ -50,7 +52,7 @@ export function planSearch(challenge: PowChallenge): SearchPlan {
       target: prefix,
     };
     if (algorithm !== 'SHA-256' || keyLength < prefix.length / 2)
-      return { job: subtle, end: 2 ** 32, batch: scrypt ? 2 : keyed ? 8 : 64 };
+      return { job: subtle, end: 2 ** 32, batch: scrypt ? 2 : keyed ? 8 : 64, parallel: scrypt };
     const job: Sha256Job = {
       kind: 'sha256',
       prefix: subtle.prefix,
@@ -63,6 +65,7 @@ export function planSearch(challenge: PowChallenge): SearchPlan {
       job,
       end: 2 ** 32,
       batch: Math.max(1, Math.floor(40_000 / subtle.cost)),
+      parallel: true,
       keyJob: { ...subtle, target: '' },
     };
   }
@@ -82,6 +85,7 @@ export function planSearch(challenge: PowChallenge): SearchPlan {
       },
       end,
       batch: 40_000,
+      parallel: true,
     };
   if (!/^SHA-(1|256|384|512)$/.test(algorithm)) throw unusable();
   const job: SubtleJob = {
@@ -96,5 +100,5 @@ export function planSearch(challenge: PowChallenge): SearchPlan {
     keyLength: 64,
     target: target.toLowerCase(),
   };
-  return { job, end, batch: 64 };
+  return { job, end, batch: 64, parallel: false };
 }

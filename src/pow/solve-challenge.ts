@@ -45,7 +45,7 @@ export const solveChallenge: SolveChallenge = async (challenge, options = {}) =>
   let stop = () => {};
   try {
     const searches: Search[] = [];
-    if (createWorker && workers > 0) {
+    if (createWorker && workers > 0 && plan.parallel) {
       try {
         url = URL.createObjectURL(new Blob([workerSource()], { type: 'text/javascript' }));
         for (let i = 0; i < workers; i++) started.push(createWorker(url));

@@ -137,10 +137,29 @@ describe('solveChallenge', () => {
     expect(await verifyClassicSolution(header, hmacKey)).toBe(true);
     expect(createWorker).toHaveBeenCalledTimes(3);
     expect(workers.every((worker) => worker.terminated)).toBe(true);
+    const scrypt = await createChallenge({
+      algorithm: 'SCRYPT',
+      cost: 64,
+      memoryCost: 2,
+      counter: 25,
+      deriveKey: deriveScrypt,
+      hmacSignatureSecret: hmacKey,
+    });
+    const scryptHeader = await solveChallenge(JSON.parse(JSON.stringify(scrypt)), {
+      workers: 2,
+      createWorker,
+    });
+    expect(await verifyV2(scryptHeader, deriveScrypt)).toBe(true);
+    expect(createWorker).toHaveBeenCalledTimes(5);
+  });
+
+  it('keeps WebCrypto-bound searches (PBKDF2) off workers: WebCrypto already runs off the page', async () => {
+    const createWorker = vi.fn(() => new SourceWorker() as unknown as Worker);
     const pbkdf2 = await v2('PBKDF2/SHA-256', derivePbkdf2, 200);
     expect(
       await verifyV2(await solveChallenge(pbkdf2, { workers: 2, createWorker }), derivePbkdf2),
     ).toBe(true);
+    expect(createWorker).not.toHaveBeenCalled();
   });
 
   it('falls back to the main thread when workers fail or cannot be created', async () => {
