@@ -10,8 +10,10 @@ const rateLimitHeaders = {
   'X-RateLimit-Remaining': { schema: { type: 'integer' } },
   'X-RateLimit-Reset': { schema: { type: 'integer', description: 'unix seconds' } },
 };
-const bearer = [{ anonymousSession: [] }];
-const admin = [{ adminKey: [] }];
+// Run API routes take an anonymous-session JWT or a server-to-server credential (X-API-Key
+// preferred, or a bearer key / bypass secret); manage routes need the `manage` scope.
+const bearer = [{ anonymousSession: [] }, { apiKey: [] }, { bearerApiKey: [] }];
+const admin = [{ apiKey: [] }, { bearerApiKey: [] }];
 const appPath = [
   { name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } },
   { name: 'projectId', in: 'path', required: true, schema: { type: 'string' } },
@@ -245,11 +247,116 @@ export const openApiDocument = {
         },
       },
     },
+    '/manage/tenants/{tenantId}/projects/{projectId}/api-keys': {
+      get: {
+        summary: 'List API keys (never their secrets)',
+        security: admin,
+        parameters: appPath,
+        responses: {
+          200: {
+            description: 'Keys',
+            content: json({
+              type: 'object',
+              properties: { data: { type: 'array', items: ref('ApiKey') } },
+            }),
+          },
+          401: problem('unauthorized'),
+          403: problem('forbidden'),
+        },
+      },
+      post: {
+        summary: 'Create an API key; `key` (and `signingSecret`) are shown only in this response',
+        security: admin,
+        parameters: appPath,
+        requestBody: { required: true, content: json(ref('ApiKeyInput')) },
+        responses: {
+          201: {
+            description: 'Created',
+            content: json({
+              type: 'object',
+              properties: {
+                data: ref('ApiKey'),
+                key: { type: 'string', description: 'sk_<publicId>.<secret>' },
+                signingSecret: { type: 'string' },
+              },
+            }),
+          },
+          400: problem('bad_request naming the field'),
+          401: problem('unauthorized'),
+          403: problem('forbidden'),
+        },
+      },
+    },
+    '/manage/tenants/{tenantId}/projects/{projectId}/api-keys/{id}': {
+      get: {
+        summary: 'Read an API key',
+        security: admin,
+        parameters: [...appPath, idPath],
+        responses: {
+          200: {
+            description: 'The key',
+            content: json({ type: 'object', properties: { data: ref('ApiKey') } }),
+          },
+          401: problem('unauthorized'),
+          404: problem('not_found'),
+        },
+      },
+      delete: {
+        summary: 'Revoke an API key (effective at once)',
+        security: admin,
+        parameters: [...appPath, idPath],
+        responses: {
+          204: { description: 'Revoked' },
+          401: problem('unauthorized'),
+          404: problem('not_found'),
+        },
+      },
+    },
+    '/manage/tenants/{tenantId}/projects/{projectId}/api-keys/{id}/usage': {
+      get: {
+        summary: 'Usage of an API key: last use and request counts by status class',
+        security: admin,
+        parameters: [...appPath, idPath],
+        responses: {
+          200: {
+            description: 'Usage',
+            content: json({
+              type: 'object',
+              properties: {
+                data: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    total: { type: 'integer' },
+                    byStatus: { type: 'object', additionalProperties: { type: 'integer' } },
+                    lastUsedAt: { type: ['string', 'null'] },
+                  },
+                },
+              },
+            }),
+          },
+          401: problem('unauthorized'),
+          404: problem('not_found'),
+        },
+      },
+    },
   },
   components: {
     securitySchemes: {
       anonymousSession: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (HS256)' },
-      adminKey: { type: 'http', scheme: 'bearer', description: 'INKEEP_ADMIN_API_KEY' },
+      apiKey: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description:
+          'sk_<publicId>.<secret>, ADMIN_API_KEY or a VALID_API_KEYS entry. Keys with a signing secret also need X-Timestamp and X-Signature = hex HMAC-SHA256 of METHOD\\nPATH\\nTIMESTAMP\\nBODY.',
+      },
+      bearerApiKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An API key, INKEEP_ADMIN_API_KEY (manage), or INKEEP_AGENTS_RUN_API_BYPASS_SECRET with x-inkeep-tenant-id, x-inkeep-project-id and x-inkeep-agent-id. With ENVIRONMENT=development those scope headers alone suffice.',
+      },
     },
     schemas: {
       Problem: {
@@ -399,6 +506,38 @@ export const openApiDocument = {
               },
             },
           },
+        },
+      },
+      ApiKeyInput: {
+        type: 'object',
+        required: ['name', 'scopes'],
+        properties: {
+          name: { type: 'string' },
+          scopes: { type: 'array', items: { enum: ['chat', 'read', 'manage'] } },
+          agentId: { type: 'string' },
+          expiresAt: { type: 'string', format: 'date-time' },
+          expiresIn: { type: 'string', pattern: '^\\d+[smhd]$' },
+          allowedIps: { type: 'array', items: { type: 'string' } },
+          rateLimit: { type: 'integer', minimum: 1 },
+          signed: { type: 'boolean' },
+        },
+      },
+      ApiKey: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          tenantId: { type: 'string' },
+          projectId: { type: 'string' },
+          agentId: { type: ['string', 'null'] },
+          scopes: { type: 'array', items: { type: 'string' } },
+          createdAt: { type: 'string' },
+          expiresAt: { type: ['string', 'null'] },
+          revokedAt: { type: ['string', 'null'] },
+          allowedIps: { type: 'array', items: { type: 'string' } },
+          rateLimit: { type: ['integer', 'null'] },
+          signed: { type: 'boolean' },
+          usage: { type: 'object' },
         },
       },
       App: {

@@ -28,6 +28,11 @@ describe('GET /openapi.json', () => {
         'GET /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
         'PATCH /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
         'DELETE /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
+        'GET /manage/tenants/{tenantId}/projects/{projectId}/api-keys',
+        'POST /manage/tenants/{tenantId}/projects/{projectId}/api-keys',
+        'GET /manage/tenants/{tenantId}/projects/{projectId}/api-keys/{id}',
+        'DELETE /manage/tenants/{tenantId}/projects/{projectId}/api-keys/{id}',
+        'GET /manage/tenants/{tenantId}/projects/{projectId}/api-keys/{id}/usage',
       ].sort(),
     );
   });
