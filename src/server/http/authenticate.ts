@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { allScopes, type Scope } from '../keys/api-key.ts';
 import { createIpAllowlist, type IpAllowlist } from '../keys/ip-allowlist.ts';
+import { matchEnvironmentKey, sameSecret } from '../keys/match-environment-key.ts';
 import { verifyRequestSignature } from '../keys/verify-request-signature.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -28,12 +28,6 @@ export type Principal =
 
 const deniedIp = () => new ProblemError(403, 'forbidden', 'Access denied from this IP address');
 const invalidKey = () => new ProblemError(401, 'unauthorized', 'Invalid API key');
-
-function same(given: string, expected: string): boolean {
-  const left = createHash('sha256').update(given).digest();
-  const right = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(left, right) && given === expected;
-}
 
 function scopeHeaders(c: Context) {
   const tenantId = c.req.header('x-inkeep-tenant-id');
@@ -92,7 +86,7 @@ export async function authenticate(
       keyId: null,
       sub: 'development',
     };
-  } else if (settings.bypassSecret && same(credential, settings.bypassSecret)) {
+  } else if (settings.bypassSecret && sameSecret(credential, settings.bypassSecret)) {
     checkGlobalIps();
     const headers = scopeHeaders(c);
     if (!headers) {
@@ -103,71 +97,47 @@ export async function authenticate(
       );
     }
     principal = { kind: 'bypass', ...headers, scopes: [...allScopes], keyId: null, sub: 'bypass' };
-  } else if (credential.startsWith('sk_')) {
-    checkGlobalIps();
-    const check = await apiKeys.verify(credential);
-    if (!check.ok) {
-      if (check.reason === 'expired')
-        throw new ProblemError(401, 'expired_api_key', 'API key has expired');
-      throw invalidKey();
-    }
-    const { record } = check;
-    keyOfRequest.set(c.req.raw, record.id);
-    if (record.allowedIps.length && !keyAllowlist(record.allowedIps).allows(ip)) throw deniedIp();
-    principal = {
-      kind: 'api_key',
-      tenantId: record.tenantId,
-      projectId: record.projectId,
-      agentId: record.agentId,
-      scopes: record.scopes,
-      keyId: record.id,
-      sub: `key:${record.id}`,
-    };
-    rateLimit = record.rateLimit ?? rateLimit;
-    rateKey = `key:${record.id}`;
-    if (record.signingSecret) await verifyRequestSignature(c, context, record.signingSecret);
-  } else if (settings.envAdminKey && same(credential, settings.envAdminKey)) {
-    checkGlobalIps();
-    principal = {
-      kind: 'env_key',
-      tenantId: 'default',
-      projectId: 'default',
-      agentId: null,
-      scopes: [...allScopes],
-      keyId: null,
-      sub: 'env:admin',
-    };
-    rateKey = 'env:admin';
-  } else if (settings.validApiKeys.some((key) => same(credential, key))) {
-    checkGlobalIps();
-    const id = createHash('sha256').update(credential).digest('hex').slice(0, 12);
-    principal = {
-      kind: 'env_key',
-      tenantId: 'default',
-      projectId: 'default',
-      agentId: null,
-      scopes: ['chat', 'read'],
-      keyId: null,
-      sub: `env:${id}`,
-    };
-    rateKey = `env:${id}`;
-  } else if (settings.adminApiKey && same(credential, settings.adminApiKey)) {
-    checkGlobalIps();
-    principal = {
-      kind: 'env_key',
-      tenantId: 'default',
-      projectId: 'default',
-      agentId: null,
-      scopes: ['manage'],
-      keyId: null,
-      sub: 'env:manage',
-    };
-    rateKey = 'env:manage';
-  } else if (fromHeader !== undefined || scope === 'manage') {
-    throw invalidKey();
   } else {
-    const visitor = await authenticateVisitor(c, context, requireAppHeader);
-    return { kind: 'anonymous', scopes: ['chat', 'read'], ...visitor };
+    const stored = credential.startsWith('sk_') ? await apiKeys.verify(credential) : undefined;
+    if (stored && !stored.ok && stored.reason === 'expired') {
+      throw new ProblemError(401, 'expired_api_key', 'API key has expired');
+    }
+    if (stored && !stored.ok && stored.reason === 'revoked') throw invalidKey();
+    const environmentKey = stored?.ok ? undefined : matchEnvironmentKey(credential, settings);
+    if (stored?.ok) {
+      checkGlobalIps();
+      const { record } = stored;
+      keyOfRequest.set(c.req.raw, record.id);
+      if (record.allowedIps.length && !keyAllowlist(record.allowedIps).allows(ip)) throw deniedIp();
+      principal = {
+        kind: 'api_key',
+        tenantId: record.tenantId,
+        projectId: record.projectId,
+        agentId: record.agentId,
+        scopes: record.scopes,
+        keyId: record.id,
+        sub: `key:${record.id}`,
+      };
+      rateLimit = record.rateLimit ?? rateLimit;
+      rateKey = `key:${record.id}`;
+      if (record.signingSecret) await verifyRequestSignature(c, context, record.signingSecret);
+    } else if (environmentKey) {
+      checkGlobalIps();
+      principal = {
+        kind: 'env_key',
+        tenantId: 'default',
+        projectId: 'default',
+        agentId: null,
+        keyId: null,
+        ...environmentKey,
+      };
+      rateKey = environmentKey.sub;
+    } else if (stored || fromHeader !== undefined || scope === 'manage') {
+      throw invalidKey();
+    } else {
+      const visitor = await authenticateVisitor(c, context, requireAppHeader);
+      return { kind: 'anonymous', scopes: ['chat', 'read'], ...visitor };
+    }
   }
 
   if (!principal.scopes.includes(scope)) {

@@ -117,6 +117,19 @@ describe('API keys', () => {
   });
 });
 
+describe('environment keys', () => {
+  it('are checked after stored keys, even when they look like stored keys', async () => {
+    const { app } = await setUp({
+      VALID_API_KEYS: 'sk_lookalike0.abcdefghijklmnopqrstuv, plain-client-key',
+    });
+    expect((await chat(app, { 'x-api-key': 'sk_lookalike0.abcdefghijklmnopqrstuv' })).status).toBe(
+      200,
+    );
+    expect((await chat(app, { authorization: 'Bearer plain-client-key' })).status).toBe(200);
+    expect((await chat(app, { 'x-api-key': 'plain-client-key-2' })).status).toBe(401);
+  });
+});
+
 describe('per-key rate limits (injected clock)', () => {
   it('pass exactly the limit, then 429 with Retry-After, and slide', async () => {
     const { app, apiKeys, clock } = await setUp();

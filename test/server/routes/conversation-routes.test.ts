@@ -124,4 +124,35 @@ describe('conversations', () => {
     const token = await getToken(app);
     expect((await get(app, '/run/v1/conversations?limit=200', token)).status).toBe(200);
   });
+
+  it('keeps the part of an answer streamed before the client stopped', async () => {
+    const app = createTestApp({
+      responder: {
+        model: 'slow',
+        async *respond({ signal }) {
+          for (let index = 0; index < 500 && !signal.aborted; index++) {
+            yield `${index} `;
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
+        },
+      },
+    });
+    const token = await getToken(app);
+    const response = await requestChat(app, token, {
+      messages: [{ role: 'user', content: 'go' }],
+      stream: true,
+    });
+    const id = response.headers.get('x-inkeep-conversation-id');
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.read();
+    await reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const { data } = (await (await get(app, `/run/v1/conversations/${id}`, token)).json()) as {
+      data: { messages: { role: string; content: string }[] };
+    };
+    expect(data.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+    expect(data.messages[1]?.content).toMatch(/^0 1 /);
+    expect(data.messages[1]?.content.length).toBeLessThan(500);
+  });
 });
