@@ -34,6 +34,8 @@ export interface SessionOptions {
   locks?: LockManager | undefined;
   /** Fires `visibilitychange`; default `globalThis.document`. */
   document?: Pick<Document, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;
+  /** Fires `online`; default `globalThis.window`. */
+  window?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
   /** The page origin named in errors; default `location.origin`. */
   origin?: string | undefined;
 }
@@ -75,6 +77,7 @@ export function createSession(options: SessionOptions): Session {
     solveChallenge = defaultSolveChallenge,
     locks = globalThis.navigator?.locks,
     document = globalThis.document,
+    window = globalThis.window,
     origin = globalThis.location?.origin,
   } = options;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -236,7 +239,14 @@ export function createSession(options: SessionOptions): Session {
     if (current && now() >= current.refreshAt) refresh();
     else if (state.status === 'error' && state.error?.retryable) prewarm();
   };
+  // Back online: try now instead of at the end of the backoff.
+  const onOnline = () => {
+    if (state.status !== 'error' || state.error?.code !== 'network') return;
+    retryDelay = 1_000;
+    prewarm();
+  };
   document?.addEventListener('visibilitychange', onVisibilityChange);
+  window?.addEventListener('online', onOnline);
 
   return {
     getToken,
@@ -252,6 +262,7 @@ export function createSession(options: SessionOptions): Session {
       clearTimeout(refreshTimer);
       clearTimeout(retryTimer);
       document?.removeEventListener('visibilitychange', onVisibilityChange);
+      window?.removeEventListener('online', onOnline);
       listeners.clear();
     },
   };

@@ -41,6 +41,7 @@ function setup(
     now: () => Date.now(),
     locks: undefined,
     document: undefined,
+    window: undefined,
     origin: 'https://site.test',
     ...options,
   });
@@ -269,6 +270,26 @@ describe('createSession', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(api.to(sessionPath)).toHaveLength(3);
     expect(states.at(-1)).toBe('ready');
+  });
+
+  it('tries again at once when the browser comes back online', async () => {
+    let down = true;
+    const network = new EventTarget() as Window;
+    const { api, session } = setup(
+      {
+        [sessionPath]: () => {
+          if (down) throw new TypeError('Failed to fetch');
+          return sessionBody('jwt', Date.now() + day);
+        },
+      },
+      { window: network },
+    );
+    await session.getToken().catch(() => {});
+    down = false;
+    network.dispatchEvent(new Event('online'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(api.to(sessionPath)).toHaveLength(2);
+    expect(await session.getToken()).toBe('jwt');
   });
 
   it('waits Retry-After before trying again when rate limited', async () => {
