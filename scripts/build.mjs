@@ -69,4 +69,19 @@ await build({
   build: { outDir: join(dist, 'demo-spa'), emptyOutDir: true, target: 'es2020' },
 });
 
+await build({
+  ...quiet,
+  root: join(root, 'src/manage'),
+  base: '/manage/',
+  build: {
+    outDir: join(dist, 'manage'),
+    emptyOutDir: true,
+    target: 'es2020',
+    modulePreload: { polyfill: false },
+    rolldownOptions: {
+      input: { index: join(root, 'src/manage/index.html'), try: join(root, 'src/manage/try.html') },
+    },
+  },
+});
+
 console.log('built dist/inkeep-chat.js, dist/lib, dist/types, dist/server, dist/demo-spa');

@@ -1,0 +1,167 @@
+import { useState } from 'preact/hooks';
+import { type DomainEntry, DomainListField, domainError } from './domain-list-field.tsx';
+import { ErrorMessage } from './error-message.tsx';
+import { ManageApiError } from './manage-api-error.ts';
+import type { App, AppInput, AppType } from './manage-types.ts';
+import { useAction } from './use-action.ts';
+
+type Field = 'name' | 'type' | 'defaultAgentId' | 'allowAnonymous';
+
+const fieldOf: Record<string, Field> = {
+  name: 'name',
+  type: 'type',
+  defaultAgentId: 'defaultAgentId',
+  'config.webClient.allowAnonymous': 'allowAnonymous',
+};
+
+/**
+ * Creates or edits an app: name, type, allowed domains (checked in the browser as typed),
+ * anonymous sessions and default agent. Nothing typed is lost when the server refuses it; its
+ * message appears next to the field it names.
+ */
+export function AppForm({
+  app,
+  idPrefix,
+  onSubmit,
+  onCancel,
+}: {
+  app?: App | undefined;
+  idPrefix: string;
+  onSubmit: (input: AppInput) => Promise<unknown>;
+  onCancel: () => void;
+}) {
+  const [name, setName] = useState(app?.name ?? '');
+  const [type, setType] = useState<AppType>(app?.type ?? 'web_client');
+  const [defaultAgentId, setDefaultAgentId] = useState(app?.defaultAgentId ?? 'default');
+  const [allowAnonymous, setAllowAnonymous] = useState(
+    app?.config.webClient.allowAnonymous ?? true,
+  );
+  const [domains, setDomains] = useState<DomainEntry[]>(
+    (app?.config.webClient.allowedDomains ?? ['']).map((value) => ({ value, touched: !!app })),
+  );
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
+  const [nameMissing, setNameMissing] = useState(false);
+  const action = useAction();
+  const id = (field: string) => `${idPrefix}-${field}`;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const checked = domains.map((entry) => ({ ...entry, touched: true }));
+    setDomains(checked);
+    setFieldErrors({});
+    setNameMissing(!name.trim());
+    const firstBad = checked.findIndex((entry) => domainError(entry));
+    if (!name.trim()) return document.getElementById(id('name'))?.focus();
+    if (firstBad >= 0) return document.getElementById(id(`domain-${firstBad}`))?.focus();
+    // Blank entries are dropped; remember where the rest sit to place the server's messages.
+    const kept = checked.flatMap((entry, index) => (entry.value.trim() ? [index] : []));
+    const input: AppInput = {
+      name: name.trim(),
+      type,
+      defaultAgentId: defaultAgentId.trim() || 'default',
+      config: {
+        webClient: {
+          allowedDomains: kept.map((index) => checked[index]?.value.trim() ?? ''),
+          allowAnonymous,
+        },
+      },
+    };
+    let refusal: unknown;
+    await action.run(() =>
+      onSubmit(input).catch((error: unknown) => {
+        refusal = error;
+        throw error;
+      }),
+    );
+    if (!(refusal instanceof ManageApiError) || !refusal.field) return;
+    const message = refusal.message;
+    const domainIndex = /^config\.webClient\.allowedDomains\[(\d+)\]$/.exec(refusal.field)?.[1];
+    if (domainIndex !== undefined) {
+      const at = kept[Number(domainIndex)] ?? 0;
+      setDomains(
+        checked.map((entry, index) => (index === at ? { ...entry, serverError: message } : entry)),
+      );
+      action.clear();
+      return;
+    }
+    const field = fieldOf[refusal.field];
+    if (field) {
+      setFieldErrors({ [field]: refusal.message });
+      action.clear();
+    }
+  };
+
+  const describedBy = (field: Field) => (fieldErrors[field] ? `${id(field)}-error` : undefined);
+  const fieldError = (field: Field) =>
+    fieldErrors[field] && (
+      <p class="error" id={`${id(field)}-error`} role="alert">
+        {fieldErrors[field]}
+      </p>
+    );
+  const nameError = nameMissing ? 'Enter a name.' : fieldErrors.name;
+  return (
+    <form
+      class="app-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={app ? `Edit ${app.name}` : 'New app'}
+    >
+      <label for={id('name')}>Name</label>
+      <input
+        id={id('name')}
+        value={name}
+        maxLength={200}
+        aria-invalid={nameError ? 'true' : undefined}
+        aria-describedby={nameError ? `${id('name')}-error` : undefined}
+        onInput={(event) => setName(event.currentTarget.value)}
+      />
+      {nameError && (
+        <p class="error" id={`${id('name')}-error`} role="alert">
+          {nameError}
+        </p>
+      )}
+      <label for={id('type')}>Type</label>
+      <select
+        id={id('type')}
+        value={type}
+        aria-describedby={describedBy('type')}
+        onChange={(event) => setType(event.currentTarget.value as AppType)}
+      >
+        <option value="web_client">Web client (the chat widget on a site)</option>
+        <option value="api">API (server to server)</option>
+      </select>
+      {fieldError('type')}
+      <DomainListField idPrefix={idPrefix} entries={domains} onChange={setDomains} />
+      <div class="check">
+        <input
+          id={id('anonymous')}
+          type="checkbox"
+          checked={allowAnonymous}
+          aria-describedby={describedBy('allowAnonymous')}
+          onChange={(event) => setAllowAnonymous(event.currentTarget.checked)}
+        />
+        <label for={id('anonymous')}>Allow anonymous visitors (no sign-in)</label>
+      </div>
+      {fieldError('allowAnonymous')}
+      <label for={id('agent')}>Default agent</label>
+      <input
+        id={id('agent')}
+        value={defaultAgentId}
+        spellcheck={false}
+        aria-invalid={fieldErrors.defaultAgentId ? 'true' : undefined}
+        aria-describedby={describedBy('defaultAgentId')}
+        onInput={(event) => setDefaultAgentId(event.currentTarget.value)}
+      />
+      {fieldError('defaultAgentId')}
+      <div class="buttons">
+        <button type="submit" class="primary" disabled={action.pending}>
+          {app ? 'Save changes' : 'Create app'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      <ErrorMessage error={action.error} />
+    </form>
+  );
+}

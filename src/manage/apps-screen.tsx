@@ -1,0 +1,91 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { AppCard } from './app-card.tsx';
+import { AppForm } from './app-form.tsx';
+import type { ManageClient } from './create-manage-client.ts';
+import { ErrorMessage } from './error-message.tsx';
+import type { App } from './manage-types.ts';
+import { useAction } from './use-action.ts';
+
+/** The apps of the signed-in project: the list, and a form for a new one. */
+export function AppsScreen({
+  client,
+  origin = globalThis.location?.origin ?? '',
+}: {
+  client: ManageClient;
+  origin?: string;
+}) {
+  const [apps, setApps] = useState<App[] | undefined>(undefined);
+  const [creating, setCreating] = useState(false);
+  const [status, setStatus] = useState('');
+  const load = useAction();
+  const reload = useCallback(
+    () =>
+      load.run(async () => {
+        setApps(await client.listApps());
+      }),
+    [client, load.run],
+  );
+  useEffect(() => {
+    reload();
+  }, [reload]);
+
+  return (
+    <section aria-labelledby="apps-heading">
+      <div class="section-header">
+        <h2 id="apps-heading">Apps</h2>
+        {!creating && (
+          <button type="button" class="primary" onClick={() => setCreating(true)}>
+            New app
+          </button>
+        )}
+      </div>
+      <p class="note" role="status">
+        {status}
+      </p>
+      {creating && (
+        <div class="card">
+          <h3>New app</h3>
+          <AppForm
+            idPrefix="new-app"
+            onSubmit={async (input) => {
+              const app = await client.createApp(input);
+              setCreating(false);
+              setStatus(`Created ${app.name}.`);
+              await reload();
+            }}
+            onCancel={() => setCreating(false)}
+          />
+        </div>
+      )}
+      {load.error !== undefined && (
+        <div class="buttons">
+          <ErrorMessage error={load.error} />
+          <button type="button" onClick={reload}>
+            Reload apps
+          </button>
+        </div>
+      )}
+      {apps === undefined && load.pending && <p class="note">Loading apps…</p>}
+      {apps?.length === 0 && <p class="note">No apps yet. Create one to embed the chat.</p>}
+      <div class="cards">
+        {apps?.map((app) => (
+          <AppCard
+            key={app.id}
+            app={app}
+            origin={origin}
+            onUpdate={async (input) => {
+              const updated = await client.updateApp(app.id, input);
+              setApps((list) => list?.map((item) => (item.id === app.id ? updated : item)));
+              setStatus(`Saved ${updated.name}.`);
+            }}
+            onDelete={async () => {
+              await client.deleteApp(app.id);
+              setApps((list) => list?.filter((item) => item.id !== app.id));
+              setStatus(`Deleted ${app.name}.`);
+            }}
+          />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,85 @@
+import { ManageApiError } from './manage-api-error.ts';
+import type {
+  ApiKeyInput,
+  ApiKeyView,
+  App,
+  AppInput,
+  CreatedApiKey,
+  KeyUsage,
+} from './manage-types.ts';
+
+/** Options of {@link createManageClient}. */
+export interface ManageClientOptions {
+  /** An admin or `manage`-scope key, sent as `X-API-Key` (never in a URL). */
+  apiKey: string;
+  tenantId?: string;
+  projectId?: string;
+  /** The Run API server (default: this page's origin). */
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** The manage API of one tenant and project. */
+export interface ManageClient {
+  listApps(): Promise<App[]>;
+  createApp(input: AppInput): Promise<App>;
+  updateApp(id: string, input: AppInput): Promise<App>;
+  deleteApp(id: string): Promise<void>;
+  listKeys(): Promise<ApiKeyView[]>;
+  createKey(input: ApiKeyInput): Promise<CreatedApiKey>;
+  revokeKey(id: string): Promise<void>;
+  keyUsage(id: string): Promise<KeyUsage>;
+}
+
+async function readProblem(response: Response): Promise<ManageApiError> {
+  let body: { detail?: unknown; code?: unknown } = {};
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    // Not problem+json (a proxy's page, say): the status alone tells what happened.
+  }
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return new ManageApiError(
+    response.status,
+    typeof body.code === 'string' ? body.code : 'http_error',
+    typeof body.detail === 'string' ? body.detail : `HTTP ${response.status}`,
+    { retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined },
+  );
+}
+
+/** A client for the manage API; every failure is a {@link ManageApiError}. */
+export function createManageClient({
+  apiKey,
+  tenantId = 'default',
+  projectId = 'default',
+  baseUrl = globalThis.location?.origin ?? '',
+  fetch = globalThis.fetch.bind(globalThis),
+}: ManageClientOptions): ManageClient {
+  const base = `${baseUrl}/manage/tenants/${encodeURIComponent(tenantId)}/projects/${encodeURIComponent(projectId)}`;
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'X-API-Key': apiKey, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      cache: 'no-store',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw await readProblem(response);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+  const id = (value: string) => `/${encodeURIComponent(value)}`;
+  return {
+    listApps: async () => (await call<{ data: App[] }>('GET', '/apps')).data,
+    createApp: async (input) => (await call<{ data: App }>('POST', '/apps', input)).data,
+    updateApp: async (appId, input) =>
+      (await call<{ data: App }>('PATCH', `/apps${id(appId)}`, input)).data,
+    deleteApp: (appId) => call<void>('DELETE', `/apps${id(appId)}`),
+    listKeys: async () => (await call<{ data: ApiKeyView[] }>('GET', '/api-keys')).data,
+    createKey: (input) => call<CreatedApiKey>('POST', '/api-keys', input),
+    revokeKey: (keyId) => call<void>('DELETE', `/api-keys${id(keyId)}`),
+    keyUsage: async (keyId) =>
+      (await call<{ data: KeyUsage }>('GET', `/api-keys${id(keyId)}/usage`)).data,
+  };
+}

@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ConfirmButton } from './confirm-button.tsx';
+import { ErrorMessage } from './error-message.tsx';
+import { formatDate } from './format-date.ts';
+import type { ApiKeyView, KeyUsage } from './manage-types.ts';
+import { useAction } from './use-action.ts';
+
+function keyStatus(key: ApiKeyView, now: number): string {
+  if (key.revokedAt) return 'Revoked';
+  if (key.expiresAt && Date.parse(key.expiresAt) <= now) return 'Expired';
+  return 'Active';
+}
+
+/**
+ * One API key, never its secret: public id, scopes, dates, allowed IPs and limit; its usage on
+ * request; revoke behind a confirmation.
+ */
+export function KeyCard({
+  apiKey,
+  loadUsage,
+  onRevoke,
+  now = Date.now,
+}: {
+  apiKey: ApiKeyView;
+  loadUsage: () => Promise<KeyUsage>;
+  onRevoke: () => Promise<unknown>;
+  now?: () => number;
+}) {
+  const [usage, setUsage] = useState<KeyUsage | undefined>(undefined);
+  const usageAction = useAction();
+  // A reloaded list brings fresher counts than an earlier refresh.
+  useEffect(() => setUsage(undefined), [apiKey]);
+  const status = keyStatus(apiKey, now());
+  const headingId = `key-${apiKey.id}-name`;
+  const shown = usage ?? apiKey.usage;
+  const refresh = () => usageAction.run(async () => setUsage(await loadUsage()));
+  return (
+    <article class="card" aria-labelledby={headingId}>
+      <header class="card-header">
+        <h3 id={headingId}>{apiKey.name}</h3>
+        <span class={status === 'Active' ? 'badge on' : 'badge off'}>{status}</span>
+      </header>
+      <dl class="facts">
+        <dt>Public id</dt>
+        <dd>
+          <code>sk_{apiKey.id}</code>
+        </dd>
+        <dt>Scopes</dt>
+        <dd>{apiKey.scopes.join(', ')}</dd>
+        <dt>Created</dt>
+        <dd>{formatDate(apiKey.createdAt)}</dd>
+        <dt>Expires</dt>
+        <dd>{formatDate(apiKey.expiresAt)}</dd>
+        {apiKey.revokedAt && (
+          <>
+            <dt>Revoked</dt>
+            <dd>{formatDate(apiKey.revokedAt)}</dd>
+          </>
+        )}
+        <dt>Last used</dt>
+        <dd>{formatDate(shown.lastUsedAt)}</dd>
+        <dt>Allowed IPs</dt>
+        <dd>{apiKey.allowedIps.length ? apiKey.allowedIps.join(', ') : 'Any'}</dd>
+        <dt>Rate limit</dt>
+        <dd>{apiKey.rateLimit ? `${apiKey.rateLimit} per minute` : 'Server default'}</dd>
+        {apiKey.agentId && (
+          <>
+            <dt>Agent</dt>
+            <dd>
+              <code>{apiKey.agentId}</code>
+            </dd>
+          </>
+        )}
+      </dl>
+      <h4>Usage</h4>
+      <table class="usage">
+        <caption class="sr-only">Requests made with {apiKey.name}, by status</caption>
+        <thead>
+          <tr>
+            <th scope="col">Total</th>
+            <th scope="col">2xx</th>
+            <th scope="col">3xx</th>
+            <th scope="col">4xx</th>
+            <th scope="col">5xx</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <td data-usage="total">{shown.total}</td>
+            <td data-usage="2xx">{shown.byStatus['2xx']}</td>
+            <td data-usage="3xx">{shown.byStatus['3xx']}</td>
+            <td data-usage="4xx">{shown.byStatus['4xx']}</td>
+            <td data-usage="5xx">{shown.byStatus['5xx']}</td>
+          </tr>
+        </tbody>
+      </table>
+      <div class="buttons">
+        <button
+          type="button"
+          disabled={usageAction.pending}
+          aria-label={`Refresh usage of ${apiKey.name}`}
+          onClick={refresh}
+        >
+          Refresh usage
+        </button>
+        {!apiKey.revokedAt && (
+          <ConfirmButton
+            label="Revoke"
+            question={`Revoke ${apiKey.name}? Requests with it are refused from now on.`}
+            confirmLabel={`Revoke ${apiKey.name}`}
+            onConfirm={onRevoke}
+          />
+        )}
+      </div>
+      <ErrorMessage error={usageAction.error} />
+    </article>
+  );
+}

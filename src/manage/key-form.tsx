@@ -1,0 +1,181 @@
+import { useState } from 'preact/hooks';
+import { ErrorMessage } from './error-message.tsx';
+import { ManageApiError } from './manage-api-error.ts';
+import type { ApiKeyInput, Scope } from './manage-types.ts';
+import { useAction } from './use-action.ts';
+
+type Field = 'name' | 'scopes' | 'expiresIn' | 'allowedIps' | 'rateLimit' | 'agentId';
+
+const scopeLabels: Record<Scope, string> = {
+  chat: 'chat — chat completions',
+  read: 'read — read conversations',
+  manage: 'manage — apps and keys (this dashboard)',
+};
+
+const expiries = [
+  ['', 'Never'],
+  ['1d', '1 day'],
+  ['7d', '7 days'],
+  ['30d', '30 days'],
+  ['90d', '90 days'],
+  ['365d', '1 year'],
+] as const;
+
+/**
+ * Defines a new API key: name, scopes, expiry, allowed IPs, rate limit and agent. Refusals
+ * appear next to the field the server names; nothing typed is lost.
+ */
+export function KeyForm({
+  onSubmit,
+  onCancel,
+}: {
+  onSubmit: (input: ApiKeyInput) => Promise<unknown>;
+  onCancel: () => void;
+}) {
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<Scope[]>(['chat']);
+  const [expiresIn, setExpiresIn] = useState('');
+  const [allowedIps, setAllowedIps] = useState('');
+  const [rateLimit, setRateLimit] = useState('');
+  const [agentId, setAgentId] = useState('');
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const action = useAction();
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found: Partial<Record<Field, string>> = {};
+    if (!name.trim()) found.name = 'Enter a name.';
+    if (!scopes.length) found.scopes = 'Choose at least one scope.';
+    if (rateLimit.trim() && !/^\d+$/.test(rateLimit.trim())) {
+      found.rateLimit = 'Enter a whole number of requests per minute, or leave it empty.';
+    }
+    setErrors(found);
+    const first = Object.keys(found)[0];
+    if (first) return document.getElementById(`key-${first}`)?.focus();
+    const input: ApiKeyInput = { name: name.trim(), scopes };
+    if (expiresIn) input.expiresIn = expiresIn;
+    const ips = allowedIps.split(/[\s,]+/).filter(Boolean);
+    if (ips.length) input.allowedIps = ips;
+    if (rateLimit.trim()) input.rateLimit = Number(rateLimit.trim());
+    if (agentId.trim()) input.agentId = agentId.trim();
+    let refusal: unknown;
+    await action.run(() =>
+      onSubmit(input).catch((error: unknown) => {
+        refusal = error;
+        throw error;
+      }),
+    );
+    const field = refusal instanceof ManageApiError ? refusal.field : undefined;
+    if (refusal instanceof ManageApiError && field && field in fieldIds) {
+      setErrors({ [field]: refusal.message });
+      action.clear();
+      document.getElementById(`key-${field}`)?.focus();
+    }
+  };
+
+  const invalid = (field: Field) =>
+    errors[field]
+      ? { 'aria-invalid': 'true' as const, 'aria-describedby': `key-${field}-error` }
+      : {};
+  const error = (field: Field) =>
+    errors[field] && (
+      <p class="error" id={`key-${field}-error`} role="alert">
+        {errors[field]}
+      </p>
+    );
+  return (
+    <form class="key-form" onSubmit={submit} noValidate aria-label="New API key">
+      <label for="key-name">Name</label>
+      <input
+        id="key-name"
+        value={name}
+        maxLength={100}
+        {...invalid('name')}
+        onInput={(event) => setName(event.currentTarget.value)}
+      />
+      {error('name')}
+      <fieldset id="key-scopes" tabIndex={-1} {...invalid('scopes')}>
+        <legend>Scopes</legend>
+        {(Object.keys(scopeLabels) as Scope[]).map((scope) => (
+          <div class="check" key={scope}>
+            <input
+              id={`key-scope-${scope}`}
+              type="checkbox"
+              checked={scopes.includes(scope)}
+              onChange={(event) =>
+                setScopes((list) =>
+                  event.currentTarget.checked
+                    ? [...list, scope]
+                    : list.filter((item) => item !== scope),
+                )
+              }
+            />
+            <label for={`key-scope-${scope}`}>{scopeLabels[scope]}</label>
+          </div>
+        ))}
+        {error('scopes')}
+      </fieldset>
+      <label for="key-expiresIn">Expires after</label>
+      <select
+        id="key-expiresIn"
+        value={expiresIn}
+        {...invalid('expiresIn')}
+        onChange={(event) => setExpiresIn(event.currentTarget.value)}
+      >
+        {expiries.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      {error('expiresIn')}
+      <label for="key-allowedIps">Allowed IPs (optional)</label>
+      <textarea
+        id="key-allowedIps"
+        rows={2}
+        value={allowedIps}
+        spellcheck={false}
+        placeholder="203.0.113.7, 10.0.0.0/8"
+        {...invalid('allowedIps')}
+        onInput={(event) => setAllowedIps(event.currentTarget.value)}
+      />
+      {error('allowedIps')}
+      <label for="key-rateLimit">Rate limit, requests per minute (optional)</label>
+      <input
+        id="key-rateLimit"
+        inputMode="numeric"
+        value={rateLimit}
+        {...invalid('rateLimit')}
+        onInput={(event) => setRateLimit(event.currentTarget.value)}
+      />
+      {error('rateLimit')}
+      <label for="key-agentId">Bound to agent (optional)</label>
+      <input
+        id="key-agentId"
+        value={agentId}
+        spellcheck={false}
+        {...invalid('agentId')}
+        onInput={(event) => setAgentId(event.currentTarget.value)}
+      />
+      {error('agentId')}
+      <div class="buttons">
+        <button type="submit" class="primary" disabled={action.pending}>
+          Create key
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      <ErrorMessage error={action.error} />
+    </form>
+  );
+}
+
+const fieldIds: Record<Field, true> = {
+  name: true,
+  scopes: true,
+  expiresIn: true,
+  allowedIps: true,
+  rateLimit: true,
+  agentId: true,
+};

@@ -1,0 +1,102 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { ManageClient } from './create-manage-client.ts';
+import { CreatedKeyNotice } from './created-key-notice.tsx';
+import { ErrorMessage } from './error-message.tsx';
+import { KeyCard } from './key-card.tsx';
+import { KeyForm } from './key-form.tsx';
+import type { ApiKeyView, CreatedApiKey } from './manage-types.ts';
+import { useAction } from './use-action.ts';
+
+/**
+ * The API keys of the signed-in project: list, create (the key shown once), usage and revoke.
+ * A new key lives only in this component's state: gone when dismissed, when the screen changes
+ * or when the page is left.
+ */
+export function KeysScreen({ client }: { client: ManageClient }) {
+  const [keys, setKeys] = useState<ApiKeyView[] | undefined>(undefined);
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CreatedApiKey | undefined>(undefined);
+  const [status, setStatus] = useState('');
+  const load = useAction();
+  const reload = useCallback(
+    () =>
+      load.run(async () => {
+        setKeys(await client.listKeys());
+      }),
+    [client, load.run],
+  );
+  useEffect(() => {
+    reload();
+  }, [reload]);
+  useEffect(() => {
+    // Leaving the page (or the back-forward cache keeping it) must not keep the key on screen.
+    const forget = () => setCreated(undefined);
+    addEventListener('pagehide', forget);
+    return () => removeEventListener('pagehide', forget);
+  }, []);
+
+  return (
+    <section aria-labelledby="keys-heading">
+      <div class="section-header">
+        <h2 id="keys-heading" tabIndex={-1}>
+          API keys
+        </h2>
+        {!creating && !created && (
+          <button type="button" class="primary" onClick={() => setCreating(true)}>
+            New key
+          </button>
+        )}
+      </div>
+      <p class="note" role="status">
+        {status}
+      </p>
+      {created && (
+        <CreatedKeyNotice
+          created={created}
+          onDismiss={() => {
+            setCreated(undefined);
+            document.getElementById('keys-heading')?.focus();
+          }}
+        />
+      )}
+      {creating && (
+        <div class="card">
+          <h3>New API key</h3>
+          <KeyForm
+            onSubmit={async (input) => {
+              const result = await client.createKey(input);
+              setCreating(false);
+              setCreated(result);
+              await reload();
+            }}
+            onCancel={() => setCreating(false)}
+          />
+        </div>
+      )}
+      {load.error !== undefined && (
+        <div class="buttons">
+          <ErrorMessage error={load.error} />
+          <button type="button" onClick={reload}>
+            Reload keys
+          </button>
+        </div>
+      )}
+      {keys === undefined && load.pending && <p class="note">Loading keys…</p>}
+      {keys?.length === 0 && <p class="note">No API keys yet.</p>}
+      <div class="cards">
+        {keys?.map((key) => (
+          <KeyCard
+            key={key.id}
+            apiKey={key}
+            loadUsage={() => client.keyUsage(key.id)}
+            onRevoke={async () => {
+              await client.revokeKey(key.id);
+              setStatus(`Revoked ${key.name}.`);
+              await reload();
+            }}
+          />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,6 @@
+import { render } from 'preact';
+import { ManageApp } from './manage-app.tsx';
+import './manage.css';
+
+const root = document.getElementById('app');
+if (root) render(<ManageApp />, root);

@@ -1,0 +1,31 @@
+import { useCallback, useState } from 'preact/hooks';
+
+/** The state of one async action a control starts: pending, and its last error. */
+export interface Action {
+  pending: boolean;
+  error: unknown;
+  /** Runs `task`, keeping its error; resolves true when it succeeded. */
+  run(task: () => Promise<unknown>): Promise<boolean>;
+  clear(): void;
+}
+
+/** Tracks one control's async action, so its error can be shown next to it. */
+export function useAction(): Action {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const run = useCallback(async (task: () => Promise<unknown>) => {
+    setPending(true);
+    setError(undefined);
+    try {
+      await task();
+      return true;
+    } catch (failure) {
+      setError(failure);
+      return false;
+    } finally {
+      setPending(false);
+    }
+  }, []);
+  const clear = useCallback(() => setError(undefined), []);
+  return { pending, error, run, clear };
+}
