@@ -1,4 +1,4 @@
-import { InkeepChatError } from '../errors.ts';
+import { InkeepChatError, isAbortError } from '../errors.ts';
 import {
   solveChallenge as defaultSolveChallenge,
   type SolveChallenge,
@@ -100,13 +100,23 @@ export function createSession(options: SessionOptions): Session {
     for (const listener of [...listeners]) listener(state);
   }
 
-  function withLock<T>(task: () => Promise<T>): Promise<T> {
+  async function withLock<T>(task: () => Promise<T>): Promise<T> {
     if (!locks) return task();
-    return locks.request(
-      `inkeep-chat:session:${key}`,
-      { signal: controller.signal },
-      task,
-    ) as Promise<T>;
+    let started = false;
+    try {
+      return (await locks.request(
+        `inkeep-chat:session:${key}`,
+        { signal: controller.signal },
+        () => {
+          started = true;
+          return task();
+        },
+      )) as T;
+    } catch (error) {
+      // Web Locks refused (e.g. an opaque-origin iframe): carry on without them.
+      if (started || isAbortError(error)) throw error;
+      return task();
+    }
   }
 
   /** Gets a token other than `replacing`: from the cache if another tab got one, else a new one. */

@@ -348,6 +348,19 @@ describe('createSession', () => {
     expect(tab1.api.to(sessionPath).length + tab2.api.to(sessionPath).length).toBe(1);
   });
 
+  it('carries on without Web Locks when they are refused', async () => {
+    const locks = {
+      request: async () => {
+        throw new DOMException('The request was denied.', 'SecurityError');
+      },
+    } as unknown as LockManager;
+    const { session } = setup(
+      { [sessionPath]: () => sessionBody('jwt', Date.now() + day) },
+      { locks },
+    );
+    expect(await session.getToken()).toBe('jwt');
+  });
+
   it('works with a memory-only cache', async () => {
     const { api, session } = setup(
       { [sessionPath]: issue() },
