@@ -45,15 +45,14 @@ window.renderStreamed = (tokens) => new Promise((resolve) => {
   const host = document.createElement('div');
   document.body.replaceChildren(host);
   const renderer = createMarkdownRenderer(host);
-  let text = '';
   let index = 0;
   let busy = 0;
   let longest = 0;
   const channel = new MessageChannel();
   channel.port1.onmessage = () => {
     const started = performance.now();
-    text += tokens[index++];
-    renderer.update(text);
+    // As the widget does: each streamed piece is appended, the whole text is never re-read.
+    renderer.append(tokens[index++]);
     if (index === tokens.length) renderer.finish();
     const spent = performance.now() - started;
     busy += spent;
@@ -112,13 +111,28 @@ export async function run() {
         for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
       }).observe({ type: 'longtask' });
     });
+    // Main-thread time from Chromium's own counters: it includes work a renderer defers to
+    // animation frames, not only the time spent inside update().
+    const devtools = await page.context().newCDPSession(page);
+    await devtools.send('Performance.enable');
+    const taskSeconds = async () => {
+      const { metrics } = await devtools.send('Performance.getMetrics');
+      return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0;
+    };
     const measure = async (text) => {
       await page.evaluate(() => {
         window.longTasks.length = 0;
       });
-      const result = await page.evaluate((tokens) => window.renderStreamed(tokens), tokensOf(text));
+      const tokens = tokensOf(text);
+      const before = await taskSeconds();
+      const result = await page.evaluate((tokens) => window.renderStreamed(tokens), tokens);
+      // Let a deferred final frame land before reading the counters.
+      await page.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50))),
+      );
+      const busy = ((await taskSeconds()) - before) * 1000;
       const longTasks = await page.evaluate(() => window.longTasks.slice());
-      return { ...result, longTasks };
+      return { ...result, busy, longTasks };
     };
     const small = answerOf(50_000);
     const large = answerOf(200_000);
@@ -127,12 +141,12 @@ export async function run() {
     const four = await measure(large);
     const ratio = four.busy / one.busy;
     const longest = Math.max(one.longest, four.longest);
-    const longTasks = one.longTasks.length + four.longTasks.length;
+    const longTasks = [...one.longTasks, ...four.longTasks];
     return [
       {
         metric: `render ${(small.length / 1024).toFixed(0)} KB streamed`,
         value: `${one.busy.toFixed(0)} ms`,
-        note: `${tokensOf(small).length} tokens, main-thread time`,
+        note: `${tokensOf(small).length} tokens, one per task; Chromium TaskDuration`,
       },
       {
         metric: `render ${(large.length / 1024).toFixed(0)} KB streamed`,
@@ -145,9 +159,9 @@ export async function run() {
         note: `goal ≤ 4.5 (linear): ${ratio <= 4.5 ? 'met' : 'NOT met'}`,
       },
       {
-        metric: 'longest update while streaming',
-        value: `${longest.toFixed(1)} ms`,
-        note: `long tasks (> 50 ms) seen: ${longTasks}; goal none`,
+        metric: 'longest task while streaming',
+        value: `${Math.max(longest, ...longTasks).toFixed(1)} ms`,
+        note: `tasks over 50 ms: ${longTasks.length} (goal none); longest update() call ${longest.toFixed(1)} ms`,
       },
     ];
   } finally {

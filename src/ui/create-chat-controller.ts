@@ -7,6 +7,11 @@ export interface UiMessage {
   role: 'user' | 'assistant';
   content: string;
   status: 'complete' | 'streaming' | 'interrupted' | 'stopped';
+  /**
+   * The answer's pieces as they arrived (append-only while streaming). A renderer that takes
+   * them one by one never has to read the whole growing `content`, which would copy it.
+   */
+  chunks?: readonly string[];
 }
 
 /** Everything the interface renders, replaced (never mutated) on each change. */
@@ -128,6 +133,7 @@ export function createChatController({
       resendAt: null,
     });
     let content = '';
+    const chunks: string[] = [];
     const answer = async () => {
       const messages = history();
       for await (const event of client.streamChat({
@@ -140,7 +146,8 @@ export function createChatController({
           memory.set(event.conversationId);
         } else if (event.type === 'text-delta') {
           content += event.delta;
-          replaceMessage(assistantId, { content });
+          chunks.push(event.delta);
+          replaceMessage(assistantId, { content, chunks });
         }
       }
     };

@@ -8,25 +8,45 @@ import type { ChatStrings } from './strings.ts';
 
 interface MarkdownViewProps {
   text: string;
+  chunks: readonly string[] | undefined;
   done: boolean;
   strings: ChatStrings;
 }
 
 /**
  * Model text rendered as markdown into a node Preact does not manage: the renderer builds DOM
- * nodes itself (never HTML strings) and only rebuilds the block still being written.
+ * nodes itself (never HTML strings) and only rebuilds the block still being written. A streamed
+ * answer is fed in the pieces that arrived since the last frame, so each token costs the same
+ * however long the answer is, and the open block is rebuilt at most once a frame.
  */
-function MarkdownView({ text, done, strings }: MarkdownViewProps) {
+function MarkdownView({ text, chunks, done, strings }: MarkdownViewProps) {
   const host = useRef<HTMLDivElement>(null);
   const renderer = useRef<ReturnType<typeof createMarkdownRenderer> | null>(null);
+  const fed = useRef(0);
+  const frame = useRef<number | null>(null);
   useLayoutEffect(() => {
     if (!host.current) return;
     renderer.current ??= createMarkdownRenderer(host.current, {
       strings: { copy: strings.copy, copied: strings.copied, copyCode: strings.copyCode },
     });
-    renderer.current.update(text);
-    if (done) renderer.current.finish();
-  }, [text, done, strings]);
+    const view = renderer.current;
+    const feed = () => {
+      frame.current = null;
+      if (!chunks || fed.current >= chunks.length) return;
+      view.append(chunks.slice(fed.current).join(''));
+      fed.current = chunks.length;
+    };
+    if (!chunks) view.update(text);
+    else if (done) feed();
+    else frame.current ??= requestAnimationFrame(feed);
+    if (done) view.finish();
+  }, [text, chunks, done, strings]);
+  useLayoutEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+    },
+    [],
+  );
   return <div class="md" ref={host} />;
 }
 
@@ -67,6 +87,7 @@ function renderMessage({ message, strings, onRegenerate }: MessageItemProps) {
       ) : (
         <MarkdownView
           text={message.content}
+          chunks={message.chunks}
           done={message.status !== 'streaming'}
           strings={strings}
         />

@@ -75,6 +75,7 @@ textarea::placeholder{color:var(--ic-muted)}
 .md-table-wrap{overflow-x:auto}
 .md table{border-collapse:collapse;width:max-content;max-width:100%}
 .md th,.md td{border:1px solid var(--ic-border);padding:4px 8px;text-align:start}
+.md .md-align-center{text-align:center}.md .md-align-right{text-align:right}
 .md hr{border:0;border-top:1px solid var(--ic-border);margin:1em 0}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important;scroll-behavior:auto!important}}
 `;

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMarkdownRenderer } from '../../../src/ui/markdown/create-markdown-renderer.ts';
 import { answerFixture } from './answer-fixture.ts';
 import { markup, render, stream } from './render-helpers.ts';
@@ -197,24 +197,30 @@ describe('half-written markdown', () => {
 });
 
 describe('streaming cost', () => {
-  /** Renders every update at once (no frame coalescing), to time the parsing and rendering. */
-  function timeStreaming(text: string): number {
+  /**
+   * The DOM nodes created while streaming `text` four characters at a time, with every update
+   * rendered at once (no frame coalescing). Counting work instead of timing it keeps the check
+   * exact on a busy machine: a renderer that rebuilt finished blocks would create nodes in
+   * proportion to the square of the text.
+   */
+  function nodesCreatedStreaming(text: string): number {
     const root = document.createElement('div');
     const renderer = createMarkdownRenderer(root, { requestFrame: (callback) => callback() });
-    const started = performance.now();
+    const elements = vi.spyOn(document, 'createElement');
+    const texts = vi.spyOn(document, 'createTextNode');
     for (let end = 4; end < text.length + 4; end += 4) renderer.update(text.slice(0, end));
     renderer.finish();
-    return performance.now() - started;
+    const created = elements.mock.calls.length + texts.mock.calls.length;
+    elements.mockRestore();
+    texts.mockRestore();
+    return created;
   }
 
   it('grows linearly with the answer (200 KB streamed four characters at a time)', () => {
     const small = answerFixture.repeat(Math.ceil(50_000 / answerFixture.length));
     const large = small.repeat(4);
-    timeStreaming(small);
-    const smallTime = timeStreaming(small);
-    const largeTime = timeStreaming(large);
     expect(large.length).toBeGreaterThan(200_000);
-    expect(largeTime / smallTime).toBeLessThan(6);
+    expect(nodesCreatedStreaming(large) / nodesCreatedStreaming(small)).toBeLessThan(4.5);
   });
 
   const longBlocks: Record<string, (index: number) => string> = {
@@ -228,12 +234,10 @@ describe('streaming cost', () => {
     it(`streams ${name} in linear time`, () => {
       const text = (count: number) =>
         Array.from({ length: count }, (_, index) => lineOf(index)).join('\n');
-      timeStreaming(text(500));
-      // The fastest of two runs, and a wide margin: other test files share the machine. Four
-      // times the text takes about four times as long; quadratic growth would take sixteen.
-      const smallTime = Math.min(timeStreaming(text(500)), timeStreaming(text(500)));
-      const largeTime = Math.min(timeStreaming(text(2000)), timeStreaming(text(2000)));
-      expect(largeTime / smallTime).toBeLessThan(10);
+      // Four times the text creates about four times the nodes; quadratic growth, sixteen.
+      expect(nodesCreatedStreaming(text(2000)) / nodesCreatedStreaming(text(500))).toBeLessThan(
+        4.5,
+      );
     });
   }
 });
