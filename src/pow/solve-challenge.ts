@@ -1,4 +1,4 @@
-import { InkeepChatError } from '../errors.ts';
+import { InkeepChatError, isAbortError } from '../errors.ts';
 import { type PowChallenge, solutionHeader } from './challenge.ts';
 import { planSearch, type SearchPlan } from './plan-search.ts';
 import { searchSha256 } from './search-sha256.ts';
@@ -73,6 +73,12 @@ export const solveChallenge: SolveChallenge = async (challenge, options = {}) =>
       throw new InkeepChatError('pow_failed', 'The browser check could not be solved.');
     const derived = plan.keyJob ? (await searchSubtle(plan.keyJob, counter, counter + 1))[1] : key;
     return solutionHeader(challenge, counter, derived);
+  } catch (error) {
+    if (error instanceof InkeepChatError || isAbortError(error)) throw error;
+    // E.g. no WebCrypto outside secure contexts.
+    throw new InkeepChatError('pow_failed', 'The browser check could not be solved.', {
+      cause: error,
+    });
   } finally {
     stop();
     for (const worker of started) worker.terminate();
