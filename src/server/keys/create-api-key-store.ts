@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/config-error.ts';
 import { createWriteQueue } from '../storage/create-write-queue.ts';
@@ -56,6 +56,14 @@ export interface ApiKeyStoreOptions {
 const keyPattern = /^sk_([A-Za-z0-9]{8,40})\.([A-Za-z0-9_-]{16,128})$/;
 const digest = (secret: string) => createHash('sha256').update(secret).digest();
 
+function modified(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
 function loadKeys(path: string): ApiKeyRecord[] {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as { keys?: unknown };
@@ -78,9 +86,36 @@ export function createApiKeyStore({
   if (path) for (const record of loadKeys(path)) byId.set(record.id, record);
   // Digest of each secret that has verified once: later checks skip scrypt.
   const verified = new Map<string, Buffer>();
+  let seenMtime = path ? modified(path) : 0;
+  let lastLook = 0;
+  // `keys create|revoke` may change the file while a server runs: take in new keys and
+  // revocations (never undo one), so a revocation holds at once and our next write keeps it.
+  const merge = () => {
+    if (!path) return;
+    const mtime = modified(path);
+    if (mtime === seenMtime) return;
+    seenMtime = mtime;
+    let stored: ApiKeyRecord[];
+    try {
+      stored = loadKeys(path);
+    } catch {
+      return;
+    }
+    for (const record of stored) {
+      const mine = byId.get(record.id);
+      if (!mine) {
+        byId.set(record.id, record);
+      } else {
+        if (record.revokedAt && !mine.revokedAt) mine.revokedAt = record.revokedAt;
+        if (record.usage.total > mine.usage.total) mine.usage = record.usage;
+      }
+    }
+  };
   const queue = createWriteQueue(async () => {
-    if (path)
-      await writeFileAtomic(path, `${JSON.stringify({ keys: [...byId.values()] }, null, 2)}\n`);
+    if (!path) return;
+    merge();
+    await writeFileAtomic(path, `${JSON.stringify({ keys: [...byId.values()] }, null, 2)}\n`);
+    seenMtime = modified(path);
   });
   let usageTimer: NodeJS.Timeout | undefined;
 
@@ -128,6 +163,11 @@ export function createApiKeyStore({
     async verify(key) {
       const match = keyPattern.exec(key);
       if (!match?.[1] || !match[2]) return { ok: false, reason: 'malformed' };
+      // One stat a second at most: cheap enough for the hot path.
+      if (path && Date.now() - lastLook > 1000) {
+        lastLook = Date.now();
+        merge();
+      }
       const record = byId.get(match[1]);
       if (!record) return { ok: false, reason: 'unknown' };
       const known = verified.get(record.id);

@@ -74,6 +74,31 @@ describe('inkeep-chat-server keys', () => {
     expect(check).toEqual({ ok: false, reason: 'revoked' });
   });
 
+  it('takes effect on a running server: a new key works and a revocation holds at once', async () => {
+    const app = createServerApp({ dataDir, settings: { jwtSecret: secret, tokenDelayMs: 0 } });
+    const ask = (key: string) =>
+      app.request('/run/v1/chat/completions', {
+        method: 'POST',
+        headers: { 'x-api-key': key },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+      });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const { key, id } = JSON.parse(
+      (await keys('create', '--data', dataDir, '--name', 'live', '--scope', 'chat')).out,
+    ) as { key: string; id: string };
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await ask(key)).status).toBe(200);
+    await keys('revoke', id, '--data', dataDir);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await ask(key)).status).toBe(401);
+    // The server's own later writes keep the revocation.
+    await app.request('/manage/tenants/default/projects/default/api-keys', {
+      headers: { 'x-api-key': key },
+    });
+    const stored = await createApiKeyStore({ dataDir }).verify(key);
+    expect(stored).toEqual({ ok: false, reason: 'revoked' });
+  });
+
   it('prints a signing secret once with --signed', async () => {
     const created = await keys(
       'create',
