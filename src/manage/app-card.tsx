@@ -114,10 +114,6 @@ export function AppCard({
           Try it
         </a>
       </div>
-      <p class="note">
-        The try page runs on this server ({origin}); it works when that host is on the allowed
-        domains.
-      </p>
     </article>
   );
 }

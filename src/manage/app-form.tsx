@@ -46,7 +46,8 @@ export function AppForm({
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const checked = domains.map((entry) => ({ ...entry, touched: true }));
+    // The server's earlier refusals are asked again; the browser's own checks come first.
+    const checked = domains.map((entry) => ({ ...entry, touched: true, serverError: undefined }));
     setDomains(checked);
     setFieldErrors({});
     setNameMissing(!name.trim());

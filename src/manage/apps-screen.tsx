@@ -39,6 +39,10 @@ export function AppsScreen({
           </button>
         )}
       </div>
+      <p class="note">
+        Each app’s “Try it” page runs on this server ({origin}): it works for apps whose allowed
+        domains include this host.
+      </p>
       <p class="note" role="status">
         {status}
       </p>

@@ -54,7 +54,7 @@ export function ManageApp({
   return (
     <>
       <header class="top">
-        <p class="brand">Inkeep chat · Manage</p>
+        <h1 class="brand">Inkeep chat · Manage</h1>
         <nav aria-label="Sections">
           {sections.map(([name, label]) => (
             <button

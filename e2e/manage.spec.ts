@@ -1,0 +1,228 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { type RunningProcess, startApiServer, startDemoSite } from './servers.ts';
+
+const adminKey = 'e2e-manage-admin-key-0123456789abcdef';
+const shots = 'test-results/screenshots';
+
+async function expectNoAxeViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  expect(result.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+}
+
+async function chatThrough(scope: Locator, text: string) {
+  const launcher = scope.getByRole('button', { name: 'Open chat' });
+  if (await launcher.count()) await launcher.click();
+  const composer = scope.getByRole('textbox', { name: 'Message' });
+  await composer.fill(text);
+  await composer.press('Enter');
+  const answer = scope.locator('.assistant').last();
+  await expect(answer).toHaveAttribute('data-status', 'complete');
+  await expect(answer).not.toHaveText('');
+}
+
+function chatWithKey(apiUrl: string, key: string) {
+  return fetch(`${apiUrl}/run/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'X-API-Key': key, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      messages: [{ role: 'user', content: 'Hello from a server' }],
+      stream: false,
+    }),
+  });
+}
+
+test.describe('the manage dashboard', () => {
+  let dataDir: string;
+  let api: RunningProcess;
+  let site: RunningProcess;
+
+  test.beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'inkeep-manage-e2e-'));
+    api = await startApiServer({ INKEEP_ADMIN_API_KEY: adminKey }, ['--data', dataDir]);
+    site = await startDemoSite(api.url);
+  });
+
+  test.afterEach(async () => {
+    await Promise.all([api?.stop(), site?.stop()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('signs in, creates an app that chats, and a key that works once shown, then is revoked', async ({
+    page,
+    context,
+  }) => {
+    test.setTimeout(90_000);
+    const urls: string[] = [];
+    page.on('request', (request) => urls.push(request.url()));
+
+    // Sign in: a wrong key is refused with a clear message, then the admin key works.
+    await page.goto(`${api.url}/manage/`);
+    const keyInput = page.getByLabel('API key');
+    await expect(keyInput).toBeFocused();
+    await keyInput.fill('not-a-real-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText(
+      'That key was not accepted. Check it and try again.',
+    );
+    await expect(keyInput).toHaveValue('not-a-real-key');
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: `${shots}/manage-sign-in.png`, fullPage: true });
+    await keyInput.fill(adminKey);
+    await keyInput.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Apps' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Demo', exact: true })).toBeVisible();
+
+    // An app with a bad then a good domain pattern.
+    await page.getByRole('button', { name: 'New app' }).click();
+    const form = page.getByRole('form', { name: 'New app' });
+    await form.getByLabel('Name').fill('Docs site');
+    const domain = form.getByRole('textbox', { name: 'Domain 1', exact: true });
+    await domain.fill('https://docs.example.com/guide');
+    await domain.blur();
+    await expect(form.getByText('A domain has no path, query or fragment.')).toBeVisible();
+    await expect(domain).toHaveAttribute('aria-invalid', 'true');
+    await form.getByRole('button', { name: 'Create app' }).click();
+    await expect(domain).toBeFocused();
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: `${shots}/manage-app-form.png`, fullPage: true });
+    await domain.fill('https://docs.example.com');
+    await expect(form.getByText('A domain has no path, query or fragment.')).toHaveCount(0);
+    await form.getByRole('button', { name: 'Add domain' }).click();
+    await expect(form.getByRole('textbox', { name: 'Domain 2', exact: true })).toBeFocused();
+    await page.keyboard.type('127.0.0.1');
+    await form.getByLabel('Default agent').fill('agent_docs');
+    await form.getByRole('button', { name: 'Create app' }).click();
+    await expect(page.getByText('Created Docs site.')).toBeVisible();
+    const card = page.getByRole('article', { name: 'Docs site' });
+    await expect(card).toContainText('https://docs.example.com');
+    const snippet = await card.getByLabel('Embed on a site').inputValue();
+    const appId = /app-id="(app_[^"]+)"/.exec(snippet)?.[1] ?? '';
+    expect(appId).toMatch(/^app_/);
+    expect(snippet).toContain(`base-url="${api.url}"`);
+    expect(snippet).toContain(`src="${api.url}/manage/inkeep-chat.js"`);
+    await expectNoAxeViolations(page);
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${shots}/manage-apps.png`, fullPage: true });
+
+    // Disable and enable again, each confirmed by the badge.
+    await card.getByRole('button', { name: 'Disable Docs site' }).click();
+    await expect(card.locator('.badge')).toHaveText('Disabled');
+    await card.getByRole('button', { name: 'Enable Docs site' }).click();
+    await expect(card.locator('.badge')).toHaveText('Enabled');
+
+    // The snippet, pasted into a page of an allowed origin (the demo site), chats.
+    const sitePage = await context.newPage();
+    await sitePage.goto(`${site.url}/inline.html`);
+    await sitePage.evaluate((html) => {
+      for (const element of document.querySelectorAll('inkeep-chat')) element.remove();
+      document.body.append(document.createRange().createContextualFragment(html));
+    }, snippet);
+    await chatThrough(sitePage.locator(`inkeep-chat[app-id="${appId}"]`), 'Hello from the snippet');
+    await sitePage.close();
+
+    // The try-it page on this server's origin (127.0.0.1 is allowed) chats too.
+    await card.getByRole('link', { name: 'Try it' }).click();
+    await expect(page.getByRole('heading', { name: `Try ${appId}` })).toBeVisible();
+    await chatThrough(page.locator('inkeep-chat'), 'Hello from the try page');
+    await page.screenshot({ path: `${shots}/manage-try.png`, fullPage: true });
+    await page.goBack();
+
+    // API keys: a refusal lands next to its field and keeps what was typed.
+    await page.getByRole('button', { name: 'API keys' }).click();
+    await expect(page.getByRole('heading', { name: 'API keys' })).toBeVisible();
+    await page.getByRole('button', { name: 'New key' }).click();
+    const keyForm = page.getByRole('form', { name: 'New API key' });
+    await keyForm.getByRole('button', { name: 'Create key' }).click();
+    await expect(keyForm.getByText('Enter a name.')).toBeVisible();
+    await keyForm.getByLabel('Name').fill('backend');
+    await keyForm.getByLabel('Allowed IPs (optional)').fill('not-an-ip');
+    await keyForm.getByLabel('Rate limit, requests per minute (optional)').fill('100');
+    await keyForm.getByLabel('Expires after').selectOption('30d');
+    await keyForm.getByRole('button', { name: 'Create key' }).click();
+    const ips = keyForm.getByLabel('Allowed IPs (optional)');
+    await expect(ips).toHaveAttribute('aria-invalid', 'true');
+    await expect(keyForm.locator('#key-allowedIps-error')).toContainText('allowedIps');
+    await expect(keyForm.getByLabel('Name')).toHaveValue('backend');
+    await ips.fill('127.0.0.1');
+    await keyForm.getByRole('button', { name: 'Create key' }).click();
+
+    // The key, shown once.
+    await expect(page.getByText('It will not be shown again.')).toBeVisible();
+    const key = await page.locator('#created-key-value').inputValue();
+    expect(key).toMatch(/^sk_[^.]+\..+/);
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: `${shots}/manage-key-created.png`, fullPage: true });
+
+    // The key works from a server, and its usage moves.
+    expect((await chatWithKey(api.url, key)).status).toBe(200);
+    expect((await chatWithKey(api.url, key)).status).toBe(200);
+    await page.getByRole('button', { name: 'I have stored the key' }).click();
+    await expect(page.locator('#created-key-value')).toHaveCount(0);
+    expect(await page.content()).not.toContain(key);
+    const keyCard = page.getByRole('article', { name: 'backend' });
+    await keyCard.getByRole('button', { name: 'Refresh usage of backend' }).click();
+    await expect(keyCard.locator('[data-usage="total"]')).toHaveText('2');
+    await expect(keyCard.locator('[data-usage="2xx"]')).toHaveText('2');
+    await expect(keyCard).toContainText('127.0.0.1');
+    await expect(keyCard).toContainText('100 per minute');
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: `${shots}/manage-keys.png`, fullPage: true });
+
+    // A chat-only key cannot sign in to the dashboard, in another tab.
+    const otherTab = await context.newPage();
+    await otherTab.goto(`${api.url}/manage/`);
+    await otherTab.getByLabel('API key').fill(key);
+    await otherTab.getByRole('button', { name: 'Sign in' }).click();
+    await expect(otherTab.getByRole('alert')).toContainText('cannot manage apps and keys');
+    await otherTab.close();
+
+    // Revoked, with confirmation: the next request is refused.
+    await keyCard.getByRole('button', { name: 'Revoke' }).click();
+    await keyCard.getByRole('button', { name: 'Revoke backend' }).click();
+    await expect(keyCard.locator('.badge')).toHaveText('Revoked');
+    expect((await chatWithKey(api.url, key)).status).toBe(401);
+
+    // Phone width: nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Apps' }).click();
+    await expect(page.getByRole('article', { name: 'Docs site' })).toBeVisible();
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    ).toBe(true);
+    await page.screenshot({ path: `${shots}/manage-phone.png` });
+
+    // Delete with confirmation.
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await card.getByRole('button', { name: 'Delete Docs site' }).click();
+    await expect(page.getByText('Deleted Docs site.')).toBeVisible();
+    await expect(page.getByRole('article', { name: 'Docs site' })).toHaveCount(0);
+
+    // Sign out forgets the key; no secret went into a URL or the server's output.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByLabel('API key')).toHaveValue('');
+    expect(await page.evaluate(() => JSON.stringify(sessionStorage))).not.toContain(adminKey);
+    expect(await page.content()).not.toContain(adminKey);
+    for (const url of urls) {
+      expect(url).not.toContain(adminKey);
+      expect(url).not.toContain(key);
+    }
+    expect(api.output()).not.toContain(adminKey);
+    expect(api.output()).not.toContain(key);
+  });
+});
+
+test('--no-manage-ui turns the dashboard off', async () => {
+  const api = await startApiServer({}, ['--no-manage-ui']);
+  try {
+    const response = await fetch(`${api.url}/manage/`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+  } finally {
+    await api.stop();
+  }
+});

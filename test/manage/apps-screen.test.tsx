@@ -1,0 +1,203 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppsScreen } from '../../src/manage/apps-screen.tsx';
+import { ManageApiError } from '../../src/manage/manage-api-error.ts';
+import type { AppInput } from '../../src/manage/manage-types.ts';
+import { fakeClient, makeApp } from './fake-manage-client.ts';
+
+afterEach(cleanup);
+
+const origin = 'http://127.0.0.1:3003';
+const type = (element: HTMLElement, value: string) =>
+  fireEvent.input(element, { target: { value } });
+
+async function openForm() {
+  fireEvent.click(await screen.findByRole('button', { name: 'New app' }));
+  return within(screen.getByRole('form', { name: 'New app' }));
+}
+
+describe('AppsScreen', () => {
+  it('lists apps with their settings, snippet and try link', async () => {
+    render(
+      <AppsScreen client={fakeClient({ listApps: async () => [makeApp()] })} origin={origin} />,
+    );
+    const card = within(await screen.findByRole('article', { name: 'Docs' }));
+    expect(card.getByText('app_docs')).toBeTruthy();
+    expect(card.getByText('docs.example.com')).toBeTruthy();
+    expect((card.getByLabelText('Embed on a site') as HTMLTextAreaElement).value).toBe(
+      `<script src="${origin}/manage/inkeep-chat.js" defer></script>\n<inkeep-chat app-id="app_docs" base-url="${origin}"></inkeep-chat>`,
+    );
+    expect(card.getByRole('link', { name: 'Try it' }).getAttribute('href')).toBe(
+      '/manage/try.html?app=app_docs',
+    );
+  });
+
+  it('checks each domain as it is left and blocks a bad one before any request', async () => {
+    const created: AppInput[] = [];
+    render(
+      <AppsScreen
+        origin={origin}
+        client={fakeClient({
+          createApp: async (input) => {
+            created.push(input);
+            return makeApp({ name: input.name ?? '' });
+          },
+        })}
+      />,
+    );
+    const form = await openForm();
+    type(form.getByLabelText('Name'), 'Docs site');
+    const domain = form.getByRole('textbox', { name: 'Domain 1' });
+    type(domain, 'https://docs.example.com/guide');
+    fireEvent.blur(domain);
+    expect(form.getByText('A domain has no path, query or fragment.')).toBeTruthy();
+    expect(domain.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.click(form.getByRole('button', { name: 'Create app' }));
+    expect(created).toHaveLength(0);
+    type(domain, '*.example.com');
+    expect(form.queryByText('A domain has no path, query or fragment.')).toBeNull();
+    fireEvent.click(form.getByRole('button', { name: 'Add domain' }));
+    type(form.getByRole('textbox', { name: 'Domain 2' }), 'localhost:5173');
+    fireEvent.click(form.getByRole('button', { name: 'Add domain' }));
+    fireEvent.click(form.getByRole('checkbox', { name: /Allow anonymous/ }));
+    fireEvent.click(form.getByRole('button', { name: 'Create app' }));
+    await screen.findByText('Created Docs site.');
+    expect(created).toEqual([
+      {
+        name: 'Docs site',
+        type: 'web_client',
+        defaultAgentId: 'default',
+        config: {
+          webClient: { allowedDomains: ['*.example.com', 'localhost:5173'], allowAnonymous: false },
+        },
+      },
+    ]);
+  });
+
+  it('puts the server’s refusal next to the field it names and keeps the text', async () => {
+    let call = 0;
+    render(
+      <AppsScreen
+        origin={origin}
+        client={fakeClient({
+          createApp: async () => {
+            call++;
+            if (call === 1) {
+              throw new ManageApiError(
+                400,
+                'bad_request',
+                'config.webClient.allowedDomains[1] is not a valid domain rule: "b.example"',
+              );
+            }
+            throw new ManageApiError(
+              400,
+              'bad_request',
+              'defaultAgentId must be a non-empty string',
+            );
+          },
+        })}
+      />,
+    );
+    const form = await openForm();
+    type(form.getByLabelText('Name'), 'Docs');
+    type(form.getByRole('textbox', { name: 'Domain 1' }), 'a.example');
+    fireEvent.click(form.getByRole('button', { name: 'Add domain' }));
+    fireEvent.click(form.getByRole('button', { name: 'Add domain' }));
+    // A blank entry in between is dropped, so the server's index 1 is the third entry.
+    type(form.getByRole('textbox', { name: 'Domain 3' }), 'b.example');
+    fireEvent.click(form.getByRole('button', { name: 'Create app' }));
+    const third = form.getByRole('textbox', { name: 'Domain 3' });
+    await waitFor(() => expect(third.getAttribute('aria-invalid')).toBe('true'));
+    expect(
+      document.getElementById(third.getAttribute('aria-describedby') ?? '')?.textContent,
+    ).toContain('is not a valid domain rule');
+    expect((form.getByLabelText('Name') as HTMLInputElement).value).toBe('Docs');
+    fireEvent.click(form.getByRole('button', { name: 'Create app' }));
+    await waitFor(() =>
+      expect(form.getByLabelText('Default agent').getAttribute('aria-invalid')).toBe('true'),
+    );
+    expect(form.getByRole('alert').textContent).toBe('defaultAgentId must be a non-empty string');
+  });
+
+  it('shows a 403 on saving under the form, and a 429 next to the toggle', async () => {
+    render(
+      <AppsScreen
+        origin={origin}
+        client={fakeClient({
+          listApps: async () => [makeApp()],
+          createApp: async () => {
+            throw new ManageApiError(
+              403,
+              'forbidden',
+              'This key belongs to another tenant or project',
+            );
+          },
+          updateApp: async () => {
+            throw new ManageApiError(429, 'rate_limit_exceeded', 'Rate limit exceeded', {
+              retryAfter: 9,
+            });
+          },
+        })}
+      />,
+    );
+    const card = within(await screen.findByRole('article', { name: 'Docs' }));
+    fireEvent.click(card.getByRole('button', { name: 'Disable Docs' }));
+    expect((await card.findByRole('alert')).textContent).toBe(
+      'Too many requests. Try again in 9 seconds.',
+    );
+    const form = await openForm();
+    type(form.getByLabelText('Name'), 'Other');
+    fireEvent.click(form.getByRole('button', { name: 'Create app' }));
+    expect((await form.findByRole('alert')).textContent).toBe(
+      'Not allowed: This key belongs to another tenant or project.',
+    );
+    expect((form.getByLabelText('Name') as HTMLInputElement).value).toBe('Other');
+  });
+
+  it('edits, toggles and deletes (after confirming) an app', async () => {
+    let app = makeApp();
+    const calls: string[] = [];
+    render(
+      <AppsScreen
+        origin={origin}
+        client={fakeClient({
+          listApps: async () => [app],
+          updateApp: async (id, input) => {
+            calls.push(`update ${id} ${JSON.stringify(input)}`);
+            app = { ...app, ...(input as object), config: app.config };
+            return app;
+          },
+          deleteApp: async (id) => {
+            calls.push(`delete ${id}`);
+          },
+        })}
+      />,
+    );
+    const card = within(await screen.findByRole('article', { name: 'Docs' }));
+    fireEvent.click(card.getByRole('button', { name: 'Disable Docs' }));
+    await card.findByRole('button', { name: 'Enable Docs' });
+    expect(card.getByText('Disabled')).toBeTruthy();
+    fireEvent.click(card.getByRole('button', { name: 'Edit Docs' }));
+    const form = within(screen.getByRole('form', { name: 'Edit Docs' }));
+    expect((form.getByRole('textbox', { name: 'Domain 1' }) as HTMLInputElement).value).toBe(
+      'docs.example.com',
+    );
+    type(form.getByLabelText('Name'), 'Docs 2');
+    fireEvent.click(form.getByRole('button', { name: 'Save changes' }));
+    await screen.findByText('Saved Docs 2.');
+    const renamed = within(screen.getByRole('article', { name: 'Docs 2' }));
+    fireEvent.click(renamed.getByRole('button', { name: 'Delete' }));
+    expect(calls.some((call) => call.startsWith('delete'))).toBe(false);
+    const confirm = renamed.getByRole('button', { name: 'Delete Docs 2' });
+    expect(document.activeElement).toBe(confirm);
+    fireEvent.click(confirm);
+    await screen.findByText('Deleted Docs 2.');
+    expect(screen.queryByRole('article', { name: 'Docs 2' })).toBeNull();
+    expect(calls).toEqual([
+      'update app_docs {"enabled":false}',
+      expect.stringContaining('"name":"Docs 2"'),
+      'delete app_docs',
+    ]);
+  });
+});
