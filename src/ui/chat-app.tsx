@@ -52,7 +52,25 @@ export function ChatApp({
   const inline = mode === 'inline';
   const visible = inline || open;
 
-  useEffect(() => controller.subscribe(setState), [controller]);
+  useEffect(() => {
+    // Tokens can arrive many times a frame: render the newest state once per frame.
+    let frame: number | null = null;
+    const render = () => {
+      frame = null;
+      setState(controller.getState());
+    };
+    setState(controller.getState());
+    const unsubscribe = controller.subscribe((next) => {
+      if (!next.streaming) {
+        if (frame !== null) cancelAnimationFrame(frame);
+        render();
+      } else frame ??= requestAnimationFrame(render);
+    });
+    return () => {
+      unsubscribe();
+      if (frame !== null) cancelAnimationFrame(frame);
+    };
+  }, [controller]);
   useEffect(() => session.subscribe(setSessionState), [session]);
 
   const wasOpen = useRef(open);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { InkeepChatError } from '../errors.ts';
 import { Composer } from './composer.tsx';
 import type { ChatController, ChatState } from './create-chat-controller.ts';
@@ -44,10 +44,27 @@ export function ChatPanel({
   const seconds = useCountdown(state.resendAt, now);
 
   // Follow new tokens while the visitor is at the bottom; stop when they scroll up to read.
-  useEffect(() => {
+  const autoScrollTop = useRef(0);
+  const scrollToEnd = useCallback(() => {
     const element = log.current;
-    if (element && following) element.scrollTop = element.scrollHeight;
-  }, [state.messages, following, view]);
+    if (!element) return;
+    element.scrollTop = element.scrollHeight;
+    autoScrollTop.current = element.scrollTop;
+  }, []);
+  useLayoutEffect(() => {
+    if (following) scrollToEnd();
+  }, [following, view, state.messages.length, scrollToEnd]);
+  // Follow the answer as it grows: a ResizeObserver runs after layout, so scrolling there costs
+  // no extra layout pass (reading scrollHeight on every render would force one each time).
+  const last = state.messages.at(-1);
+  const lastId = last?.id;
+  useEffect(() => {
+    const element = log.current?.lastElementChild;
+    if (!element || !following || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(scrollToEnd);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [lastId, following, scrollToEnd]);
 
   const showChat = () => {
     setView('chat');
@@ -55,7 +72,6 @@ export function ChatPanel({
     requestAnimationFrame(() => inputRef.current?.focus());
   };
 
-  const last = state.messages.at(-1);
   const announcement = last?.role === 'assistant' && last.status === 'complete' ? last.content : '';
   const error = sessionError ?? state.error;
 
@@ -103,7 +119,11 @@ export function ChatPanel({
           onScroll={(event) => {
             const element = event.currentTarget;
             const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
-            if (atBottom !== following) setFollowing(atBottom);
+            // Content growing under an automatic scroll is not the visitor leaving the bottom;
+            // only a scroll up from where we put it is.
+            const leftBottom = element.scrollTop < autoScrollTop.current - 4;
+            if (atBottom && !following) setFollowing(true);
+            else if (leftBottom && following) setFollowing(false);
           }}
         >
           {state.messages.length === 0 && <p class="empty">{strings.emptyState}</p>}

@@ -16,14 +16,14 @@ interface MarkdownViewProps {
 /**
  * Model text rendered as markdown into a node Preact does not manage: the renderer builds DOM
  * nodes itself (never HTML strings) and only rebuilds the block still being written. A streamed
- * answer is fed in the pieces that arrived since the last frame, so each token costs the same
- * however long the answer is, and the open block is rebuilt at most once a frame.
+ * answer is fed the pieces that arrived since the last update, never the whole growing text.
  */
 function MarkdownView({ text, chunks, done, strings }: MarkdownViewProps) {
   const host = useRef<HTMLDivElement>(null);
   const renderer = useRef<ReturnType<typeof createMarkdownRenderer> | null>(null);
   const fed = useRef(0);
-  const frame = useRef<number | null>(null);
+  const fedLength = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useLayoutEffect(() => {
     if (!host.current) return;
     renderer.current ??= createMarkdownRenderer(host.current, {
@@ -31,19 +31,28 @@ function MarkdownView({ text, chunks, done, strings }: MarkdownViewProps) {
     });
     const view = renderer.current;
     const feed = () => {
-      frame.current = null;
+      timer.current = null;
       if (!chunks || fed.current >= chunks.length) return;
-      view.append(chunks.slice(fed.current).join(''));
+      const delta = chunks.slice(fed.current).join('');
+      view.append(delta);
       fed.current = chunks.length;
+      fedLength.current += delta.length;
     };
     if (!chunks) view.update(text);
-    else if (done) feed();
-    else frame.current ??= requestAnimationFrame(feed);
+    else if (done) {
+      if (timer.current !== null) clearTimeout(timer.current);
+      feed();
+    } else if (timer.current === null) {
+      // The browser's style and layout work per update grows with the answer, so updates get
+      // rarer as it grows (about once a frame up to 16 KB, every 250 ms from 250 KB): the total
+      // cost stays proportional to the answer's length.
+      timer.current = setTimeout(feed, Math.min(250, Math.max(16, fedLength.current / 1000)));
+    }
     if (done) view.finish();
   }, [text, chunks, done, strings]);
   useLayoutEffect(
     () => () => {
-      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      if (timer.current !== null) clearTimeout(timer.current);
     },
     [],
   );

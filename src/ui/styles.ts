@@ -37,11 +37,11 @@ border-radius:var(--ic-radius);box-shadow:0 12px 40px rgb(0 0 0/.25)}
 h2{flex:1;margin:0;font-size:1.05em;font-weight:600}
 .icon{border:0;background:none;border-radius:8px;width:34px;height:34px;display:grid;place-items:center;color:var(--ic-muted)}
 .icon:hover{background:var(--ic-surface);color:var(--ic-fg)}
-.log{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:14px;overscroll-behavior:contain}
+.log{flex:1;overflow-y:auto;padding:16px;overscroll-behavior:contain}.log>*+*{margin-top:14px}
 .empty{margin:auto;color:var(--ic-muted);text-align:center}
 .message{max-width:100%;overflow-wrap:break-word;min-width:0}
-.user{align-self:flex-end;max-width:85%;background:var(--ic-accent);color:var(--ic-on-accent);padding:8px 12px;border-radius:16px;border-end-end-radius:4px;white-space:pre-wrap}
-.assistant{align-self:stretch}
+.user{width:fit-content;margin-inline-start:auto;max-width:85%;background:var(--ic-accent);color:var(--ic-on-accent);padding:8px 12px;border-radius:16px;border-end-end-radius:4px;white-space:pre-wrap}
+
 .actions{display:flex;gap:2px;margin-top:4px}.actions .icon{width:30px;height:30px}
 .jump{position:relative;align-self:center;margin:-44px auto 8px;display:flex;gap:4px;align-items:center;border:1px solid var(--ic-border);background:var(--ic-bg);border-radius:999px;padding:4px 12px;box-shadow:0 2px 8px rgb(0 0 0/.15)}
 .jump svg{width:16px;height:16px;fill:none;stroke:currentColor;stroke-width:2}
