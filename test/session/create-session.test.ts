@@ -292,6 +292,23 @@ describe('createSession', () => {
     expect(await session.getToken()).toBe('jwt');
   });
 
+  it('reports a failing challenge route like a failing session route', async () => {
+    const { api, session } = setup({ [challengePath]: () => problem(503, 'unavailable') });
+    const error = (await session.getToken().catch((error) => error)) as InkeepChatError;
+    expect(error.code).toBe('server_error');
+    expect(api.to(sessionPath)).toHaveLength(0);
+  });
+
+  it('stops notifying after unsubscribe', async () => {
+    const { session } = setup({ [sessionPath]: issue() });
+    const listener = vi.fn();
+    const unsubscribe = session.subscribe(listener);
+    expect(listener).toHaveBeenLastCalledWith({ status: 'idle' });
+    unsubscribe();
+    await session.getToken();
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
   it('waits Retry-After before trying again when rate limited', async () => {
     const { api, session } = setup({
       [sessionPath]: (_, index) =>
