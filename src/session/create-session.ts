@@ -1,4 +1,4 @@
-import { InkeepChatError, isAbortError } from '../errors.ts';
+import { InkeepChatError } from '../errors.ts';
 import {
   solveChallenge as defaultSolveChallenge,
   type SolveChallenge,
@@ -9,6 +9,8 @@ import {
   type SessionCache,
 } from './create-session-cache.ts';
 import { requestSession } from './request-session.ts';
+import { runExclusive } from './run-exclusive.ts';
+import { waitFor } from './wait-for.ts';
 
 /** What the interface shows of the session. */
 export interface SessionState {
@@ -100,50 +102,37 @@ export function createSession(options: SessionOptions): Session {
     for (const listener of [...listeners]) listener(state);
   }
 
-  async function withLock<T>(task: () => Promise<T>): Promise<T> {
-    if (!locks) return task();
-    let started = false;
-    try {
-      return (await locks.request(
-        `inkeep-chat:session:${key}`,
-        { signal: controller.signal },
-        () => {
-          started = true;
-          return task();
-        },
-      )) as T;
-    } catch (error) {
-      // Web Locks refused (e.g. an opaque-origin iframe): carry on without them.
-      if (started || isAbortError(error)) throw error;
-      return task();
-    }
-  }
-
   /** Gets a token other than `replacing`: from the cache if another tab got one, else a new one. */
   function acquire(replacing?: string): Promise<string> {
     inflight ??= (async () => {
       clearTimeout(retryTimer);
       try {
-        const session = await withLock(async () => {
-          const cached = await cache.get(key);
-          if (usable(cached) && cached.token !== replacing) return { ...cached, fromServer: false };
-          if (!usable(current)) setState({ status: 'loading' });
-          const previous = [current, cached].find(
-            (candidate) =>
-              candidate && candidate.expiresAt > now() && !rejected.has(candidate.token),
-          );
-          const fresh = await requestSession({
-            baseUrl,
-            appId,
-            fetch,
-            solveChallenge,
-            origin,
-            previousToken: previous?.token,
-            signal: controller.signal,
-          });
-          await cache.set(key, fresh);
-          return { ...fresh, fromServer: true };
-        });
+        const session = await runExclusive(
+          locks,
+          `inkeep-chat:session:${key}`,
+          controller.signal,
+          async () => {
+            const cached = await cache.get(key);
+            if (usable(cached) && cached.token !== replacing)
+              return { ...cached, fromServer: false };
+            if (!usable(current)) setState({ status: 'loading' });
+            const previous = [current, cached].find(
+              (candidate) =>
+                candidate && candidate.expiresAt > now() && !rejected.has(candidate.token),
+            );
+            const fresh = await requestSession({
+              baseUrl,
+              appId,
+              fetch,
+              solveChallenge,
+              origin,
+              previousToken: previous?.token,
+              signal: controller.signal,
+            });
+            await cache.set(key, fresh);
+            return { ...fresh, fromServer: true };
+          },
+        );
         adopt(session, session.fromServer);
         retryDelay = 1_000;
         return session.token;
@@ -280,14 +269,4 @@ export function createSession(options: SessionOptions): Session {
 
 function abortError(): DOMException {
   return new DOMException('The session was disposed.', 'AbortError');
-}
-
-function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
