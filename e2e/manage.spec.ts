@@ -161,7 +161,11 @@ test.describe('the manage dashboard', () => {
     // The key works from a server, and its usage moves.
     expect((await chatWithKey(api.url, key)).status).toBe(200);
     expect((await chatWithKey(api.url, key)).status).toBe(200);
-    await page.getByRole('button', { name: 'I have stored the key' }).click();
+    // Leaving the page and coming back does not bring the key back.
+    await page.goto(`${site.url}/inline.html`);
+    await page.goBack();
+    await page.getByRole('button', { name: 'API keys' }).click();
+    await expect(page.getByRole('article', { name: 'backend' })).toBeVisible();
     await expect(page.locator('#created-key-value')).toHaveCount(0);
     expect(await page.content()).not.toContain(key);
     const keyCard = page.getByRole('article', { name: 'backend' });
@@ -213,6 +217,45 @@ test.describe('the manage dashboard', () => {
     }
     expect(api.output()).not.toContain(adminKey);
     expect(api.output()).not.toContain(key);
+  });
+
+  test('works from the keyboard alone, and in dark mode without axe violations', async ({
+    page,
+  }) => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(`${api.url}/manage/`);
+    await page.keyboard.type(adminKey);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Apps' })).toBeVisible();
+    await expectNoAxeViolations(page);
+    // Tab to "New app" and fill the form with keys only.
+    const newApp = page.getByRole('button', { name: 'New app' });
+    for (
+      let step = 0;
+      step < 10 && !(await newApp.evaluate((el) => el === document.activeElement));
+      step++
+    ) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(newApp).toBeFocused();
+    await page.keyboard.press('Enter');
+    const form = page.getByRole('form', { name: 'New app' });
+    await form.getByLabel('Name').focus();
+    await page.keyboard.type('Keyboard app');
+    await page.keyboard.press('Tab'); // type
+    await page.keyboard.press('Tab'); // domain 1
+    await expect(form.getByRole('textbox', { name: 'Domain 1', exact: true })).toBeFocused();
+    await page.keyboard.type('*.example.org');
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('Created Keyboard app.')).toBeVisible();
+    const card = page.getByRole('article', { name: 'Keyboard app' });
+    await card.getByRole('button', { name: 'Delete' }).focus();
+    await page.keyboard.press('Enter');
+    await expect(card.getByRole('button', { name: 'Delete Keyboard app' })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(card.getByRole('button', { name: 'Delete' })).toBeFocused();
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: `${shots}/manage-dark.png` });
   });
 });
 

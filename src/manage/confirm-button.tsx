@@ -48,7 +48,7 @@ export function ConfirmButton({
     setAsking(false);
   };
   return (
-    <fieldset class="confirm">
+    <fieldset class="confirm" onKeyDown={(event) => event.key === 'Escape' && cancel()}>
       <legend>{question}</legend>
       <div class="buttons">
         <button
@@ -62,11 +62,7 @@ export function ConfirmButton({
         >
           {confirmLabel}
         </button>
-        <button
-          type="button"
-          onClick={cancel}
-          onKeyDown={(event) => event.key === 'Escape' && cancel()}
-        >
+        <button type="button" onClick={cancel}>
           Cancel
         </button>
       </div>

@@ -143,6 +143,9 @@ describe('KeysScreen', () => {
     expect(document.activeElement).toBe(card.getByRole('button', { name: 'Revoke' }));
     expect(confirm.isConnected).toBe(false);
     fireEvent.click(card.getByRole('button', { name: 'Revoke' }));
+    fireEvent.keyDown(card.getByRole('button', { name: 'Revoke backend' }), { key: 'Escape' });
+    expect(card.queryByRole('button', { name: 'Revoke backend' })).toBeNull();
+    fireEvent.click(card.getByRole('button', { name: 'Revoke' }));
     fireEvent.click(card.getByRole('button', { name: 'Revoke backend' }));
     await screen.findByText('Revoked backend.');
     await waitFor(() => expect(card.queryByRole('button', { name: 'Revoke' })).toBeNull());
