@@ -59,6 +59,16 @@ test.describe('the manage dashboard', () => {
     test.setTimeout(90_000);
     const urls: string[] = [];
     page.on('request', (request) => urls.push(request.url()));
+    // The pages are served under a strict Content-Security-Policy: nothing may be refused.
+    const violations: string[] = [];
+    await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        (window as unknown as { reportViolation(text: string): void }).reportViolation(
+          `${location.pathname} ${event.violatedDirective} ${event.blockedURI}`,
+        );
+      });
+    });
 
     // Sign in: a wrong key is refused with a clear message, then the admin key works.
     await page.goto(`${api.url}/manage/`);
@@ -217,6 +227,7 @@ test.describe('the manage dashboard', () => {
     }
     expect(api.output()).not.toContain(adminKey);
     expect(api.output()).not.toContain(key);
+    expect(violations).toEqual([]);
   });
 
   test('works from the keyboard alone, and in dark mode without axe violations', async ({
@@ -257,6 +268,37 @@ test.describe('the manage dashboard', () => {
     await expectNoAxeViolations(page);
     await page.screenshot({ path: `${shots}/manage-dark.png` });
   });
+});
+
+test('the try page chats under its strict policy with proof of work on', async ({ page }) => {
+  const api = await startApiServer({
+    INKEEP_POW_HMAC_SECRET: 'e2e-pow-secret-that-is-long-enough-0123',
+  });
+  try {
+    const violations: string[] = [];
+    await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        (window as unknown as { reportViolation(text: string): void }).reportViolation(
+          `${event.violatedDirective} ${event.blockedURI}`,
+        );
+      });
+    });
+    const solutions: (string | undefined)[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/anonymous-session')) {
+        solutions.push(request.headers()['x-inkeep-challenge-solution']);
+      }
+    });
+    const response = await page.goto(`${api.url}/manage/try.html?app=app_demo`);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
+    await chatThrough(page.locator('inkeep-chat'), 'Proof of work first');
+    expect(solutions.length).toBeGreaterThan(0);
+    expect(solutions[0]).toBeTruthy();
+    expect(violations).toEqual([]);
+  } finally {
+    await api.stop();
+  }
 });
 
 test('--no-manage-ui turns the dashboard off', async () => {
