@@ -1,40 +1,29 @@
-import type { Page } from '@playwright/test';
+import { chatThrough } from './chat-through.ts';
 import { expect, test } from './fixtures.ts';
-
-async function chatOnce(page: Page, scope = page.locator('inkeep-chat').first(), text = 'Hello') {
-  const launcher = scope.getByRole('button', { name: 'Open chat' });
-  if (await launcher.count()) await launcher.click();
-  const composer = scope.getByRole('textbox', { name: 'Message' });
-  await composer.fill(text);
-  await composer.press('Enter');
-  const answer = scope.locator('.assistant').last();
-  await expect(answer).toHaveAttribute('data-status', 'complete');
-  await expect(answer).toContainText(text);
-}
 
 test('the zero-markup script tag adds a working launcher by itself', async ({ page, site }) => {
   await page.goto(`${site.url}/zero-markup.html`);
   await expect(page.locator('inkeep-chat')).toHaveCount(1);
   await expect(page.locator('inkeep-chat')).toHaveAttribute('color-mode', 'dark');
-  await chatOnce(page, page.locator('inkeep-chat'), 'From the script tag');
+  await chatThrough(page.locator('inkeep-chat'), 'From the script tag');
 });
 
 test('inline mode renders in place with no launcher and chats', async ({ page, site }) => {
   await page.goto(`${site.url}/inline.html`);
   await expect(page.getByRole('button', { name: 'Open chat' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Ask AI' })).toBeVisible();
-  await chatOnce(page, page.locator('inkeep-chat'), 'Inline question');
+  await chatThrough(page.locator('inkeep-chat'), 'Inline question');
 });
 
 test('the SPA keeps the conversation across a route change', async ({ page, site }) => {
   await page.goto(`${site.url}/spa/`);
   await expect(page.getByRole('heading', { name: 'Welcome to Acme App' })).toBeVisible();
-  await chatOnce(page, page.locator('inkeep-chat'), 'Before navigating');
+  await chatThrough(page.locator('inkeep-chat'), 'Before navigating');
   await page.getByRole('link', { name: 'Pricing' }).click();
   await expect(page.getByRole('heading', { name: 'Pricing' })).toBeVisible();
   await expect(page).toHaveURL(/\/spa\/pricing$/);
   await expect(page.locator('inkeep-chat .user')).toContainText('Before navigating');
-  await chatOnce(page, page.locator('inkeep-chat'), 'After navigating');
+  await chatThrough(page.locator('inkeep-chat'), 'After navigating');
   await expect(page.locator('inkeep-chat .user')).toHaveCount(2);
 });
 
@@ -60,7 +49,7 @@ test('the strict-CSP page works with no CSP violation, proof of work included', 
   });
   const response = await page.goto(`${site.url}/strict-csp.html`);
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
-  await chatOnce(page, page.locator('inkeep-chat'), 'Under a strict policy');
+  await chatThrough(page.locator('inkeep-chat'), 'Under a strict policy');
   const styled = await page
     .getByRole('button', { name: 'Close chat' })
     .last()
@@ -96,7 +85,7 @@ test('an element created from JavaScript works, with its properties and events',
   }, api.url);
   const made = page.locator('#made');
   await expect(made).toHaveAttribute('open', '');
-  await chatOnce(page, made, 'Made by script');
+  await chatThrough(made, 'Made by script');
   await page.evaluate(() =>
     document.querySelector<HTMLElementTagNameMap['inkeep-chat']>('#made')?.close(),
   );
@@ -127,8 +116,8 @@ test('two widgets for two apps keep separate sessions and conversations', async 
   }, api.url);
   const first = page.locator('inkeep-chat').first();
   const second = page.locator('#second');
-  await chatOnce(page, first, 'Question for the demo app');
-  await chatOnce(page, second, 'Question for support');
+  await chatThrough(first, 'Question for the demo app');
+  await chatThrough(second, 'Question for support');
   await expect(first.locator('.user')).toHaveCount(1);
   await expect(second.locator('.user')).toHaveCount(1);
   await expect(second.locator('.user')).toContainText('Question for support');
@@ -186,7 +175,7 @@ test('removing the element leaves nothing running', async ({ page, site }) => {
     };
   });
   await page.goto(site.url);
-  await chatOnce(page, page.locator('inkeep-chat'), 'Before removal');
+  await chatThrough(page.locator('inkeep-chat'), 'Before removal');
   // A streaming answer is in flight when the element goes.
   const composer = page.getByRole('textbox', { name: 'Message' });
   await composer.fill('Removed while answering');
@@ -222,5 +211,5 @@ test('loading the script twice does not throw or define the element twice', asyn
   await page.addScriptTag({ url: '/inkeep-chat.js' });
   expect(errors).toEqual([]);
   await expect(page.locator('inkeep-chat')).toHaveCount(1);
-  await chatOnce(page, page.locator('inkeep-chat'), 'Still one widget');
+  await chatThrough(page.locator('inkeep-chat'), 'Still one widget');
 });

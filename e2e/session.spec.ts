@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import { chatThrough } from './chat-through.ts';
 import { expect, test } from './fixtures.ts';
 import { startApiServer } from './servers.ts';
 
@@ -22,17 +23,6 @@ function authRequests(target: Page | BrowserContext) {
   return seen;
 }
 
-async function ask(page: Page, text: string) {
-  const launcher = page.getByRole('button', { name: 'Open chat' });
-  if (await launcher.count()) await launcher.click();
-  const composer = page.getByRole('textbox', { name: 'Message' });
-  await composer.fill(text);
-  await composer.press('Enter');
-  const answer = page.locator('inkeep-chat .assistant').last();
-  await expect(answer).toHaveAttribute('data-status', 'complete');
-  await expect(answer).toContainText(text);
-}
-
 test('the first visit solves proof of work; a reload makes no auth request', async ({
   page,
   startServers,
@@ -40,7 +30,7 @@ test('the first visit solves proof of work; a reload makes no auth request', asy
   const { site } = await startServers({ env: powEnv });
   const seen = authRequests(page);
   await page.goto(site.url);
-  await ask(page, 'First visit');
+  await chatThrough(page.locator('inkeep-chat'), 'First visit');
   const posts = seen.filter((request) => request.method === 'POST');
   expect(seen.some((request) => request.path === '/run/auth/pow/challenge')).toBe(true);
   expect(posts).toHaveLength(1);
@@ -48,7 +38,7 @@ test('the first visit solves proof of work; a reload makes no auth request', asy
 
   seen.length = 0;
   await page.reload();
-  await ask(page, 'After reload');
+  await chatThrough(page.locator('inkeep-chat'), 'After reload');
   expect(seen).toEqual([]);
 });
 
@@ -60,7 +50,10 @@ test('two tabs opened together make exactly one session request', async ({
   const seen = authRequests(context);
   const [first, second] = await Promise.all([context.newPage(), context.newPage()]);
   await Promise.all([first.goto(site.url), second.goto(site.url)]);
-  await Promise.all([ask(first, 'Tab one'), ask(second, 'Tab two')]);
+  await Promise.all([
+    chatThrough(first.locator('inkeep-chat'), 'Tab one'),
+    chatThrough(second.locator('inkeep-chat'), 'Tab two'),
+  ]);
   const posts = seen.filter(
     (request) => request.method === 'POST' && request.path.endsWith('/anonymous-session'),
   );
@@ -73,7 +66,7 @@ test('after the server restarts with a new JWT secret, the next message still ge
 }) => {
   const { api, site } = await startServers({ env: powEnv });
   await page.goto(site.url);
-  await ask(page, 'Before the restart');
+  await chatThrough(page.locator('inkeep-chat'), 'Before the restart');
   const port = Number(new URL(api.url).port);
   await api.stop();
   const restarted = await startApiServer(
@@ -82,7 +75,7 @@ test('after the server restarts with a new JWT secret, the next message still ge
     port,
   );
   try {
-    await ask(page, 'After the restart');
+    await chatThrough(page.locator('inkeep-chat'), 'After the restart');
     await expect(page.getByRole('alert')).toHaveCount(0);
   } finally {
     await restarted.stop();
@@ -94,7 +87,7 @@ test('a page that forbids workers still gets a session', async ({ page, startSer
   const seen = authRequests(page);
   const response = await page.goto(`${site.url}/no-workers.html`);
   expect(response?.headers()['content-security-policy']).toContain("worker-src 'none'");
-  await ask(page, 'No workers here');
+  await chatThrough(page.locator('inkeep-chat'), 'No workers here');
   expect(seen.filter((request) => request.method === 'POST')[0]?.solution).toBeTruthy();
 });
 
