@@ -32,7 +32,9 @@ export function AppsScreen({
   return (
     <section aria-labelledby="apps-heading">
       <div class="section-header">
-        <h2 id="apps-heading">Apps</h2>
+        <h2 id="apps-heading" tabIndex={-1}>
+          Apps
+        </h2>
         {!creating && (
           <button type="button" class="primary" onClick={() => setCreating(true)}>
             New app
@@ -86,6 +88,8 @@ export function AppsScreen({
               await client.deleteApp(app.id);
               setApps((list) => list?.filter((item) => item.id !== app.id));
               setStatus(`Deleted ${app.name}.`);
+              // The card and its focused button are gone: continue from the list's heading.
+              document.getElementById('apps-heading')?.focus();
             }}
           />
         ))}

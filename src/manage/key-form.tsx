@@ -6,6 +6,15 @@ import { useAction } from './use-action.ts';
 
 type Field = 'name' | 'scopes' | 'expiresIn' | 'allowedIps' | 'rateLimit' | 'agentId';
 
+const fields: Record<Field, true> = {
+  name: true,
+  scopes: true,
+  expiresIn: true,
+  allowedIps: true,
+  rateLimit: true,
+  agentId: true,
+};
+
 const scopeLabels: Record<Scope, string> = {
   chat: 'chat — chat completions',
   read: 'read — read conversations',
@@ -66,7 +75,7 @@ export function KeyForm({
       }),
     );
     const field = refusal instanceof ManageApiError ? refusal.field : undefined;
-    if (refusal instanceof ManageApiError && field && field in fieldIds) {
+    if (refusal instanceof ManageApiError && field && field in fields) {
       setErrors({ [field]: refusal.message });
       action.clear();
       document.getElementById(`key-${field}`)?.focus();
@@ -170,12 +179,3 @@ export function KeyForm({
     </form>
   );
 }
-
-const fieldIds: Record<Field, true> = {
-  name: true,
-  scopes: true,
-  expiresIn: true,
-  allowedIps: true,
-  rateLimit: true,
-  agentId: true,
-};

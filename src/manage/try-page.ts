@@ -1,4 +1,5 @@
 import './manage.css';
+import './manage-layout.css';
 
 /** Mounts the widget for the app in `?app=`, talking to this server, on the try page. */
 export function mountTryPage(doc: Document = document, origin = location.origin): void {
