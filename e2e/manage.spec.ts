@@ -178,7 +178,8 @@ test.describe('the manage dashboard', () => {
     await expect(page.getByRole('article', { name: 'backend' })).toBeVisible();
     await expect(page.locator('#created-key-value')).toHaveCount(0);
     expect(await page.content()).not.toContain(key);
-    const keyCard = page.getByRole('article', { name: 'backend' });
+    const publicId = key.split('.')[0] ?? '';
+    const keyCard = page.getByRole('article', { name: 'backend' }).filter({ hasText: publicId });
     await keyCard.getByRole('button', { name: 'Refresh usage of backend' }).click();
     await expect(keyCard.locator('[data-usage="total"]')).toHaveText('2');
     await expect(keyCard.locator('[data-usage="2xx"]')).toHaveText('2');
@@ -195,11 +196,27 @@ test.describe('the manage dashboard', () => {
     await expect(otherTab.getByRole('alert')).toContainText('cannot manage apps and keys');
     await otherTab.close();
 
+    // Rotated: a new key with the same settings, shown once, working beside the old one.
+    await keyCard.getByRole('button', { name: 'Rotate' }).click();
+    await keyCard.getByRole('button', { name: 'Rotate backend' }).click();
+    await expect(
+      page.getByText('Created a replacement for backend.', { exact: false }),
+    ).toBeVisible();
+    const rotated = await page.locator('#created-key-value').inputValue();
+    expect(rotated).toMatch(/^sk_/);
+    expect(rotated).not.toBe(key);
+    expect((await chatWithKey(api.url, rotated)).status).toBe(200);
+    expect((await chatWithKey(api.url, key)).status).toBe(200);
+    await page.getByRole('button', { name: 'I have stored the key' }).click();
+    await expect(page.getByRole('article', { name: 'backend' })).toHaveCount(2);
+
     // Revoked, with confirmation: the next request is refused.
     await keyCard.getByRole('button', { name: 'Revoke' }).click();
     await keyCard.getByRole('button', { name: 'Revoke backend' }).click();
     await expect(keyCard.locator('.badge')).toHaveText('Revoked');
     expect((await chatWithKey(api.url, key)).status).toBe(401);
+    await expect(keyCard.getByRole('button', { name: 'Rotate' })).toHaveCount(0);
+    expect((await chatWithKey(api.url, rotated)).status).toBe(200);
 
     // Phone width: nothing scrolls sideways.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -224,6 +241,7 @@ test.describe('the manage dashboard', () => {
     for (const url of urls) {
       expect(url).not.toContain(adminKey);
       expect(url).not.toContain(key);
+      expect(url).not.toContain(rotated);
     }
     expect(api.output()).not.toContain(adminKey);
     expect(api.output()).not.toContain(key);

@@ -19,11 +19,13 @@ export function KeyCard({
   apiKey,
   loadUsage,
   onRevoke,
+  onRotate,
   now = Date.now,
 }: {
   apiKey: ApiKeyView;
   loadUsage: () => Promise<KeyUsage>;
   onRevoke: () => Promise<unknown>;
+  onRotate: () => Promise<unknown>;
   now?: () => number;
 }) {
   const [usage, setUsage] = useState<KeyUsage | undefined>(undefined);
@@ -103,6 +105,14 @@ export function KeyCard({
         >
           Refresh usage
         </button>
+        {status === 'Active' && (
+          <ConfirmButton
+            label="Rotate"
+            question={`Create a new key with the settings of ${apiKey.name}? This one keeps working until you revoke it.`}
+            confirmLabel={`Rotate ${apiKey.name}`}
+            onConfirm={onRotate}
+          />
+        )}
         {!apiKey.revokedAt && (
           <ConfirmButton
             label="Revoke"

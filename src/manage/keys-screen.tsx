@@ -5,6 +5,7 @@ import { ErrorMessage } from './error-message.tsx';
 import { KeyCard } from './key-card.tsx';
 import { KeyForm } from './key-form.tsx';
 import type { ApiKeyView, CreatedApiKey } from './manage-types.ts';
+import { rotationInput } from './rotation-input.ts';
 import { useAction } from './use-action.ts';
 
 /**
@@ -89,6 +90,13 @@ export function KeysScreen({ client }: { client: ManageClient }) {
             key={key.id}
             apiKey={key}
             loadUsage={() => client.keyUsage(key.id)}
+            onRotate={async () => {
+              setCreated(await client.createKey(rotationInput(key)));
+              setStatus(
+                `Created a replacement for ${key.name}. Revoke the old key once its clients use the new one.`,
+              );
+              await reload();
+            }}
             onRevoke={async () => {
               await client.revokeKey(key.id);
               setStatus(`Revoked ${key.name}.`);

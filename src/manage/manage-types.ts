@@ -57,6 +57,8 @@ export interface ApiKeyInput {
   expiresIn?: string;
   allowedIps?: string[];
   rateLimit?: number;
+  /** Requests must be signed with a secret shown once, like the key. */
+  signed?: boolean;
 }
 
 /** The answer to creating a key: the only time `key` is ever sent. */

@@ -152,6 +152,28 @@ describe('KeysScreen', () => {
     expect(card.getAllByText('Revoked').length).toBeGreaterThan(0);
   });
 
+  it('rotates a key: a new key with the same settings, shown once', async () => {
+    const inputs: ApiKeyInput[] = [];
+    const client = fakeClient({
+      listKeys: async () => [makeKey({ allowedIps: ['127.0.0.1'], rateLimit: 5 })],
+      createKey: async (input) => {
+        inputs.push(input);
+        return { data: makeKey({ id: 'pub999' }), key: 'sk_pub999.rotated-secret' };
+      },
+    });
+    render(<KeysScreen client={client} />);
+    const card = within(await screen.findByRole('article', { name: 'backend' }));
+    fireEvent.click(card.getByRole('button', { name: 'Rotate' }));
+    fireEvent.click(card.getByRole('button', { name: 'Rotate backend' }));
+    expect(((await screen.findByLabelText('API key')) as HTMLInputElement).value).toBe(
+      'sk_pub999.rotated-secret',
+    );
+    expect(inputs).toEqual([
+      { name: 'backend', scopes: ['chat'], allowedIps: ['127.0.0.1'], rateLimit: 5 },
+    ]);
+    expect(screen.getByText(/Created a replacement for backend/)).toBeTruthy();
+  });
+
   it('shows a failed revoke next to its buttons', async () => {
     const client = fakeClient({
       listKeys: async () => [makeKey()],
