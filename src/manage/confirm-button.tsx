@@ -11,8 +11,11 @@ export function ConfirmButton({
   question,
   confirmLabel,
   onConfirm,
+  destructive = true,
 }: {
   label: string;
+  /** Styled as a danger (delete, revoke); false for a confirmed but harmless action. */
+  destructive?: boolean;
   question: string;
   confirmLabel: string;
   onConfirm: () => Promise<unknown>;
@@ -31,7 +34,7 @@ export function ConfirmButton({
     return (
       <button
         type="button"
-        class="danger"
+        class={destructive ? 'danger' : undefined}
         ref={triggerRef}
         onClick={() => {
           setReturnFocus(false);
@@ -53,7 +56,7 @@ export function ConfirmButton({
       <div class="buttons">
         <button
           type="button"
-          class="danger solid"
+          class={destructive ? 'danger solid' : 'primary'}
           ref={confirmRef}
           disabled={action.pending}
           onClick={async () => {

@@ -108,6 +108,7 @@ export function KeyCard({
         {status === 'Active' && (
           <ConfirmButton
             label="Rotate"
+            destructive={false}
             question={`Create a new key with the settings of ${apiKey.name}? This one keeps working until you revoke it.`}
             confirmLabel={`Rotate ${apiKey.name}`}
             onConfirm={onRotate}
