@@ -13,4 +13,6 @@ export { InkeepChatError, type InkeepChatErrorCode } from './errors.ts';
 export { InkeepChatEvent, type InkeepChatEventMap } from './events.ts';
 export type { Session, SessionOptions, SessionState } from './session/create-session.ts';
 export { createSession } from './session/create-session.ts';
+export type { CachedSession, SessionCache } from './session/create-session-cache.ts';
+export { createSessionCache } from './session/create-session-cache.ts';
 export type { ChatStrings } from './ui/strings.ts';
