@@ -17,6 +17,7 @@ import { deriveKey as derivePbkdf2 } from 'altcha-lib/algorithms/pbkdf2';
 import { deriveKey as deriveScrypt } from 'altcha-lib/algorithms/scrypt';
 import { deriveKey as deriveSha } from 'altcha-lib/algorithms/sha';
 import { createChallenge as createClassicChallenge } from 'altcha-lib/v1';
+import { launchChromium } from './lib/launch-chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resolve = (specifier) => fileURLToPath(import.meta.resolve(specifier));
@@ -226,21 +227,11 @@ async function v2Sha(counter) {
 /** Runs the benchmark in Chromium and returns rows of { metric, value, note }. */
 export async function run() {
   const dir = mkdtempSync(join(tmpdir(), 'inkeep-pow-bench-'));
-  const { chromium } = await import('playwright-core');
   let browser;
   let served;
   try {
     served = await serve(await bundle(dir));
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     await page.goto(`${served.origin}/`);
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
