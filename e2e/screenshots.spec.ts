@@ -24,3 +24,21 @@ test('screenshots of the demo: closed, open with an answer, phone width', async 
   const box = await panel.boundingBox();
   expect(box?.width).toBe(390);
 });
+
+test('screenshots of the error state and dark mode', async ({ page, site }) => {
+  await page.setViewportSize({ width: 1200, height: 800 });
+  await page.goto(`${site.url}/not-allowed.html`);
+  await expect(page.getByRole('alert')).toContainText('not allowed');
+  await page.screenshot({ path: 'test-results/screenshots/not-allowed.png' });
+
+  await page.goto(`${site.url}/zero-markup.html`);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill('Dark mode, please');
+  await composer.press('Enter');
+  await expect(page.locator('inkeep-chat .assistant').last()).toHaveAttribute(
+    'data-status',
+    'complete',
+  );
+  await page.screenshot({ path: 'test-results/screenshots/dark.png' });
+});
