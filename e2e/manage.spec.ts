@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { chatThrough } from './chat-through.ts';
 import { expect, test } from './fixtures.ts';
 import { type RunningProcess, startApiServer, startDemoSite } from './servers.ts';
 
@@ -12,17 +13,6 @@ const shots = 'test-results/screenshots';
 async function expectNoAxeViolations(page: Page) {
   const result = await new AxeBuilder({ page }).analyze();
   expect(result.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
-}
-
-async function chatThrough(scope: Locator, text: string) {
-  const launcher = scope.getByRole('button', { name: 'Open chat' });
-  if (await launcher.count()) await launcher.click();
-  const composer = scope.getByRole('textbox', { name: 'Message' });
-  await composer.fill(text);
-  await composer.press('Enter');
-  const answer = scope.locator('.assistant').last();
-  await expect(answer).toHaveAttribute('data-status', 'complete');
-  await expect(answer).not.toHaveText('');
 }
 
 function chatWithKey(apiUrl: string, key: string) {
