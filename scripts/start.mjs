@@ -39,7 +39,12 @@ const children = [
 ];
 
 setTimeout(() => {
-  console.log(`\n  Run API server: ${apiUrl}\n  Demo site:      http://${host}:${demoPort}\n`);
+  const signIn = process.env.INKEEP_ADMIN_API_KEY
+    ? 'sign in with your INKEEP_ADMIN_API_KEY'
+    : 'set INKEEP_ADMIN_API_KEY before npm start to sign in';
+  console.log(
+    `\n  Run API server: ${apiUrl}\n  Demo site:      http://${host}:${demoPort}\n  Dashboard:      ${apiUrl}/manage/ (${signIn})\n`,
+  );
 }, 800);
 
 let stopping = false;
