@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { AppCard } from './app-card.tsx';
 import { AppForm } from './app-form.tsx';
 import type { ManageClient } from './create-manage-client.ts';
-import { ErrorMessage } from './error-message.tsx';
+import { ListStatus } from './list-status.tsx';
 import type { App } from './manage-types.ts';
 import { useAction } from './use-action.ts';
 
@@ -63,16 +63,15 @@ export function AppsScreen({
           />
         </div>
       )}
-      {load.error !== undefined && (
-        <div class="buttons">
-          <ErrorMessage error={load.error} />
-          <button type="button" onClick={reload}>
-            Reload apps
-          </button>
-        </div>
-      )}
-      {apps === undefined && load.pending && <p class="note">Loading apps…</p>}
-      {apps?.length === 0 && <p class="note">No apps yet. Create one to embed the chat.</p>}
+      <ListStatus
+        items={apps}
+        pending={load.pending}
+        error={load.error}
+        onReload={reload}
+        reloadLabel="Reload apps"
+        loading="Loading apps…"
+        empty="No apps yet. Create one to embed the chat."
+      />
       <div class="cards">
         {apps?.map((app) => (
           <AppCard

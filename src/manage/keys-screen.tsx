@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ManageClient } from './create-manage-client.ts';
 import { CreatedKeyNotice } from './created-key-notice.tsx';
-import { ErrorMessage } from './error-message.tsx';
 import { KeyCard } from './key-card.tsx';
 import { KeyForm } from './key-form.tsx';
+import { ListStatus } from './list-status.tsx';
 import type { ApiKeyView, CreatedApiKey } from './manage-types.ts';
 import { rotationInput } from './rotation-input.ts';
 import { useAction } from './use-action.ts';
@@ -74,16 +74,15 @@ export function KeysScreen({ client }: { client: ManageClient }) {
           />
         </div>
       )}
-      {load.error !== undefined && (
-        <div class="buttons">
-          <ErrorMessage error={load.error} />
-          <button type="button" onClick={reload}>
-            Reload keys
-          </button>
-        </div>
-      )}
-      {keys === undefined && load.pending && <p class="note">Loading keys…</p>}
-      {keys?.length === 0 && <p class="note">No API keys yet.</p>}
+      <ListStatus
+        items={keys}
+        pending={load.pending}
+        error={load.error}
+        onReload={reload}
+        reloadLabel="Reload keys"
+        loading="Loading keys…"
+        empty="No API keys yet."
+      />
       <div class="cards">
         {keys?.map((key) => (
           <KeyCard
