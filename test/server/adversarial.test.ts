@@ -1,16 +1,17 @@
 // Hostile and broken requests, one table: each gets its exact status and code, never a 5xx.
 
-import { solveChallenge } from 'altcha-lib/v1';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createEchoResponder } from '../../src/server/index.ts';
 import {
+  type ClassicChallenge,
   createTestApp,
   demoOrigin,
   getToken,
   requestChat,
   requestSession,
   secret,
+  solveClassicChallenge,
 } from './helpers.ts';
 
 type TestApp = ReturnType<typeof createTestApp>;
@@ -62,25 +63,9 @@ const withPow = (header: string | ((app: TestApp) => Promise<string>)) => async 
     },
   });
 
-type Classic = {
-  algorithm: string;
-  challenge: string;
-  maxnumber: number;
-  salt: string;
-  signature: string;
-};
 async function solved(app: TestApp, change: (payload: Record<string, unknown>) => void = () => {}) {
-  const challenge = (await (await app.request('/run/auth/pow/challenge')).json()) as Classic;
-  const solution = await solveChallenge(
-    challenge.challenge,
-    challenge.salt,
-    challenge.algorithm,
-    challenge.maxnumber,
-  ).promise;
-  const payload: Record<string, unknown> = { ...challenge, number: solution?.number };
-  delete payload.maxnumber;
-  change(payload);
-  return btoa(JSON.stringify(payload));
+  const response = await app.request('/run/auth/pow/challenge');
+  return solveClassicChallenge((await response.json()) as ClassicChallenge, change);
 }
 
 const originCases: Case[] = [

@@ -1,3 +1,4 @@
+import { solveChallenge } from 'altcha-lib/v1';
 import { createServerApp, type ServerAppOptions } from '../../src/server/index.ts';
 
 /** The JWT secret every test server uses. */
@@ -108,4 +109,40 @@ export function streamedText(text: string): string {
     .map((data) => JSON.parse(data) as { choices?: { delta?: { content?: string } }[] })
     .map((chunk) => chunk.choices?.[0]?.delta?.content ?? '')
     .join('');
+}
+
+/** The server's default, classic ALTCHA challenge as served by `/run/auth/pow/challenge`. */
+export interface ClassicChallenge {
+  algorithm: string;
+  challenge: string;
+  maxnumber: number;
+  salt: string;
+  signature: string;
+}
+
+/**
+ * Solves a classic challenge with altcha-lib's own solver and returns the
+ * `x-inkeep-challenge-solution` header; `change` may tamper with the payload first.
+ */
+export async function solveClassicChallenge(
+  challenge: ClassicChallenge,
+  change: (payload: Record<string, unknown>) => void = () => {},
+): Promise<string> {
+  const solution = await solveChallenge(
+    challenge.challenge,
+    challenge.salt,
+    challenge.algorithm,
+    challenge.maxnumber,
+  ).promise;
+  if (!solution) throw new Error('altcha-lib could not solve the challenge');
+  const { algorithm, challenge: hash, salt, signature } = challenge;
+  const payload: Record<string, unknown> = {
+    algorithm,
+    challenge: hash,
+    number: solution.number,
+    salt,
+    signature,
+  };
+  change(payload);
+  return btoa(JSON.stringify(payload));
 }

@@ -1,9 +1,14 @@
 // Real clients over a real loopback socket: the official openai SDK and altcha-lib's solver.
-import { solveChallenge } from 'altcha-lib/v1';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/server/index.ts';
-import { demoOrigin, secret, testApps } from './helpers.ts';
+import {
+  type ClassicChallenge,
+  demoOrigin,
+  secret,
+  solveClassicChallenge,
+  testApps,
+} from './helpers.ts';
 
 const powSecret = 'pow-secret-pow-secret-pow-secret-0123';
 let server: RunningServer;
@@ -21,30 +26,9 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 async function sessionWithPow(): Promise<string> {
-  const challenge = (await (await fetch(`${server.url}/run/auth/pow/challenge`)).json()) as {
-    algorithm: string;
-    challenge: string;
-    maxnumber: number;
-    salt: string;
-    signature: string;
-  };
-  const solution = await solveChallenge(
-    challenge.challenge,
-    challenge.salt,
-    challenge.algorithm,
-    challenge.maxnumber,
-  ).promise;
-  expect(solution).not.toBeNull();
-  const { algorithm, salt, signature } = challenge;
-  const header = btoa(
-    JSON.stringify({
-      algorithm,
-      challenge: challenge.challenge,
-      number: solution?.number,
-      salt,
-      signature,
-    }),
-  );
+  const challenge = await (await fetch(`${server.url}/run/auth/pow/challenge`)).json();
+  // altcha-lib's own solver, not ours: a real client of the challenge format.
+  const header = await solveClassicChallenge(challenge as ClassicChallenge);
   const response = await fetch(`${server.url}/run/auth/apps/app_demo/anonymous-session`, {
     method: 'POST',
     headers: {

@@ -1,9 +1,13 @@
 import { solveChallenge as solveV2 } from 'altcha-lib';
 import { deriveKey as derivePbkdf2 } from 'altcha-lib/algorithms/pbkdf2';
-import { solveChallenge as solveClassic } from 'altcha-lib/v1';
 import { describe, expect, it } from 'vitest';
 import { createPowService, createReplayGuard } from '../../../src/server/index.ts';
-import { createTestApp, requestSession } from '../helpers.ts';
+import {
+  type ClassicChallenge,
+  createTestApp,
+  requestSession,
+  solveClassicChallenge,
+} from '../helpers.ts';
 
 const powSecret = 'pow-secret-pow-secret-pow-secret-0123';
 const env = (extra: Record<string, string> = {}) => ({
@@ -12,35 +16,13 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-type Classic = {
-  algorithm: string;
-  challenge: string;
-  maxnumber: number;
-  salt: string;
-  signature: string;
-};
-
-async function solveClassicChallenge(challenge: Classic): Promise<string> {
-  const solution = await solveClassic(
-    challenge.challenge,
-    challenge.salt,
-    challenge.algorithm,
-    challenge.maxnumber,
-  ).promise;
-  if (!solution) throw new Error('unsolved');
-  const { algorithm, challenge: hash, salt, signature } = challenge;
-  return btoa(
-    JSON.stringify({ algorithm, challenge: hash, number: solution.number, salt, signature }),
-  );
-}
-
 describe('proof of work, classic format (default)', () => {
   it('serves a classic challenge that altcha-lib/v1 solves and the session route accepts once', async () => {
     const app = createTestApp({ env: env() });
     const response = await app.request('/run/auth/pow/challenge');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const challenge = (await response.json()) as Classic;
+    const challenge = (await response.json()) as ClassicChallenge;
     expect(Object.keys(challenge).sort()).toEqual([
       'algorithm',
       'challenge',
@@ -68,7 +50,9 @@ describe('proof of work, classic format (default)', () => {
     const missing = await requestSession(app);
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ code: 'pow_required' });
-    const challenge = (await (await app.request('/run/auth/pow/challenge')).json()) as Classic;
+    const challenge = (await (
+      await app.request('/run/auth/pow/challenge')
+    ).json()) as ClassicChallenge;
     const header = await solveClassicChallenge(challenge);
     now += 301_000;
     const expired = await requestSession(app, {
@@ -84,7 +68,9 @@ describe('proof of work, classic format (default)', () => {
       env: env({ INKEEP_POW_CHALLENGE_TTL_SECONDS: '60' }),
       now: () => now,
     });
-    const challenge = (await (await app.request('/run/auth/pow/challenge')).json()) as Classic;
+    const challenge = (await (
+      await app.request('/run/auth/pow/challenge')
+    ).json()) as ClassicChallenge;
     expect(challenge.salt).toContain(`expires=${now / 1000 + 60}`);
   });
 });
@@ -148,7 +134,9 @@ describe('createPowService', () => {
       cost: 1,
       challengeTtlSeconds: 300,
     });
-    const header = await solveClassicChallenge((await theirs.createChallenge()) as Classic);
+    const header = await solveClassicChallenge(
+      (await theirs.createChallenge()) as ClassicChallenge,
+    );
     expect(await theirs.verify(header)).toEqual({ ok: true });
     expect(await ours.verify(header)).toMatchObject({ ok: false, code: 'pow_invalid' });
   });
