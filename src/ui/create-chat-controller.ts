@@ -214,10 +214,12 @@ export function createChatController({
       }, seconds * 1000);
       return;
     }
-    // Whatever the visitor typed meanwhile stays, after the text that failed.
-    const draft =
-      state.draft.trim() === '' ? attempt.userText : `${attempt.userText}\n${state.draft}`;
-    update({ error, draft, sendFailed: true });
+    update({ error, draft: handBack(attempt.userText), sendFailed: true });
+  }
+
+  /** The composer's text with `text` given back in front: what was typed meanwhile stays. */
+  function handBack(text: string): string {
+    return state.draft.trim() === '' ? text : `${text}\n${state.draft}`;
   }
 
   function send(text: string) {
@@ -280,7 +282,7 @@ export function createChatController({
     stop() {
       abort?.abort();
       if (pendingText !== null) {
-        update({ draft: pendingText, resendAt: null, error: null });
+        update({ draft: handBack(pendingText), resendAt: null, error: null });
         cancelResend();
       }
     },

@@ -205,4 +205,25 @@ describe('createChatController', () => {
     expect(controller.getState().error).toBeNull();
     expect(controller.getState().messages.at(-1)?.content).toBe('Two');
   });
+
+  it('gives a rate-limited message back to the composer on Stop, beside what was typed since', async () => {
+    const client = fakeClient(async function* () {
+      yield* [];
+      throw new InkeepChatError('rate_limited', 'Too many requests', { retryAfter: 30 });
+    });
+    const controller = createChatController({
+      client,
+      setTimer: () => 1,
+      clearTimer: () => {},
+    });
+    controller.send('waiting');
+    await settled();
+    controller.setDraft('typed meanwhile');
+    controller.stop();
+    expect(controller.getState()).toMatchObject({
+      draft: 'waiting\ntyped meanwhile',
+      resendAt: null,
+      error: null,
+    });
+  });
 });
