@@ -3,8 +3,29 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
-    include: ['test/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'widget',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/server/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['test/server/**/*.test.ts'],
+          // One embedded PostgreSQL per test process, shared by its files (test-database.ts):
+          // starting one takes seconds. Each test server still gets a schema of its own.
+          isolate: false,
+          hookTimeout: 60_000,
+          testTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

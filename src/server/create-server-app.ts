@@ -1,25 +1,18 @@
 import { Hono } from 'hono';
 import type { App } from './apps/app.ts';
-import { createAppStore } from './apps/create-app-store.ts';
 import { createEchoResponder } from './chat/create-echo-responder.ts';
 import { createOpenAiResponder } from './chat/create-openai-responder.ts';
 import { createScriptedResponder } from './chat/create-scripted-responder.ts';
 import type { Responder } from './chat/responder.ts';
 import { normalizeApps } from './config/load-apps.ts';
 import { type Environment, readSettings, type ServerSettings } from './config/read-settings.ts';
-import {
-  type ConversationStore,
-  createConversationStore,
-} from './conversations/create-conversation-store.ts';
 import { keyOfRequest } from './http/authenticate.ts';
 import { cors } from './http/cors.ts';
 import { ProblemError, problemResponse } from './http/problem-error.ts';
 import { checkContentLength } from './http/read-json-body.ts';
-import { type ApiKeyStore, createApiKeyStore } from './keys/create-api-key-store.ts';
 import { createIpAllowlist } from './keys/ip-allowlist.ts';
-import { createRateLimiter } from './limits/create-rate-limiter.ts';
+import { openServerState } from './open-server-state.ts';
 import { createPowService } from './pow/create-pow-service.ts';
-import { createReplayGuard } from './pow/create-replay-guard.ts';
 import { createApiKeyRoutes } from './routes/api-key-routes.ts';
 import { createChatRoutes } from './routes/chat-routes.ts';
 import { createConversationRoutes } from './routes/conversation-routes.ts';
@@ -29,31 +22,48 @@ import { createOpenApiRoutes } from './routes/openapi-routes.ts';
 import { createSessionRoutes } from './routes/session-routes.ts';
 import type { ServerContext } from './server-context.ts';
 import { createTokenService } from './session/create-token-service.ts';
+import { createMemorySharedState } from './shared/create-memory-shared-state.ts';
+import { engineUnavailable, type SharedState } from './shared/shared-state.ts';
+import { isEngineUnreachable } from './storage/is-engine-unreachable.ts';
+import type { ServerStores } from './storage/stores.ts';
 
 /** Options of {@link createServerApp}; everything has a default. */
 export interface ServerAppOptions {
-  /** Apps as in the config file's `apps` array (validated; defaults filled in). */
+  /** Apps as in the config file's `apps` array (validated; defaults filled in). They seed the
+   * database: an id the database has never had is created, and the dashboard owns it after. */
   apps?: readonly (App | Record<string, unknown>)[];
   /** Environment variables to read settings from (default: none, so tests are hermetic). */
   env?: Environment;
   /** Settings that win over `env`. */
   settings?: Partial<ServerSettings>;
-  /** Persist apps and conversations in this folder (`--data DIR`). */
+  /**
+   * The durable stores (see `openStores`). Default: opened from the settings (`DATABASE_URL`,
+   * else embedded PostgreSQL in memory or under `dataDir`) with the shared state below.
+   */
+  stores?: ServerStores | Promise<ServerStores>;
+  /** Fleet-wide ephemeral state (default: from `REDIS_URL` with the default stores, else memory). */
+  shared?: SharedState;
+  /** With the default stores: keep the embedded database in this folder (`--data DIR`). */
   dataDir?: string | undefined;
   /** Replaces the responder chosen by `settings.responder`. */
   responder?: Responder;
-  conversations?: ConversationStore;
-  /** The API keys (default: a store in `dataDir`, or in memory). */
-  apiKeys?: ApiKeyStore;
-  /** The clock, in ms (tokens, PoW expiry, rate limits, timestamps). */
+  /** The clock, in ms (tokens, PoW expiry, timestamps). */
   now?: () => number;
   /** Used by the `openai` responder. */
   fetch?: typeof globalThis.fetch;
-  /** Told about insecure defaults (e.g. a random JWT secret). */
+  /** Told about insecure defaults (e.g. a random JWT secret) and unreachable engines. */
   onWarning?: (message: string) => void;
   /** The dashboard at `/manage/` (default on, from `dist/manage`); `false` turns it off. */
   manageUi?: ManageUiOptions | false;
 }
+
+/** A Run API app with the promise of its state (the first request waits for it too). */
+export type ServerApp = Hono & {
+  /** Resolves once the stores are open and the config apps are seeded; rejects if they fail. */
+  ready: Promise<void>;
+  /** The context the routes share (for tests and benchmarks that count work). */
+  context: ServerContext;
+};
 
 /** The headers browsers may read from cross-origin responses. */
 const exposedHeaders = [
@@ -75,39 +85,61 @@ function chooseResponder(settings: ServerSettings, fetch: typeof globalThis.fetc
 
 /**
  * Builds the Run API as a Hono app (`app.fetch` / `app.request`), with no listener and no
- * side effects beyond reading `dataDir`. Throws `ConfigError` for bad apps or settings.
+ * side effects beyond opening its state. Throws `ConfigError` for bad apps or settings; state
+ * that fails to open rejects `ready` and answers 503 `service_unavailable`.
  * @example
  * const app = createServerApp({ apps: [{ id: 'app_demo', name: 'Demo', config: { webClient: { allowedDomains: ['localhost'] } } }] });
  * const response = await app.request('/healthz');
  */
-export function createServerApp(options: ServerAppOptions = {}): Hono {
+export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   const now = options.now ?? Date.now;
   const { settings, warnings } = readSettings(options.env ?? {}, options.settings ?? {});
   for (const warning of warnings) options.onWarning?.(warning);
-  const context: ServerContext = {
+  const configApps = normalizeApps(options.apps ?? []);
+  const context = {
     settings,
-    apps: createAppStore({ apps: normalizeApps(options.apps ?? []), dataDir: options.dataDir }),
-    conversations:
-      options.conversations ?? createConversationStore({ dataDir: options.dataDir, now }),
     tokens: createTokenService({
       secret: settings.jwtSecret,
       lifetimeSeconds: settings.sessionLifetimeSeconds,
       now,
     }),
-    pow: settings.pow ? createPowService({ ...settings.pow, now }) : undefined,
-    sessionLimiter: createRateLimiter({ limit: settings.sessionRateLimit, now }),
-    chatLimiter: createRateLimiter({ limit: settings.chatRateLimit, now }),
     responder: options.responder ?? chooseResponder(settings, options.fetch),
-    apiKeys: options.apiKeys ?? createApiKeyStore({ dataDir: options.dataDir, now }),
-    apiLimiter: createRateLimiter({ limit: settings.apiRateLimit, now }),
     allowedIps: settings.allowedIps ? createIpAllowlist(settings.allowedIps) : undefined,
-    signatureReplay: createReplayGuard({ now }),
     now,
-  };
+  } as ServerContext;
+  const ready = (async () => {
+    const state = options.stores
+      ? { stores: await options.stores, shared: options.shared ?? createMemorySharedState({ now }) }
+      : await openServerState({
+          settings,
+          dataDir: options.dataDir,
+          onWarning: options.onWarning,
+          now,
+          ...(options.shared ? { shared: options.shared } : {}),
+        });
+    const { stores, shared } = state;
+    Object.assign(context, {
+      stores,
+      shared,
+      apps: stores.apps,
+      conversations: stores.conversations,
+      apiKeys: stores.apiKeys,
+      pow: settings.pow
+        ? createPowService({ ...settings.pow, now, claim: shared.claim })
+        : undefined,
+      sessionLimiter: shared.limiter('session', settings.sessionRateLimit),
+      chatLimiter: shared.limiter('chat', settings.chatRateLimit),
+      apiLimiter: shared.limiter('api', settings.apiRateLimit),
+    });
+    await stores.apps.seed(configApps);
+  })();
+  // Handled by the first request's middleware; unhandled here would crash a library user.
+  ready.catch(() => {});
 
   const app = new Hono();
   app.onError((error, c) => {
     if (error instanceof ProblemError) return problemResponse(c, error);
+    if (isEngineUnreachable(error)) return problemResponse(c, engineUnavailable('database', error));
     // Anything else is our fault: a generic 500, never the message or stack.
     return problemResponse(c, new ProblemError(500, 'internal_error', 'Internal server error'));
   });
@@ -121,11 +153,24 @@ export function createServerApp(options: ServerAppOptions = {}): Hono {
   app.use('/healthz', corsMiddleware);
   app.use('*', async (c, next) => {
     checkContentLength(c, settings.bodyLimitBytes);
+    try {
+      await ready;
+    } catch (error) {
+      throw engineUnavailable('database', error);
+    }
     await next();
     const keyId = keyOfRequest.get(c.req.raw);
     if (keyId) context.apiKeys.recordUsage(keyId, c.res.status);
   });
-  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/healthz', async (c) => {
+    const [database, redis] = await Promise.all([
+      context.stores.health(),
+      context.shared.engine === 'redis' ? context.shared.health() : 'unused',
+    ]);
+    const status = database === 'down' ? 'unavailable' : redis === 'down' ? 'degraded' : 'ok';
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status, database, redis }, database === 'down' ? 503 : 200);
+  });
   app.route('/', createSessionRoutes(context));
   app.route('/', createChatRoutes(context));
   app.route('/', createConversationRoutes(context));
@@ -133,5 +178,5 @@ export function createServerApp(options: ServerAppOptions = {}): Hono {
   app.route('/', createApiKeyRoutes(context));
   app.route('/', createOpenApiRoutes());
   if (options.manageUi !== false) app.route('/', createManageUiRoutes(options.manageUi));
-  return app;
+  return Object.assign(app, { ready, context });
 }

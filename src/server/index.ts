@@ -1,6 +1,5 @@
 // The server as a library (`inkeep-chat/server`): named exports only, no side effects.
 export type { App, AppType, WebClientConfig } from './apps/app.ts';
-export { type AppStore, createAppStore } from './apps/create-app-store.ts';
 export { isOriginAllowed, parseDomainRule } from './apps/is-origin-allowed.ts';
 export { AppValidationError, normalizeApp } from './apps/normalize-app.ts';
 export { createEchoResponder } from './chat/create-echo-responder.ts';
@@ -15,13 +14,7 @@ export {
   readSettings,
   type ServerSettings,
 } from './config/read-settings.ts';
-export {
-  type Conversation,
-  type ConversationStore,
-  createConversationStore,
-  type StoredMessage,
-} from './conversations/create-conversation-store.ts';
-export { createServerApp, type ServerAppOptions } from './create-server-app.ts';
+export { createServerApp, type ServerApp, type ServerAppOptions } from './create-server-app.ts';
 export { type ProblemCode, ProblemError } from './http/problem-error.ts';
 export {
   type ApiKeyRecord,
@@ -30,21 +23,48 @@ export {
   type KeyUsage,
   type Scope,
 } from './keys/api-key.ts';
-export {
-  type ApiKeyInput,
-  type ApiKeyStore,
-  createApiKeyStore,
-} from './keys/create-api-key-store.ts';
 export { createIpAllowlist, type IpAllowlist } from './keys/ip-allowlist.ts';
 export { parseApiKeyInput, parseDuration } from './keys/parse-api-key-input.ts';
 export { signRequest } from './keys/verify-request-signature.ts';
-export { createRateLimiter, type RateLimiter } from './limits/create-rate-limiter.ts';
+export {
+  describeDatabaseUrl,
+  openConfiguredDatabase,
+  openServerState,
+} from './open-server-state.ts';
 export { createPowService, type PowCheck, type PowService } from './pow/create-pow-service.ts';
-export { createReplayGuard, type ReplayGuard } from './pow/create-replay-guard.ts';
 export type { PowSettings } from './pow/pow-settings.ts';
 export {
   type AnonymousClaims,
   createTokenService,
   type TokenService,
 } from './session/create-token-service.ts';
+export { createMemorySharedState } from './shared/create-memory-shared-state.ts';
+export { createRedisSharedState } from './shared/create-redis-shared-state.ts';
+export type {
+  ChangeNotice,
+  RateLimiter,
+  RateLimitResult,
+  SharedState,
+} from './shared/shared-state.ts';
 export { type RunningServer, type StartServerOptions, startServer } from './start-server.ts';
+export {
+  createDatabase,
+  type Database,
+  type DatabaseEngine,
+  migrateDatabase,
+} from './storage/database.ts';
+export { openEmbeddedDatabase } from './storage/open-embedded-database.ts';
+export { openPostgresDatabase } from './storage/open-postgres-database.ts';
+export { defaultQuotas, openStores } from './storage/open-stores.ts';
+export type {
+  ApiKeyInput,
+  ApiKeyStore,
+  AppStore,
+  Conversation,
+  ConversationOwner,
+  ConversationStore,
+  ConversationSummary,
+  ServerStores,
+  StorageQuotas,
+  StoredMessage,
+} from './storage/stores.ts';

@@ -1,5 +1,10 @@
 import { solveChallenge } from 'altcha-lib/v1';
-import { createServerApp, type ServerAppOptions } from '../../src/server/index.ts';
+import {
+  createMemorySharedState,
+  createServerApp,
+  type ServerAppOptions,
+} from '../../src/server/index.ts';
+import { createTestStores } from './test-database.ts';
 
 /** The JWT secret every test server uses. */
 export const secret = 'test-secret-test-secret-test-secret-0123';
@@ -34,11 +39,21 @@ export const testApps = [
   { id: 'app_api', name: 'Api', type: 'api' },
 ];
 
-/** A test server with the test apps, no token delay, and the given overrides. */
+/**
+ * A test server with the test apps, no token delay, and the given overrides. Its state is a
+ * fresh schema of the process's test database (see test-database.ts) unless `stores` or
+ * `dataDir` is given.
+ */
 export function createTestApp(options: ServerAppOptions = {}) {
+  const shared = options.shared ?? createMemorySharedState(options.now ? { now: options.now } : {});
+  const stores =
+    options.stores ??
+    (options.dataDir ? undefined : createTestStores({ shared, ...(options.now ? { now: options.now } : {}) }));
   return createServerApp({
     apps: testApps,
     ...options,
+    shared,
+    ...(stores ? { stores } : {}),
     settings: { jwtSecret: secret, tokenDelayMs: 0, ...options.settings },
   });
 }

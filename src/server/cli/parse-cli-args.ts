@@ -21,20 +21,26 @@ export const usage = `Usage: inkeep-chat-server [options]
   --port N                  port to listen on (default 3003; 0 picks a free port)
   --host HOST               address to listen on (default 127.0.0.1)
   --config FILE             apps file: { "apps": [ ... ] }
-  --data DIR                keep apps and conversations in DIR (default: memory only)
+  --data DIR                keep the embedded database in DIR (default: memory only)
   --responder NAME          scripted (default), echo or openai
   --trust-proxy             take the client IP from X-Forwarded-For
   --no-manage-ui            do not serve the dashboard at /manage/
   --help                    show this help
 
-       inkeep-chat-server keys create|list|revoke|usage --data DIR ...   (keys --help)
+       inkeep-chat-server keys create|list|revoke|usage [--data DIR] ...   (keys --help)
+       inkeep-chat-server migrate [--data DIR]          bring the database schema up to date
+       inkeep-chat-server import --data OLD_DIR         load a 0.1 JSON data folder
+
+State: DATABASE_URL (PostgreSQL; default embedded PGlite), DATABASE_POOL_SIZE, REDIS_URL
+(shared replay memory, rate limits and change notices for several instances).
 
 Environment: INKEEP_ANON_JWT_SECRET, INKEEP_ANON_SESSION_LIFETIME_SECONDS, INKEEP_POW_HMAC_SECRET,
 INKEEP_POW_ALGORITHM, INKEEP_POW_DIFFICULTY, INKEEP_POW_COST, INKEEP_POW_CHALLENGE_TTL_SECONDS,
 INKEEP_SESSION_RATE_LIMIT, INKEEP_CHAT_RATE_LIMIT, INKEEP_ADMIN_API_KEY,
 INKEEP_RESPONDER_TOKEN_DELAY_MS, INKEEP_UPSTREAM_BASE_URL, INKEEP_UPSTREAM_API_KEY,
 INKEEP_UPSTREAM_MODEL, ENVIRONMENT, INKEEP_AGENTS_RUN_API_BYPASS_SECRET, ADMIN_API_KEY,
-VALID_API_KEYS, ALLOWED_IPS, API_RATE_LIMIT.`;
+VALID_API_KEYS, ALLOWED_IPS, API_RATE_LIMIT, INKEEP_QUOTA_VISITOR_CONVERSATIONS,
+INKEEP_QUOTA_VISITOR_BYTES, INKEEP_QUOTA_APP_CONVERSATIONS, INKEEP_QUOTA_APP_BYTES.`;
 
 /** Parses `argv` (without node and script); throws {@link ConfigError} with one clear line. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {

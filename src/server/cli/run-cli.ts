@@ -3,6 +3,7 @@ import { loadAppsFile } from '../config/load-apps.ts';
 import type { Environment } from '../config/read-settings.ts';
 import { type RunningServer, startServer } from '../start-server.ts';
 import { parseCliArgs, usage } from './parse-cli-args.ts';
+import { runDatabaseCommand } from './run-database-command.ts';
 import { runKeysCommand } from './run-keys-command.ts';
 
 /** Where the CLI reads its environment and writes its lines. */
@@ -33,6 +34,9 @@ function describeError(error: unknown): string {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<CliResult> {
   try {
     if (argv[0] === 'keys') return { code: await runKeysCommand(argv.slice(1), io) };
+    if (argv[0] === 'migrate' || argv[0] === 'import') {
+      return { code: await runDatabaseCommand(argv[0], argv.slice(1), io) };
+    }
     const args = parseCliArgs(argv);
     if (args.help) {
       io.log(usage);

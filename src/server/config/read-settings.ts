@@ -6,6 +6,8 @@ import {
   type PowSettings,
   v2PowAlgorithms,
 } from '../pow/pow-settings.ts';
+import { defaultQuotas } from '../storage/open-stores.ts';
+import type { StorageQuotas } from '../storage/stores.ts';
 import { ConfigError } from './config-error.ts';
 
 /** The chat responders the server offers. */
@@ -47,6 +49,14 @@ export interface ServerSettings {
   allowedIps: string[] | undefined;
   /** `API_RATE_LIMIT`: requests per key per 60 s unless the key sets its own. */
   apiRateLimit: number;
+  /** `DATABASE_URL`: a PostgreSQL server; unset = embedded PostgreSQL (PGlite). */
+  databaseUrl: string | undefined;
+  /** `DATABASE_POOL_SIZE`: connections to that server per instance (default 10). */
+  databasePoolSize: number;
+  /** `REDIS_URL`: shared state for several instances; unset = this process's memory. */
+  redisUrl: string | undefined;
+  /** `INKEEP_QUOTA_*`: stored-data limits per visitor and per app (0 = unlimited). */
+  quotas: StorageQuotas;
 }
 
 /** The environment variables, as `process.env` holds them. */
@@ -67,6 +77,21 @@ function secret(env: Environment, name: string): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
   return value;
+}
+
+function url(env: Environment, name: string, protocols: string[]): string | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new ConfigError(`${name} must be a URL such as ${protocols[0]}//host:port`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return text;
 }
 
 function readAllowedIps(env: Environment): string[] | undefined {
@@ -165,9 +190,35 @@ export function readSettings(
     validApiKeys: splitList(env.VALID_API_KEYS),
     allowedIps: readAllowedIps(env),
     apiRateLimit: integer(env, 'API_RATE_LIMIT', 600, 1, 1_000_000),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    quotas: {
+      visitorConversations: integer(
+        env,
+        'INKEEP_QUOTA_VISITOR_CONVERSATIONS',
+        defaultQuotas.visitorConversations,
+        0,
+        1e9,
+      ),
+      visitorBytes: integer(env, 'INKEEP_QUOTA_VISITOR_BYTES', defaultQuotas.visitorBytes, 0, 1e15),
+      appConversations: integer(
+        env,
+        'INKEEP_QUOTA_APP_CONVERSATIONS',
+        defaultQuotas.appConversations,
+        0,
+        1e12,
+      ),
+      appBytes: integer(env, 'INKEEP_QUOTA_APP_BYTES', defaultQuotas.appBytes, 0, 1e15),
+    },
     ...overrides,
   };
   settings.jwtSecret = jwtSecret;
+  if (settings.databaseUrl && !settings.redisUrl) {
+    warnings.push(
+      'DATABASE_URL is set but REDIS_URL is not: replay memory and rate limits are per instance, and edits reach other instances within 30 s',
+    );
+  }
   if (settings.responder === 'openai' && !settings.upstream) {
     throw new ConfigError('the openai responder needs INKEEP_UPSTREAM_BASE_URL');
   }

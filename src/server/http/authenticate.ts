@@ -143,7 +143,7 @@ export async function authenticate(
   if (!principal.scopes.includes(scope)) {
     throw new ProblemError(403, 'forbidden', `This credential lacks the ${scope} scope`);
   }
-  enforceRateLimit(c, apiLimiter.consume(rateKey, rateLimit));
+  enforceRateLimit(c, await apiLimiter.consume(rateKey, rateLimit));
   return principal;
 }
 

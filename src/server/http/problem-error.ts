@@ -16,7 +16,9 @@ export type ProblemCode =
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'quota_exceeded'
   | 'rate_limit_exceeded'
+  | 'service_unavailable'
   | 'upstream_error'
   | 'internal_error';
 
@@ -31,6 +33,7 @@ const titles: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
+  503: 'Service Unavailable',
 };
 
 /** A failure the client is told about as `application/problem+json`; thrown by handlers. */

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { RateLimitResult } from '../limits/create-rate-limiter.ts';
+import type { RateLimitResult } from '../shared/shared-state.ts';
 import { ProblemError } from './problem-error.ts';
 
 /** Sets the X-RateLimit-* headers every response of a rate-limited route carries. */

@@ -1,5 +1,5 @@
+import type { ApiKeyInput } from '../storage/stores.ts';
 import { allScopes, type Scope } from './api-key.ts';
-import type { ApiKeyInput } from './create-api-key-store.ts';
 import { createIpAllowlist, IpAllowlistError } from './ip-allowlist.ts';
 
 /** Why a key definition was refused, naming the field. */

@@ -32,7 +32,7 @@ const refused = (detail: string) => new ProblemError(401, 'unauthorized', detail
 /** Checks `X-Timestamp` and `X-Signature` of a request made with a signing key; throws 401. */
 export async function verifyRequestSignature(
   c: Context,
-  { settings, signatureReplay, now }: Pick<ServerContext, 'settings' | 'signatureReplay' | 'now'>,
+  { settings, shared, now }: Pick<ServerContext, 'settings' | 'shared' | 'now'>,
   secret: string,
 ): Promise<void> {
   const timestampText = c.req.header('x-timestamp') ?? '';
@@ -54,7 +54,10 @@ export async function verifyRequestSignature(
   if (!timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(signature, 'hex'))) {
     throw refused('Invalid request signature');
   }
-  const claim = signatureReplay.claim(signature, (timestamp + signatureWindowSeconds) * 1000);
+  const claim = await shared.claim(
+    `signature:${signature}`,
+    (timestamp + signatureWindowSeconds) * 1000,
+  );
   if (claim === 'replayed') throw refused('Request signature was already used');
   if (claim === 'full') {
     throw new ProblemError(429, 'rate_limit_exceeded', 'Too many signed requests', {

@@ -23,7 +23,9 @@ import { deriveKey as derivePbkdf2 } from 'altcha-lib/algorithms/pbkdf2';
 import { deriveKey as deriveScrypt } from 'altcha-lib/algorithms/scrypt';
 import { createChallenge as createChallengeV1, extractParams } from 'altcha-lib/v1';
 import type { Algorithm as AlgorithmV1, Challenge as ChallengeV1 } from 'altcha-lib/v1/types';
-import { createReplayGuard, type ReplayGuard } from './create-replay-guard.ts';
+import { ProblemError } from '../http/problem-error.ts';
+import { createMemorySharedState } from '../shared/create-memory-shared-state.ts';
+import type { SharedState } from '../shared/shared-state.ts';
 import { isClassicPowAlgorithm, type PowSettings } from './pow-settings.ts';
 
 /** The outcome of checking an `x-inkeep-challenge-solution` header. */
@@ -45,7 +47,8 @@ export interface PowService {
 /** Options of {@link createPowService}. */
 export interface PowServiceOptions extends PowSettings {
   now?: () => number;
-  replayGuard?: ReplayGuard;
+  /** Replay memory (default: this process's); shared across a fleet through Redis. */
+  claim?: SharedState['claim'];
 }
 
 const base64Pattern = /^[A-Za-z0-9+/_-]+={0,2}$/;
@@ -78,14 +81,15 @@ function deriveKeyFor(algorithm: string): DeriveKeyFunction {
 /** Creates the PoW service for the configured format. */
 export function createPowService(options: PowServiceOptions): PowService {
   const { hmacSecret, algorithm, difficulty, cost, challengeTtlSeconds, now = Date.now } = options;
-  const replayGuard = options.replayGuard ?? createReplayGuard({ now });
+  const claim = options.claim ?? createMemorySharedState({ now }).claim;
   const keySecret = `${hmacSecret}:key-signature`;
   const classic = isClassicPowAlgorithm(algorithm);
 
-  const remember = (key: string, expiresAtMs: number): PowCheck => {
-    const claim = replayGuard.claim(key, expiresAtMs);
-    if (claim === 'claimed') return { ok: true };
-    if (claim === 'full') {
+  // Rejects (503) when the replay memory cannot be reached: a replay is never let through.
+  const remember = async (key: string, expiresAtMs: number): Promise<PowCheck> => {
+    const claimed = await claim(key, expiresAtMs);
+    if (claimed === 'claimed') return { ok: true };
+    if (claimed === 'full') {
       return { ok: false, code: 'rate_limit_exceeded', detail: 'Too many sessions, retry later' };
     }
     return invalid('Challenge solution was already used');
@@ -177,7 +181,9 @@ export function createPowService(options: PowServiceOptions): PowService {
       if (!isRecord(payload)) return invalid('Challenge solution is not base64 JSON');
       try {
         return classic ? await verifyClassic(payload) : await verifyV2(payload);
-      } catch {
+      } catch (error) {
+        // An unreachable replay memory is the server's problem, not the solution's.
+        if (error instanceof ProblemError) throw error;
         // altcha-lib throws on values it cannot decode (bad hex, unknown algorithm): a bad solution.
         return invalid('Challenge solution is invalid');
       }

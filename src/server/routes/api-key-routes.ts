@@ -8,7 +8,7 @@ import type { ServerContext } from '../server-context.ts';
 
 /** The manage API for API keys: create (shown once), list, read, revoke, usage. */
 export function createApiKeyRoutes(context: ServerContext): Hono {
-  const { apiKeys, settings, now } = context;
+  const { settings, now } = context;
   const routes = new Hono();
   const base = '/manage/tenants/:tenantId/projects/:projectId/api-keys';
   for (const path of [base, `${base}/*`]) {
@@ -17,17 +17,17 @@ export function createApiKeyRoutes(context: ServerContext): Hono {
       await next();
     });
   }
-  const find = (tenantId: string, projectId: string, id: string) => {
-    const record = apiKeys.get(id);
+  const find = async (tenantId: string, projectId: string, id: string) => {
+    const record = await context.apiKeys.get(id);
     if (!record || record.tenantId !== tenantId || record.projectId !== projectId) {
       throw new ProblemError(404, 'not_found', 'API key not found');
     }
     return record;
   };
 
-  routes.get(base, (c) => {
+  routes.get(base, async (c) => {
     const { tenantId, projectId } = c.req.param();
-    return c.json({ data: apiKeys.list(tenantId, projectId).map(viewApiKey) });
+    return c.json({ data: (await context.apiKeys.list(tenantId, projectId)).map(viewApiKey) });
   });
 
   routes.post(base, async (c) => {
@@ -44,7 +44,7 @@ export function createApiKeyRoutes(context: ServerContext): Hono {
         throw new ProblemError(400, 'bad_request', error.message);
       throw error;
     }
-    const { key, record, signingSecret } = await apiKeys.create(input);
+    const { key, record, signingSecret } = await context.apiKeys.create(input);
     c.header('Cache-Control', 'no-store');
     return c.json(
       { data: viewApiKey(record), key, ...(signingSecret ? { signingSecret } : {}) },
@@ -52,20 +52,20 @@ export function createApiKeyRoutes(context: ServerContext): Hono {
     );
   });
 
-  routes.get(`${base}/:id`, (c) => {
+  routes.get(`${base}/:id`, async (c) => {
     const { tenantId, projectId, id } = c.req.param();
-    return c.json({ data: viewApiKey(find(tenantId, projectId, id)) });
+    return c.json({ data: viewApiKey(await find(tenantId, projectId, id)) });
   });
 
-  routes.get(`${base}/:id/usage`, (c) => {
+  routes.get(`${base}/:id/usage`, async (c) => {
     const { tenantId, projectId, id } = c.req.param();
-    const record = find(tenantId, projectId, id);
+    const record = await find(tenantId, projectId, id);
     return c.json({ data: { id: record.id, ...record.usage } });
   });
 
   routes.delete(`${base}/:id`, async (c) => {
     const { tenantId, projectId, id } = c.req.param();
-    await apiKeys.revoke(find(tenantId, projectId, id).id);
+    await context.apiKeys.revoke((await find(tenantId, projectId, id)).id);
     return c.body(null, 204);
   });
 

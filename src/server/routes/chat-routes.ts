@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import { conversationTitle } from '../chat/conversation-title.ts';
 import { parseChatRequest } from '../chat/parse-chat-request.ts';
 import type { ChatMessage } from '../chat/responder.ts';
-import type { Conversation } from '../conversations/create-conversation-store.ts';
 import { authenticate, ownerOf } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
@@ -22,7 +21,7 @@ function errorMessage(error: unknown): string {
 
 /** `POST /run/v1/chat/completions`: streamed (SSE) or whole answers, stored in a conversation. */
 export function createChatRoutes(context: ServerContext): Hono {
-  const { conversations, chatLimiter, responder, settings, now } = context;
+  const { responder, settings, now } = context;
   const routes = new Hono();
 
   routes.post('/run/v1/chat/completions', async (c) => {
@@ -32,33 +31,44 @@ export function createChatRoutes(context: ServerContext): Hono {
       if (requestedAgent !== undefined && requestedAgent !== principal.app.defaultAgentId) {
         throw new ProblemError(403, 'forbidden', 'Agent not available for this app');
       }
-      enforceRateLimit(c, chatLimiter.consume(`${principal.app.id}\n${principal.claims.sub}`));
+      enforceRateLimit(
+        c,
+        await context.chatLimiter.consume(`${principal.app.id}\n${principal.claims.sub}`),
+      );
     } else if (principal.agentId && requestedAgent && requestedAgent !== principal.agentId) {
       throw new ProblemError(403, 'forbidden', 'This credential is bound to another agent');
     }
     const request = parseChatRequest(await readJsonBody(c, settings.bodyLimitBytes), settings);
     const owner = ownerOf(principal);
-    let conversation: Conversation;
-    let incoming: ChatMessage[];
+    const { conversations } = context;
+    let conversationId: string;
+    let history: ChatMessage[];
     if (request.conversationId) {
-      const found = conversations.get(request.conversationId, owner);
+      const found = await conversations.get(request.conversationId, owner);
       if (!found) throw new ProblemError(404, 'not_found', 'Conversation not found');
-      conversation = found;
-      incoming = request.messages.slice(-1);
+      const incoming = request.messages.slice(-1);
+      if (found.messageCount + incoming.length + 1 > maxStoredMessages) {
+        throw new ProblemError(400, 'bad_request', 'Conversation is full, start a new one');
+      }
+      if (!(await conversations.append(found.id, owner, incoming, { checkQuota: true }))) {
+        throw new ProblemError(404, 'not_found', 'Conversation not found');
+      }
+      conversationId = found.id;
+      history = [...found.messages, ...incoming].map(({ role, content }) => ({ role, content }));
     } else {
+      if (request.messages.length + 1 > maxStoredMessages) {
+        throw new ProblemError(400, 'bad_request', 'Conversation is full, start a new one');
+      }
       const firstUser = request.messages.find((message) => message.role === 'user');
-      conversation = conversations.create(owner, conversationTitle(firstUser?.content ?? ''));
-      incoming = request.messages;
+      const started = await conversations.start(
+        owner,
+        conversationTitle(firstUser?.content ?? ''),
+        request.messages,
+      );
+      conversationId = started.id;
+      history = request.messages;
     }
-    if (conversation.messages.length + incoming.length + 1 > maxStoredMessages) {
-      throw new ProblemError(400, 'bad_request', 'Conversation is full, start a new one');
-    }
-    await conversations.append(conversation, incoming);
-    const history: ChatMessage[] = conversation.messages.map(({ role, content }) => ({
-      role,
-      content,
-    }));
-    c.header('x-inkeep-conversation-id', conversation.id);
+    c.header('x-inkeep-conversation-id', conversationId);
 
     const abort = new AbortController();
     c.req.raw.signal.addEventListener('abort', () => abort.abort(), { once: true });
@@ -70,7 +80,8 @@ export function createChatRoutes(context: ServerContext): Hono {
     const saveAnswer = async () => {
       if (saved || !answer) return;
       saved = true;
-      await conversations.append(conversation, [{ role: 'assistant', content: answer }]);
+      // An answer to an accepted turn is kept even when it passes a quota.
+      await conversations.append(conversationId, owner, [{ role: 'assistant', content: answer }]);
     };
 
     if (!request.stream) {

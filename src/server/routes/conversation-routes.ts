@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import type { Conversation } from '../conversations/create-conversation-store.ts';
 import { authenticate, ownerOf } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import type { ServerContext } from '../server-context.ts';
+import type { ConversationSummary } from '../storage/stores.ts';
 
 function positiveInteger(text: string | undefined, field: string, fallback: number, max: number) {
   if (text === undefined || text === '') return fallback;
@@ -13,7 +13,7 @@ function positiveInteger(text: string | undefined, field: string, fallback: numb
   return value;
 }
 
-const summary = ({ id, title, createdAt, updatedAt }: Conversation) => ({
+const summary = ({ id, title, createdAt, updatedAt }: ConversationSummary) => ({
   id,
   title,
   createdAt,
@@ -22,14 +22,13 @@ const summary = ({ id, title, createdAt, updatedAt }: Conversation) => ({
 
 /** `GET /run/v1/conversations`, `GET|DELETE /run/v1/conversations/{id}`, scoped to the visitor. */
 export function createConversationRoutes(context: ServerContext): Hono {
-  const { conversations } = context;
   const routes = new Hono();
 
   routes.get('/run/v1/conversations', async (c) => {
     const owner = ownerOf(await authenticate(c, context, 'read'));
     const page = positiveInteger(c.req.query('page'), 'page', 1, 1_000_000);
     const limit = positiveInteger(c.req.query('limit'), 'limit', 20, 200);
-    const { items, total } = conversations.list(owner, page, limit);
+    const { items, total } = await context.conversations.list(owner, page, limit);
     return c.json({
       data: items.map(summary),
       pagination: { page, limit, total, pages: Math.ceil(total / limit) },
@@ -38,7 +37,7 @@ export function createConversationRoutes(context: ServerContext): Hono {
 
   routes.get('/run/v1/conversations/:id', async (c) => {
     const owner = ownerOf(await authenticate(c, context, 'read'));
-    const conversation = conversations.get(c.req.param('id'), owner);
+    const conversation = await context.conversations.get(c.req.param('id'), owner);
     if (!conversation) throw new ProblemError(404, 'not_found', 'Conversation not found');
     return c.json({
       data: {
@@ -56,7 +55,7 @@ export function createConversationRoutes(context: ServerContext): Hono {
 
   routes.delete('/run/v1/conversations/:id', async (c) => {
     const owner = ownerOf(await authenticate(c, context, 'read'));
-    const deleted = await conversations.delete(c.req.param('id'), owner);
+    const deleted = await context.conversations.delete(c.req.param('id'), owner);
     if (!deleted) throw new ProblemError(404, 'not_found', 'Conversation not found');
     return c.body(null, 204);
   });

@@ -22,7 +22,7 @@ function validated(input: unknown) {
 
 /** The manage API for apps, for `manage` credentials (keys, `ADMIN_API_KEY`, `INKEEP_ADMIN_API_KEY`). */
 export function createManageRoutes(context: ServerContext): Hono {
-  const { apps, settings } = context;
+  const { settings } = context;
   const routes = new Hono();
   const base = '/manage/tenants/:tenantId/projects/:projectId/apps';
 
@@ -41,7 +41,7 @@ export function createManageRoutes(context: ServerContext): Hono {
   });
   const find = (c: Context) => {
     const { tenantId, projectId } = scope(c);
-    const app = apps.get(c.req.param('id') ?? '');
+    const app = context.apps.get(c.req.param('id') ?? '');
     if (!app || app.tenantId !== tenantId || app.projectId !== projectId) {
       throw new ProblemError(404, 'not_found', 'App not found');
     }
@@ -50,7 +50,7 @@ export function createManageRoutes(context: ServerContext): Hono {
 
   routes.get(base, (c) => {
     const { tenantId, projectId } = scope(c);
-    return c.json({ data: apps.list(tenantId, projectId) });
+    return c.json({ data: context.apps.list(tenantId, projectId) });
   });
 
   routes.post(base, async (c) => {
@@ -62,8 +62,9 @@ export function createManageRoutes(context: ServerContext): Hono {
       ...body,
       ...scope(c),
     });
-    if (apps.get(app.id)) throw new ProblemError(400, 'bad_request', 'id is used by another app');
-    await apps.put(app);
+    if (context.apps.get(app.id))
+      throw new ProblemError(400, 'bad_request', 'id is used by another app');
+    await context.apps.put(app);
     return c.json({ data: app }, 201);
   });
 
@@ -91,12 +92,12 @@ export function createManageRoutes(context: ServerContext): Hono {
       ...scope(c),
       id: app.id,
     });
-    await apps.put(updated);
+    await context.apps.put(updated);
     return c.json({ data: updated });
   });
 
   routes.delete(`${base}/:id`, async (c) => {
-    await apps.delete(find(c).id);
+    await context.apps.delete(find(c).id);
     return c.body(null, 204);
   });
 

@@ -8,18 +8,23 @@ import type { ServerContext } from '../server-context.ts';
 
 /** `GET /run/auth/pow/challenge` and `POST /run/auth/apps/{appId}/anonymous-session`. */
 export function createSessionRoutes(context: ServerContext): Hono {
-  const { apps, tokens, pow, sessionLimiter, settings } = context;
+  const { tokens, settings } = context;
   const routes = new Hono();
 
   routes.get('/run/auth/pow/challenge', async (c) => {
+    const { pow } = context;
     if (!pow) throw new ProblemError(404, 'not_found', 'PoW is not enabled');
     c.header('Cache-Control', 'no-store');
     return c.json(await pow.createChallenge());
   });
 
   routes.post('/run/auth/apps/:appId/anonymous-session', async (c) => {
+    const { apps, pow, sessionLimiter } = context;
     const ip = getClientIp(c, settings.trustProxy);
-    setRateLimitHeaders(c, sessionLimiter.peek(ip));
+    // Counted first, so the headers go on every answer and refused requests spend the budget
+    // too; the 429 itself comes after the checks the contract orders before it.
+    const limit = await sessionLimiter.consume(ip);
+    setRateLimitHeaders(c, limit);
     const app = apps.get(c.req.param('appId'));
     if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');
     if (app.type !== 'web_client') {
@@ -35,7 +40,7 @@ export function createSessionRoutes(context: ServerContext): Hono {
     if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {
       throw new ProblemError(403, 'origin_not_allowed', 'Origin not allowed');
     }
-    enforceRateLimit(c, sessionLimiter.consume(ip));
+    enforceRateLimit(c, limit);
     if (pow) {
       const check = await pow.verify(c.req.header('x-inkeep-challenge-solution'));
       if (!check.ok) {

@@ -1,0 +1,146 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { createFlexibleLimiter } from './create-flexible-limiter.ts';
+import { type ChangeNotice, engineUnavailable, type SharedState } from './shared-state.ts';
+
+/** Options of {@link createRedisSharedState}. */
+export interface RedisSharedStateOptions {
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
+  url: string;
+  /** Prefix of every key and of the notice channel, so fleets can share one Redis. */
+  prefix?: string;
+  /** Told, at most once a minute, that Redis is unreachable. */
+  onWarning?: (message: string) => void;
+  now?: () => number;
+}
+
+const isNotice = (value: unknown): value is ChangeNotice => {
+  const notice = value as { type?: unknown; id?: unknown } | null;
+  return (
+    typeof notice === 'object' &&
+    notice !== null &&
+    (notice.type === 'app' || notice.type === 'key') &&
+    typeof notice.id === 'string'
+  );
+};
+
+/**
+ * Shared state in Redis, for several instances acting as one: replay memory as `SET NX` with
+ * the challenge's expiry (no count cap), rate limits with rate-limiter-flexible (one atomic
+ * round trip each; per-instance memory stands in while Redis is down), notices by pub/sub.
+ * Commands fail at once while Redis is down (no offline queue), so no request hangs on it.
+ */
+export async function createRedisSharedState({
+  url,
+  prefix = 'inkeep',
+  onWarning,
+  now = Date.now,
+}: RedisSharedStateOptions): Promise<SharedState> {
+  const options = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (attempt: number) => Math.min(attempt * 250, 2000),
+  };
+  const redis = new Redis(url, { ...options, lazyConnect: true });
+  const subscriber = new Redis(url, { ...options, lazyConnect: true, enableOfflineQueue: true });
+  const channel = `${prefix}:changes`;
+  const listeners = new Set<(notice: ChangeNotice) => void>();
+  let roundTrips = 0;
+  let lastWarning = Number.NEGATIVE_INFINITY;
+  const warn = (error: unknown) => {
+    const time = now();
+    if (time - lastWarning < 60_000) return;
+    lastWarning = time;
+    const reason =
+      (error as { code?: string; message?: string })?.code ?? (error as Error)?.message;
+    onWarning?.(
+      `Redis is unreachable (${reason}): rate limits count per instance and proof-of-work sessions are refused until it answers again`,
+    );
+  };
+  redis.on('error', warn);
+  subscriber.on('error', warn);
+  let subscribedOnce = false;
+  subscriber.on('ready', () => {
+    // After a reconnect, notices sent meanwhile are lost: tell the caches to reload everything.
+    if (subscribedOnce) for (const listener of listeners) listener({ type: 'all' });
+    subscribedOnce = true;
+  });
+  subscriber.on('message', (from: string, text: string) => {
+    if (from !== channel) return;
+    let notice: unknown;
+    try {
+      notice = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (isNotice(notice)) for (const listener of listeners) listener(notice);
+  });
+  await Promise.all([redis.connect(), subscriber.connect()]).catch(warn);
+  await subscriber.subscribe(channel).catch(warn);
+
+  return {
+    engine: 'redis',
+    async claim(key, expiresAtMs) {
+      const ttl = Math.max(1, Math.ceil(expiresAtMs - now()));
+      roundTrips++;
+      try {
+        const set = await redis.set(`${prefix}:replay:${key}`, '1', 'PX', ttl, 'NX');
+        return set === 'OK' ? 'claimed' : 'replayed';
+      } catch (error) {
+        warn(error);
+        throw engineUnavailable('Redis', error);
+      }
+    },
+    limiter(name, limit, windowSeconds = 60) {
+      const counted = createFlexibleLimiter(
+        limit,
+        (points) =>
+          new RateLimiterRedis({
+            storeClient: redis,
+            keyPrefix: `${prefix}:limit:${name}`,
+            points,
+            duration: windowSeconds,
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: new RateLimiterMemory({ points, duration: windowSeconds }),
+          }),
+        warn,
+      );
+      return {
+        consume(key, perCall) {
+          roundTrips++;
+          return counted.consume(key, perCall);
+        },
+      };
+    },
+    async publish(notice) {
+      roundTrips++;
+      try {
+        await redis.publish(channel, JSON.stringify(notice));
+      } catch (error) {
+        // Other instances catch up at their next full refresh.
+        warn(error);
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async health() {
+      try {
+        await redis.ping();
+        return 'up';
+      } catch {
+        return 'down';
+      }
+    },
+    get roundTrips() {
+      return roundTrips;
+    },
+    async close() {
+      listeners.clear();
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { ProblemError } from '../http/problem-error.ts';
+import type { Database } from './database.ts';
+import type {
+  ConversationOwner,
+  ConversationStore,
+  ConversationSummary,
+  NewMessage,
+  QuotaName,
+  StorageQuotas,
+  StoredMessage,
+} from './stores.ts';
+
+/** What each quota's refusal says. */
+const quotaDetails: Record<QuotaName, string> = {
+  visitorConversations:
+    'You have stored the most conversations allowed: delete some to start a new one',
+  visitorBytes:
+    'You have stored the most conversation text allowed: delete some conversations to continue',
+  appConversations: "This app's conversation storage is full",
+  appBytes: "This app's conversation storage is full",
+};
+
+const byteLength = (messages: NewMessage[]) =>
+  messages.reduce((total, message) => total + Buffer.byteLength(message.content), 0);
+
+interface UsageRow {
+  allowed: number;
+  written: number;
+  visitor_conversations: string | number;
+  visitor_bytes: string | number;
+  app_conversations: string | number;
+  app_bytes: string | number;
+}
+
+const summary = (row: {
+  id: string;
+  title: string;
+  created_at: Date;
+  updated_at: Date;
+  message_count: number;
+}): ConversationSummary => ({
+  id: row.id,
+  title: row.title,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+  messageCount: row.message_count,
+});
+
+/**
+ * Conversations in SQL: messages are rows, and each write (a conversation's start, or a turn
+ * appended to it) is one statement that checks the quotas, inserts the message rows and moves
+ * the running totals together, so the totals always match the data.
+ *
+ * Quotas are checked against the totals as the statement reads them: writes that race each
+ * other may pass a limit by the few turns that were in flight together, never more.
+ */
+export function createSqlConversationStore({
+  database,
+  quotas,
+  now,
+}: {
+  database: Database;
+  quotas: StorageQuotas;
+  now: () => number;
+}): ConversationStore {
+  const { db, table } = database;
+
+  const write = async (
+    mode: 'start' | 'append',
+    id: string,
+    owner: ConversationOwner,
+    title: string,
+    messages: NewMessage[],
+    checkQuota: boolean,
+  ): Promise<{ written: boolean; createdAt: Date }> => {
+    const time = new Date(now());
+    const bytes = byteLength(messages);
+    const count = messages.length;
+    const newConversations = mode === 'start' ? 1 : 0;
+    const conversation =
+      mode === 'start'
+        ? sql`insert into ${table('conversations')}
+              (id, app_id, sub, title, created_at, updated_at, message_count, bytes)
+            select ${id}, ${owner.appId}, ${owner.sub}, ${title}, ${time}::timestamptz,
+              ${time}::timestamptz, ${count}::int, ${bytes}::bigint from allowed
+            returning id, message_count`
+        : sql`update ${table('conversations')}
+            set updated_at = ${time}::timestamptz, message_count = message_count + ${count}::int,
+              bytes = bytes + ${bytes}::bigint
+            where id = ${id} and app_id = ${owner.appId} and sub = ${owner.sub}
+              and exists (select 1 from allowed)
+            returning id, message_count`;
+    const result = await sql<UsageRow>`
+      with usage as (
+        select
+          coalesce(max(conversations) filter (where owner = ${owner.sub}), 0) as visitor_conversations,
+          coalesce(max(bytes) filter (where owner = ${owner.sub}), 0) as visitor_bytes,
+          coalesce(max(conversations) filter (where owner = ''), 0) as app_conversations,
+          coalesce(max(bytes) filter (where owner = ''), 0) as app_bytes
+        from ${table('storage_usage')}
+        where app_id = ${owner.appId} and owner in (${owner.sub}, '')
+      ),
+      allowed as (
+        select 1 from usage where not ${checkQuota}::boolean or (
+          (${quotas.visitorConversations}::bigint = 0
+            or visitor_conversations + ${newConversations}::bigint <= ${quotas.visitorConversations}::bigint)
+          and (${quotas.visitorBytes}::bigint = 0
+            or visitor_bytes + ${bytes}::bigint <= ${quotas.visitorBytes}::bigint)
+          and (${quotas.appConversations}::bigint = 0
+            or app_conversations + ${newConversations}::bigint <= ${quotas.appConversations}::bigint)
+          and (${quotas.appBytes}::bigint = 0
+            or app_bytes + ${bytes}::bigint <= ${quotas.appBytes}::bigint))
+      ),
+      conversation as (${conversation}),
+      counted as (
+        insert into ${table('storage_usage')} (app_id, owner, conversations, bytes)
+        select ${owner.appId}, owners.owner, ${newConversations}::bigint, ${bytes}::bigint
+        from conversation, (values (${owner.sub}::text), (''::text)) as owners(owner)
+        on conflict (app_id, owner) do update set
+          conversations = ${table('storage_usage')}.conversations + excluded.conversations,
+          bytes = ${table('storage_usage')}.bytes + excluded.bytes
+      ),
+      inserted as (
+        insert into ${table('messages')} (id, conversation_id, seq, role, content, created_at)
+        select added.id, conversation.id,
+          conversation.message_count - ${count}::int + added.position::int,
+          added.role, added.content, ${time}::timestamptz
+        from conversation,
+          unnest(${messages.map(() => `msg_${randomUUID()}`)}::text[],
+            ${messages.map((message) => message.role)}::text[],
+            ${messages.map((message) => message.content)}::text[])
+            with ordinality as added(id, role, content, position)
+      )
+      select (select count(*) from allowed)::int as allowed,
+        (select count(*) from conversation)::int as written, usage.*
+      from usage`.execute(db);
+    const row = result.rows[0];
+    if (row && row.allowed === 0) {
+      const over = (used: string | number, add: number, limit: number) =>
+        limit > 0 && Number(used) + add > limit;
+      const quota: QuotaName = over(
+        row.visitor_conversations,
+        newConversations,
+        quotas.visitorConversations,
+      )
+        ? 'visitorConversations'
+        : over(row.visitor_bytes, bytes, quotas.visitorBytes)
+          ? 'visitorBytes'
+          : over(row.app_conversations, newConversations, quotas.appConversations)
+            ? 'appConversations'
+            : 'appBytes';
+      throw new ProblemError(429, 'quota_exceeded', quotaDetails[quota]);
+    }
+    return { written: (row?.written ?? 0) > 0, createdAt: time };
+  };
+
+  return {
+    async start(owner, title, messages) {
+      const id = `conv_${randomUUID().replace(/-/g, '')}`;
+      const { createdAt } = await write('start', id, owner, title, messages, true);
+      const time = createdAt.toISOString();
+      return { id, title, createdAt: time, updatedAt: time, messageCount: messages.length };
+    },
+    async append(id, owner, messages, { checkQuota = false } = {}) {
+      if (messages.length === 0) return true;
+      return (await write('append', id, owner, '', messages, checkQuota)).written;
+    },
+    async get(id, owner) {
+      const rows = await db
+        .selectFrom('conversations as c')
+        .leftJoin('messages as m', 'm.conversation_id', 'c.id')
+        .select([
+          'c.id',
+          'c.title',
+          'c.created_at',
+          'c.updated_at',
+          'c.message_count',
+          'm.id as message_id',
+          'm.role',
+          'm.content',
+          'm.created_at as message_created_at',
+        ])
+        .where('c.id', '=', id)
+        .where('c.app_id', '=', owner.appId)
+        .where('c.sub', '=', owner.sub)
+        .orderBy('m.seq')
+        .execute();
+      const first = rows[0];
+      if (!first) return undefined;
+      const messages: StoredMessage[] = [];
+      for (const row of rows) {
+        if (row.message_id === null || row.role === null || row.content === null) continue;
+        messages.push({
+          id: row.message_id,
+          role: row.role as StoredMessage['role'],
+          content: row.content,
+          createdAt: (row.message_created_at as Date).toISOString(),
+        });
+      }
+      return { ...summary(first), messages };
+    },
+    async list(owner, page, limit) {
+      const result = await sql<{
+        total: string | number;
+        id: string | null;
+        title: string;
+        created_at: Date;
+        updated_at: Date;
+        message_count: number;
+      }>`
+        select totals.total, page.*
+        from (select coalesce((select conversations from ${table('storage_usage')}
+            where app_id = ${owner.appId} and owner = ${owner.sub}), 0) as total) as totals
+        left join lateral (
+          select id, title, created_at, updated_at, message_count
+          from ${table('conversations')}
+          where app_id = ${owner.appId} and sub = ${owner.sub}
+          order by updated_at desc, id desc
+          limit ${limit}::int offset ${(page - 1) * limit}::bigint
+        ) as page on true`.execute(db);
+      const total = Number(result.rows[0]?.total ?? 0);
+      const items = result.rows.flatMap((row) =>
+        row.id === null ? [] : [summary({ ...row, id: row.id })],
+      );
+      return { items, total };
+    },
+    async delete(id, owner) {
+      const result = await sql<{ deleted: number }>`
+        with removed as (
+          delete from ${table('conversations')}
+          where id = ${id} and app_id = ${owner.appId} and sub = ${owner.sub}
+          returning bytes
+        ),
+        counted as (
+          update ${table('storage_usage')} as usage
+          set conversations = usage.conversations - 1, bytes = usage.bytes - removed.bytes
+          from removed
+          where usage.app_id = ${owner.appId} and usage.owner in (${owner.sub}, '')
+        )
+        select count(*)::int as deleted from removed`.execute(db);
+      return (result.rows[0]?.deleted ?? 0) > 0;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { ColumnType, ExpressionWrapper, RawBuilder } from 'kysely';
+
+/** A counter column: updated only by adding to it. */
+type Counter = RawBuilder<unknown> | ExpressionWrapper<DatabaseTables, 'api_keys', unknown>;
+
+/** A JSON column: written as a JSON string, read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
+
+/** `apps`: one row an app, as the manage API and the config file define them. */
+export interface AppsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  name: string;
+  type: string;
+  enabled: boolean;
+  default_agent_id: string;
+  config: Json<{ webClient: { allowedDomains: string[]; allowAnonymous: boolean } }>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** `config_seeds`: ids the config file has created once; it never creates them again. */
+export interface ConfigSeedsTable {
+  app_id: string;
+  seeded_at: Date;
+}
+
+/** `api_keys`: a key's settings and counters, never its secret (only a salted scrypt hash). */
+export interface ApiKeysTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  name: string;
+  agent_id: string | null;
+  scopes: Json<string[]>;
+  hash: string;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  allowed_ips: Json<string[]>;
+  rate_limit: number | null;
+  signing_secret: string | null;
+  usage_total: ColumnType<string | number | bigint, number | undefined, Counter>;
+  usage_2xx: ColumnType<string | number | bigint, number | undefined, Counter>;
+  usage_3xx: ColumnType<string | number | bigint, number | undefined, Counter>;
+  usage_4xx: ColumnType<string | number | bigint, number | undefined, Counter>;
+  usage_5xx: ColumnType<string | number | bigint, number | undefined, Counter>;
+  last_used_at: Date | null;
+}
+
+/** `conversations`: one row a conversation, with running totals of its messages. */
+export interface ConversationsTable {
+  id: string;
+  app_id: string;
+  sub: string;
+  title: string;
+  created_at: Date;
+  updated_at: Date;
+  message_count: number;
+  bytes: ColumnType<string | number | bigint, number, number>;
+}
+
+/** `messages`: one row a message; `seq` orders a conversation's messages. */
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  role: string;
+  content: string;
+  created_at: Date;
+}
+
+/** `storage_usage`: what an owner (a visitor `sub`, or `''` for the whole app) has stored. */
+export interface StorageUsageTable {
+  app_id: string;
+  owner: string;
+  conversations: ColumnType<string | number | bigint, number, number>;
+  bytes: ColumnType<string | number | bigint, number, number>;
+}
+
+/** Every table of the schema, for Kysely. */
+export interface DatabaseTables {
+  apps: AppsTable;
+  config_seeds: ConfigSeedsTable;
+  api_keys: ApiKeysTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  storage_usage: StorageUsageTable;
+}

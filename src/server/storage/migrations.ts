@@ -1,0 +1,107 @@
+// The schema's whole history, oldest first. A migration is never edited once released: a change
+// is a new entry. Both engines (embedded PGlite and PostgreSQL) run exactly these.
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+/** Every migration by name; names sort in the order they run. */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('apps')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('tenant_id', 'text', (column) => column.notNull())
+        .addColumn('project_id', 'text', (column) => column.notNull())
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('type', 'text', (column) => column.notNull())
+        .addColumn('enabled', 'boolean', (column) => column.notNull())
+        .addColumn('default_agent_id', 'text', (column) => column.notNull())
+        .addColumn('config', 'jsonb', (column) => column.notNull())
+        .addColumn('created_at', 'timestamptz', (column) => column.notNull())
+        .addColumn('updated_at', 'timestamptz', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('apps_by_project')
+        .on('apps')
+        .columns(['tenant_id', 'project_id'])
+        .execute();
+      await db.schema
+        .createTable('config_seeds')
+        .addColumn('app_id', 'text', (column) => column.primaryKey())
+        .addColumn('seeded_at', 'timestamptz', (column) => column.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('tenant_id', 'text', (column) => column.notNull())
+        .addColumn('project_id', 'text', (column) => column.notNull())
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('agent_id', 'text')
+        .addColumn('scopes', 'jsonb', (column) => column.notNull())
+        .addColumn('hash', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'timestamptz', (column) => column.notNull())
+        .addColumn('expires_at', 'timestamptz')
+        .addColumn('revoked_at', 'timestamptz')
+        .addColumn('allowed_ips', 'jsonb', (column) => column.notNull())
+        .addColumn('rate_limit', 'integer')
+        .addColumn('signing_secret', 'text')
+        .addColumn('usage_total', 'bigint', (column) => column.notNull().defaultTo(0))
+        .addColumn('usage_2xx', 'bigint', (column) => column.notNull().defaultTo(0))
+        .addColumn('usage_3xx', 'bigint', (column) => column.notNull().defaultTo(0))
+        .addColumn('usage_4xx', 'bigint', (column) => column.notNull().defaultTo(0))
+        .addColumn('usage_5xx', 'bigint', (column) => column.notNull().defaultTo(0))
+        .addColumn('last_used_at', 'timestamptz')
+        .execute();
+      await db.schema
+        .createIndex('api_keys_by_project')
+        .on('api_keys')
+        .columns(['tenant_id', 'project_id'])
+        .execute();
+
+      await db.schema
+        .createTable('conversations')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('app_id', 'text', (column) => column.notNull())
+        .addColumn('sub', 'text', (column) => column.notNull())
+        .addColumn('title', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'timestamptz', (column) => column.notNull())
+        .addColumn('updated_at', 'timestamptz', (column) => column.notNull())
+        .addColumn('message_count', 'integer', (column) => column.notNull())
+        .addColumn('bytes', 'bigint', (column) => column.notNull())
+        .execute();
+      // A visitor's list, newest first, is one index range scan.
+      await db.schema
+        .createIndex('conversations_by_owner')
+        .on('conversations')
+        .expression(sql`app_id, sub, updated_at desc, id desc`)
+        .execute();
+
+      await db.schema
+        .createTable('messages')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('conversation_id', 'text', (column) =>
+          column.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('seq', 'integer', (column) => column.notNull())
+        .addColumn('role', 'text', (column) => column.notNull())
+        .addColumn('content', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'timestamptz', (column) => column.notNull())
+        .addUniqueConstraint('messages_in_order', ['conversation_id', 'seq'])
+        .execute();
+
+      await db.schema
+        .createTable('storage_usage')
+        .addColumn('app_id', 'text', (column) => column.notNull())
+        .addColumn('owner', 'text', (column) => column.notNull())
+        .addColumn('conversations', 'bigint', (column) => column.notNull())
+        .addColumn('bytes', 'bigint', (column) => column.notNull())
+        .addPrimaryKeyConstraint('storage_usage_key', ['app_id', 'owner'])
+        .execute();
+    },
+  },
+};
+
+/** Hands Kysely's migrator the migrations above (no files to find at run time). */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

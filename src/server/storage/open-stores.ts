@@ -1,0 +1,70 @@
+import type { SharedState } from '../shared/shared-state.ts';
+import { createSqlApiKeyStore } from './create-sql-api-key-store.ts';
+import { createSqlAppStore } from './create-sql-app-store.ts';
+import { createSqlConversationStore } from './create-sql-conversation-store.ts';
+import type { Database } from './database.ts';
+import type { ServerStores, StorageQuotas } from './stores.ts';
+
+/** The quotas when none are given (README: Limits of stored data). */
+export const defaultQuotas: StorageQuotas = {
+  visitorConversations: 1000,
+  visitorBytes: 10 * 1024 * 1024,
+  appConversations: 1_000_000,
+  appBytes: 10 * 1024 * 1024 * 1024,
+};
+
+/** Options of {@link openStores}. */
+export interface OpenStoresOptions {
+  /** An open, migrated database. */
+  database: Database;
+  /** Where change notices come from and go to. */
+  shared: SharedState;
+  quotas?: StorageQuotas;
+  now?: () => number;
+  /**
+   * How often the app and key caches are read again whole, for notices that never arrived
+   * (Redis restarted, or no Redis between instances). Default 30 s; 0 = never.
+   */
+  refreshMs?: number;
+}
+
+/** Opens every durable store on `database` and fills the caches. */
+export async function openStores({
+  database,
+  shared,
+  quotas = defaultQuotas,
+  now = Date.now,
+  refreshMs = 30_000,
+}: OpenStoresOptions): Promise<ServerStores> {
+  const apps = createSqlAppStore({ database, shared, now });
+  const apiKeys = createSqlApiKeyStore({ database, shared, now });
+  await Promise.all([apps.load(), apiKeys.load()]);
+  const timer =
+    refreshMs > 0
+      ? setInterval(() => {
+          Promise.all([apps.load(), apiKeys.load()]).catch(() => {});
+        }, refreshMs)
+      : undefined;
+  timer?.unref();
+  return {
+    apps,
+    apiKeys,
+    conversations: createSqlConversationStore({ database, quotas, now }),
+    async health() {
+      try {
+        await database.ping();
+        return 'up';
+      } catch {
+        return 'down';
+      }
+    },
+    get statements() {
+      return database.statements;
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await apiKeys.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// The durable stores the routes use. Routes never know which engine is behind them: the one SQL
+// implementation (create-sql-*-store.ts) runs on embedded PGlite and on PostgreSQL alike.
+import type { App } from '../apps/app.ts';
+import type { ApiKeyRecord, KeyUsage, Scope } from '../keys/api-key.ts';
+
+/** Apps, read from a cache on every request; changes reach every instance by change notice. */
+export interface AppStore {
+  get(id: string): App | undefined;
+  list(tenantId: string, projectId: string): App[];
+  /** Creates or replaces an app; resolves once it is durable. */
+  put(app: App): Promise<void>;
+  /** Removes an app; resolves to false when there was none. */
+  delete(id: string): Promise<boolean>;
+  /**
+   * Creates the config file's apps that the database has never had. An app the file created
+   * once belongs to the dashboard after that: its edits and its deletion survive restarts.
+   * @returns the ids created now.
+   */
+  seed(apps: readonly App[]): Promise<string[]>;
+}
+
+/** What a new key is made of (validated by `parseApiKeyInput`). */
+export interface ApiKeyInput {
+  name: string;
+  tenantId: string;
+  projectId: string;
+  agentId: string | null;
+  scopes: Scope[];
+  expiresAt: string | null;
+  allowedIps: string[];
+  rateLimit: number | null;
+  /** Give the key a signing secret: its requests must then be signed. */
+  signed: boolean;
+}
+
+/** The outcome of checking a presented key. */
+export type KeyCheck =
+  | { ok: true; record: ApiKeyRecord }
+  | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' };
+
+/** Stored API keys: created, listed, revoked, verified and counted. */
+export interface ApiKeyStore {
+  /** Creates a key; `key` (and `signingSecret`) are shown once and never stored in clear. */
+  create(
+    input: ApiKeyInput,
+  ): Promise<{ key: string; record: ApiKeyRecord; signingSecret?: string }>;
+  /** Keys with their usage as stored (pending counts of this instance flushed first). */
+  list(tenantId?: string, projectId?: string): Promise<ApiKeyRecord[]>;
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Revokes at once, on every instance; false when there is no such key. */
+  revoke(id: string): Promise<boolean>;
+  /** Checks `sk_<publicId>.<secret>` against the cache; scrypt runs only until a key first verifies. */
+  verify(key: string): Promise<KeyCheck>;
+  /** Counts a finished request of a key (written in batches). */
+  recordUsage(id: string, status: number): void;
+  /** Writes pending usage counters. */
+  flush(): Promise<void>;
+}
+
+/** One stored message of a conversation. */
+export interface StoredMessage {
+  id: string;
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  createdAt: string;
+}
+
+/** A conversation without its messages. */
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+}
+
+/** A conversation with its messages, oldest first. */
+export interface Conversation extends ConversationSummary {
+  messages: StoredMessage[];
+}
+
+/** Who owns a conversation: a visitor (`sub`) of an app, or a key's `key:…` in a project. */
+export interface ConversationOwner {
+  sub: string;
+  appId: string;
+}
+
+/** A message to store. */
+export type NewMessage = Pick<StoredMessage, 'role' | 'content'>;
+
+/** Limits of stored data; 0 = unlimited. Counted per visitor and per app. */
+export interface StorageQuotas {
+  visitorConversations: number;
+  visitorBytes: number;
+  appConversations: number;
+  appBytes: number;
+}
+
+/** Which quota refused a write. */
+export type QuotaName = keyof StorageQuotas;
+
+/** Conversations, each reachable only by its owner; messages are rows. */
+export interface ConversationStore {
+  /**
+   * Starts a conversation with its first messages, checking the owner's and the app's quotas.
+   * @throws ProblemError 429 `quota_exceeded`
+   */
+  start(
+    owner: ConversationOwner,
+    title: string,
+    messages: NewMessage[],
+  ): Promise<ConversationSummary>;
+  /** The conversation with its messages, when it exists and belongs to `owner`. */
+  get(id: string, owner: ConversationOwner): Promise<Conversation | undefined>;
+  /**
+   * Appends messages (one row each, whatever the conversation's length). With `checkQuota`
+   * (a visitor's new turn) a full quota refuses; an answer to an accepted turn is always kept.
+   * @returns false when the conversation is gone or not the owner's.
+   * @throws ProblemError 429 `quota_exceeded`
+   */
+  append(
+    id: string,
+    owner: ConversationOwner,
+    messages: NewMessage[],
+    options?: { checkQuota?: boolean },
+  ): Promise<boolean>;
+  /** The owner's conversations, most recently updated first: one indexed, paged query. */
+  list(
+    owner: ConversationOwner,
+    page: number,
+    limit: number,
+  ): Promise<{ items: ConversationSummary[]; total: number }>;
+  /** Deletes at once and for good (messages too). */
+  delete(id: string, owner: ConversationOwner): Promise<boolean>;
+}
+
+/** Every durable store, opened on one database. */
+export interface ServerStores {
+  apps: AppStore;
+  apiKeys: ApiKeyStore;
+  conversations: ConversationStore;
+  /** Up when the database answers. */
+  health(): Promise<'up' | 'down'>;
+  /** SQL statements sent so far (counted, for tests and the bench). */
+  readonly statements: number;
+  /** Flushes pending counters and closes the database. */
+  close(): Promise<void>;
+}
+
+export type { KeyUsage };

@@ -1,0 +1,103 @@
+// Databases for the server suite. Starting PGlite takes seconds, so each test process opens one
+// (the server project runs with `isolate: false`) and every test server gets a fresh PostgreSQL
+// schema in it, migrated from scratch. With TEST_DATABASE_URL the same happens on a real
+// PostgreSQL server instead.
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import {
+  createMemorySharedState,
+  type Database,
+  type DatabaseEngine,
+  migrateDatabase,
+  openStores,
+  type ServerStores,
+  type SharedState,
+  type StorageQuotas,
+} from '../../src/server/index.ts';
+import type { DatabaseTables } from '../../src/server/storage/database-tables.ts';
+
+interface Engine {
+  engine: DatabaseEngine;
+  base: Kysely<DatabaseTables>;
+  statements: number;
+}
+
+const engines = new Map<string, Promise<Engine>>();
+let schemas = 0;
+
+function engineFor(url: string | undefined): Promise<Engine> {
+  const key = url ?? 'embedded';
+  let engine = engines.get(key);
+  if (!engine) {
+    engine = (async () => {
+      const counted: Engine = { engine: url ? 'postgres' : 'embedded', statements: 0 } as Engine;
+      const dialect = url
+        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4 }) })
+        : new PGliteDialect(await PGlite.create());
+      counted.base = new Kysely<DatabaseTables>({
+        dialect,
+        log: () => {
+          counted.statements++;
+        },
+      });
+      return counted;
+    })();
+    engines.set(key, engine);
+  }
+  return engine;
+}
+
+/**
+ * A new, migrated, empty database: a schema of its own on this process's embedded engine, or on
+ * the PostgreSQL server at `url` (default `TEST_DATABASE_URL`, when set).
+ */
+export async function openTestDatabase(
+  url: string | undefined = process.env.TEST_DATABASE_URL || undefined,
+): Promise<Database> {
+  const engine = await engineFor(url);
+  const schema = `test_${process.pid}_${++schemas}`;
+  const db = engine.base.withSchema(schema);
+  const database: Database = {
+    engine: engine.engine,
+    db,
+    table: (name) => sql.table(`${schema}.${name}`),
+    get statements() {
+      return engine.statements;
+    },
+    async ping() {
+      await sql`select 1`.execute(engine.base);
+    },
+    async close() {
+      // The engine is shared by the process: drop only this schema.
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(engine.base);
+    },
+  };
+  await migrateDatabase(database, schema);
+  return database;
+}
+
+/** Options of {@link createTestStores}. */
+export interface TestStoresOptions {
+  shared?: SharedState;
+  now?: () => number;
+  quotas?: StorageQuotas;
+  url?: string;
+}
+
+/** Stores on a fresh {@link openTestDatabase}, for `createServerApp({ stores })`. */
+export async function createTestStores({
+  shared = createMemorySharedState(),
+  now,
+  quotas,
+  url,
+}: TestStoresOptions = {}): Promise<ServerStores> {
+  return openStores({
+    database: await openTestDatabase(url),
+    shared,
+    refreshMs: 0,
+    ...(now ? { now } : {}),
+    ...(quotas ? { quotas } : {}),
+  });
+}
