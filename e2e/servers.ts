@@ -28,7 +28,7 @@ export function startProcess(
     const timer = setTimeout(() => {
       stop();
       reject(new Error(`${script} did not start:\n${output}`));
-    }, 15_000);
+    }, 60_000);
     const stop = () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null || !child.pid) return done();

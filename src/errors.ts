@@ -22,6 +22,8 @@ export type InkeepChatErrorCode =
   | 'payload_too_large'
   /** Too many requests; `retryAfter` says how many seconds to wait. */
   | 'rate_limited'
+  /** Stored conversations are at their limit: waiting does not help, deleting some does. */
+  | 'quota_exceeded'
   /** Proof of work took longer than the time limit. */
   | 'pow_timeout'
   /** Proof of work could not be solved or was refused twice. */
@@ -97,6 +99,7 @@ const serverCodes: Record<string, InkeepChatErrorCode> = {
   not_found: 'not_found',
   payload_too_large: 'payload_too_large',
   rate_limit_exceeded: 'rate_limited',
+  quota_exceeded: 'quota_exceeded',
 };
 
 /**

@@ -207,6 +207,26 @@ describe('createChatClient().streamChat', () => {
     });
   });
 
+  it('throws quota_exceeded (not retryable, no resend) for a full storage quota', async () => {
+    const detail = 'You have stored the most conversations allowed: delete some to start a new one';
+    const client = createChatClient({
+      fetch: async () =>
+        Response.json(
+          {
+            title: 'Too Many Requests',
+            status: 429,
+            detail,
+            code: 'quota_exceeded',
+            error: { code: 'quota_exceeded', message: detail, status: 429 },
+          },
+          { status: 429 },
+        ),
+    });
+    const error = await caught(collect(client.streamChat({ messages })));
+    expect(error).toMatchObject({ code: 'quota_exceeded', status: 429, message: detail });
+    expect((error as { retryable: boolean }).retryable).toBe(false);
+  });
+
   it('throws network when fetch fails, and passes InkeepChatError through', async () => {
     const failing = createChatClient({
       fetch: async () => {

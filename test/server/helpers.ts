@@ -48,7 +48,9 @@ export function createTestApp(options: ServerAppOptions = {}) {
   const shared = options.shared ?? createMemorySharedState(options.now ? { now: options.now } : {});
   const stores =
     options.stores ??
-    (options.dataDir ? undefined : createTestStores({ shared, ...(options.now ? { now: options.now } : {}) }));
+    (options.dataDir
+      ? undefined
+      : createTestStores({ shared, ...(options.now ? { now: options.now } : {}) }));
   return createServerApp({
     apps: testApps,
     ...options,

@@ -55,11 +55,12 @@ function engineFor(url: string | undefined): Promise<Engine> {
  */
 export async function openTestDatabase(
   url: string | undefined = process.env.TEST_DATABASE_URL || undefined,
-): Promise<Database> {
+): Promise<Database & { schema: string }> {
   const engine = await engineFor(url);
   const schema = `test_${process.pid}_${++schemas}`;
   const db = engine.base.withSchema(schema);
-  const database: Database = {
+  const database: Database & { schema: string } = {
+    schema,
     engine: engine.engine,
     db,
     table: (name) => sql.table(`${schema}.${name}`),

@@ -20,6 +20,11 @@ const appPath = [
 ];
 const idPath = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const appHeader = { name: 'x-inkeep-app-id', in: 'header', schema: { type: 'string' } };
+// Routes that read or write stored data answer 503 while the database is unreachable; a key
+// with a signing secret also needs the replay memory (Redis, when REDIS_URL is set).
+const unavailable = problem(
+  "service_unavailable: the database is unreachable (or, for a request signed with a key's signing secret, Redis)",
+);
 
 /** The OpenAPI 3.1 document served at `GET /openapi.json`. */
 export const openApiDocument = {
@@ -28,16 +33,36 @@ export const openApiDocument = {
     title: 'inkeep-chat Run API',
     version: '0.1.0',
     description:
-      'Anonymous sessions with proof of work, streaming chat completions and conversation history. Every error is application/problem+json.',
+      'Anonymous sessions with proof of work, streaming chat completions and conversation history. Every error is application/problem+json; a route whose engine (database, Redis) is unreachable answers 503 service_unavailable.',
   },
   paths: {
     '/healthz': {
       get: {
-        summary: 'Liveness',
+        summary: 'Health of the server and the engines it uses, for load balancers',
+        description:
+          'ok: every engine answers. degraded: Redis does not; the server keeps serving, rate limits count per instance and proof-of-work sessions get 503. unavailable: the database does not. Sent with Cache-Control: no-store.',
         responses: {
           200: {
-            description: 'Up',
-            content: json({ type: 'object', properties: { ok: { const: true } } }),
+            description: 'Serving (ok or degraded)',
+            content: json({
+              allOf: [
+                ref('Health'),
+                { properties: { status: { enum: ['ok', 'degraded'] }, database: { const: 'up' } } },
+              ],
+            }),
+          },
+          503: {
+            description:
+              'The database is down (or the server state could not be opened: problem+json service_unavailable)',
+            content: {
+              ...json({
+                allOf: [
+                  ref('Health'),
+                  { properties: { status: { const: 'unavailable' }, database: { const: 'down' } } },
+                ],
+              }),
+              'application/problem+json': { schema: ref('Problem') },
+            },
           },
         },
       },
@@ -63,7 +88,7 @@ export const openApiDocument = {
         summary:
           'Issue an anonymous-session JWT (rolling refresh with the previous token as bearer)',
         description:
-          'Checks, in order: app exists and enabled (404), web_client (400), allowAnonymous (401), Origin (403), rate limit per client IP (429), proof of work (400). The body is ignored.',
+          'Checks, in order: app exists and enabled (404), web_client (400), allowAnonymous (401), Origin (403), rate limit per client IP (429), proof of work (400). Every request counts against the per-IP budget, refused ones too. The body is ignored.',
         parameters: [
           { name: 'appId', in: 'path', required: true, schema: { type: 'string' } },
           { name: 'Origin', in: 'header', required: true, schema: { type: 'string' } },
@@ -86,6 +111,9 @@ export const openApiDocument = {
           404: problem('not_found'),
           413: problem('payload_too_large'),
           429: problem('rate_limit_exceeded (Retry-After)'),
+          503: problem(
+            'service_unavailable: proof of work is on and Redis, which remembers used solutions, is unreachable (fails closed)',
+          ),
         },
       },
     },
@@ -117,7 +145,10 @@ export const openApiDocument = {
           403: problem('origin_not_allowed, or forbidden for another agent'),
           404: problem('not_found: app disabled, or conversation unknown or not yours'),
           413: problem('payload_too_large'),
-          429: problem('rate_limit_exceeded'),
+          429: problem(
+            'rate_limit_exceeded (Retry-After), or quota_exceeded: a stored-data quota of the visitor or the app is full. quota_exceeded has no Retry-After (retrying later does not help) and deletes nothing to make room; the answer to an accepted turn is always kept.',
+          ),
+          503: unavailable,
         },
       },
     },
@@ -148,6 +179,7 @@ export const openApiDocument = {
           400: problem('bad_request'),
           401: problem('unauthorized'),
           403: problem('origin_not_allowed'),
+          503: unavailable,
         },
       },
     },
@@ -163,6 +195,7 @@ export const openApiDocument = {
           },
           401: problem('unauthorized'),
           404: problem('not_found'),
+          503: unavailable,
         },
       },
       delete: {
@@ -173,6 +206,7 @@ export const openApiDocument = {
           204: { description: 'Deleted' },
           401: problem('unauthorized'),
           404: problem('not_found'),
+          503: unavailable,
         },
       },
     },
@@ -190,6 +224,7 @@ export const openApiDocument = {
             }),
           },
           401: problem('unauthorized'),
+          503: unavailable,
         },
       },
       post: {
@@ -204,6 +239,7 @@ export const openApiDocument = {
           },
           400: problem('bad_request naming the field'),
           401: problem('unauthorized'),
+          503: unavailable,
         },
       },
     },
@@ -219,6 +255,7 @@ export const openApiDocument = {
           },
           401: problem('unauthorized'),
           404: problem('not_found'),
+          503: unavailable,
         },
       },
       patch: {
@@ -234,6 +271,7 @@ export const openApiDocument = {
           400: problem('bad_request'),
           401: problem('unauthorized'),
           404: problem('not_found'),
+          503: unavailable,
         },
       },
       delete: {
@@ -244,6 +282,7 @@ export const openApiDocument = {
           204: { description: 'Deleted' },
           401: problem('unauthorized'),
           404: problem('not_found'),
+          503: unavailable,
         },
       },
     },
@@ -262,6 +301,7 @@ export const openApiDocument = {
           },
           401: problem('unauthorized'),
           403: problem('forbidden'),
+          503: unavailable,
         },
       },
       post: {
@@ -284,6 +324,7 @@ export const openApiDocument = {
           400: problem('bad_request naming the field'),
           401: problem('unauthorized'),
           403: problem('forbidden'),
+          503: unavailable,
         },
       },
     },
@@ -299,6 +340,7 @@ export const openApiDocument = {
           },
           401: problem('unauthorized'),
           404: problem('not_found'),
+          503: unavailable,
         },
       },
       delete: {
@@ -309,6 +351,7 @@ export const openApiDocument = {
           204: { description: 'Revoked' },
           401: problem('unauthorized'),
           404: problem('not_found'),
+          503: unavailable,
         },
       },
     },
@@ -337,6 +380,7 @@ export const openApiDocument = {
           },
           401: problem('unauthorized'),
           404: problem('not_found'),
+          503: unavailable,
         },
       },
     },
@@ -359,6 +403,15 @@ export const openApiDocument = {
       },
     },
     schemas: {
+      Health: {
+        type: 'object',
+        required: ['status', 'database', 'redis'],
+        properties: {
+          status: { enum: ['ok', 'degraded', 'unavailable'] },
+          database: { enum: ['up', 'down'] },
+          redis: { enum: ['up', 'down', 'unused'], description: 'unused without REDIS_URL' },
+        },
+      },
       Problem: {
         type: 'object',
         required: ['title', 'status', 'detail', 'code', 'error'],

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/server/cli/run-cli.ts';
-import { createApiKeyStore, createServerApp } from '../../../src/server/index.ts';
+import { createServerApp } from '../../../src/server/index.ts';
 import { secret } from '../helpers.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'inkeep-keys-'));
@@ -48,11 +48,10 @@ describe('inkeep-chat-server keys', () => {
       rateLimit: 500,
       allowedIps: ['10.0.0.0/8'],
     });
-    const file = readFileSync(join(dataDir, 'api-keys.json'), 'utf8');
-    expect(file).not.toContain(String(key).split('.')[1]);
-
     // A server started on the folder accepts the key.
     const app = createServerApp({ dataDir, settings: { jwtSecret: secret, tokenDelayMs: 0 } });
+    const stored = await app.ready.then(() => app.context.apiKeys.get(String(id)));
+    expect(JSON.stringify(stored)).not.toContain(String(key).split('.')[1]);
     const response = await app.request(
       '/run/v1/chat/completions',
       {
@@ -63,6 +62,8 @@ describe('inkeep-chat-server keys', () => {
       { incoming: { socket: { remoteAddress: '10.1.1.1' } } },
     );
     expect(response.status).toBe(200);
+    // The embedded database is one process's at a time: the server lets go of it.
+    await app.context.stores.close();
 
     const listed = await keys('list', '--data', dataDir);
     expect(JSON.parse(listed.out)).toMatchObject([{ id, name: 'ci', revokedAt: null }]);
@@ -70,33 +71,26 @@ describe('inkeep-chat-server keys', () => {
     expect(JSON.parse(usage.out)).toMatchObject({ id, total: 0 });
     const revoked = await keys('revoke', String(id), '--data', dataDir);
     expect(JSON.parse(revoked.out).revokedAt).toEqual(expect.any(String));
-    const check = await createApiKeyStore({ dataDir }).verify(String(key));
-    expect(check).toEqual({ ok: false, reason: 'revoked' });
+    const again = createServerApp({ dataDir, settings: { jwtSecret: secret, tokenDelayMs: 0 } });
+    await again.ready;
+    expect(await again.context.apiKeys.verify(String(key))).toEqual({
+      ok: false,
+      reason: 'revoked',
+    });
+    await again.context.stores.close();
   });
 
-  it('takes effect on a running server: a new key works and a revocation holds at once', async () => {
-    const app = createServerApp({ dataDir, settings: { jwtSecret: secret, tokenDelayMs: 0 } });
-    const ask = (key: string) =>
-      app.request('/run/v1/chat/completions', {
-        method: 'POST',
-        headers: { 'x-api-key': key },
-        body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
-      });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const { key, id } = JSON.parse(
-      (await keys('create', '--data', dataDir, '--name', 'live', '--scope', 'chat')).out,
-    ) as { key: string; id: string };
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect((await ask(key)).status).toBe(200);
-    await keys('revoke', id, '--data', dataDir);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect((await ask(key)).status).toBe(401);
-    // The server's own later writes keep the revocation.
-    await app.request('/manage/tenants/default/projects/default/api-keys', {
-      headers: { 'x-api-key': key },
-    });
-    const stored = await createApiKeyStore({ dataDir }).verify(key);
-    expect(stored).toEqual({ ok: false, reason: 'revoked' });
+  it('refuses a folder a running server holds, in one line', async () => {
+    const held = mkdtempSync(join(tmpdir(), 'inkeep-keys-held-'));
+    mkdirSync(join(held, 'db'));
+    // pid 1 always runs.
+    writeFileSync(join(held, 'db.lock'), '1');
+    const { code, err } = await keys('list', '--data', held);
+    rmSync(held, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      expect.stringMatching(/in use by another inkeep-chat-server process \(pid 1\)/),
+    ]);
   });
 
   it('prints a signing secret once with --signed', async () => {
@@ -117,7 +111,7 @@ describe('inkeep-chat-server keys', () => {
   });
 
   it.each([
-    [['create', '--name', 'x', '--scope', 'chat'], /need --data DIR/],
+    [['create', '--name', 'x', '--scope', 'chat'], /need --data DIR or DATABASE_URL/],
     [['create', '--data', dataDir, '--scope', 'chat'], /name must be/],
     [['create', '--data', dataDir, '--name', 'x', '--scope', 'root'], /--scope must list/],
     [

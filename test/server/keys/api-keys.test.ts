@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type ApiKeyInput,
-  createApiKeyStore,
-  signRequest,
-  startServer,
-} from '../../../src/server/index.ts';
+import { type ApiKeyInput, signRequest, startServer } from '../../../src/server/index.ts';
 import { createTestApp, getToken, requestChat, secret } from '../helpers.ts';
+import { createTestStores } from '../test-database.ts';
 
 const base = '/manage/tenants/default/projects/default/api-keys';
 const envAdmin = 'env-admin-key-0123456789';
@@ -28,9 +24,10 @@ function keyInput(overrides: Partial<ApiKeyInput> = {}): ApiKeyInput {
 async function setUp(env: Record<string, string> = {}) {
   const clock = { now: Date.UTC(2026, 0, 1) };
   const now = () => clock.now;
-  const apiKeys = createApiKeyStore({ now });
+  const stores = await createTestStores({ now: now });
+  const { apiKeys } = stores;
   const app = createTestApp({
-    apiKeys,
+    stores,
     now,
     env: { ENVIRONMENT: 'production', ADMIN_API_KEY: envAdmin, ...env },
   });

@@ -1,7 +1,7 @@
 // Every cell of mode × credential × route scope, with its exact status and code.
 import { describe, expect, it } from 'vitest';
-import { createApiKeyStore } from '../../../src/server/index.ts';
 import { createTestApp, secret } from '../helpers.ts';
+import { createTestStores } from '../test-database.ts';
 
 const bypassSecret = 'bypass-secret-bypass-secret-bypass-0123';
 const envAdmin = 'env-admin-key-0123456789';
@@ -36,7 +36,8 @@ const modes: Record<Mode, Record<string, string>> = {
 async function setUp(mode: Mode) {
   let now = Date.UTC(2026, 0, 1);
   const clock = () => now;
-  const apiKeys = createApiKeyStore({ now: clock });
+  const stores = await createTestStores({ now: clock });
+  const { apiKeys } = stores;
   const make = (scopes: ('chat' | 'read' | 'manage')[], extra = {}) =>
     apiKeys.create({
       name: 'test',
@@ -59,7 +60,7 @@ async function setUp(mode: Mode) {
   await apiKeys.revoke(revoked.record.id);
   now += 2000;
   const app = createTestApp({
-    apiKeys,
+    stores,
     now: clock,
     env: { ...modes[mode], ADMIN_API_KEY: envAdmin, VALID_API_KEYS: `other-key-123,${envClient}` },
     settings: { jwtSecret: secret },

@@ -1,7 +1,7 @@
 import { solveChallenge as solveV2 } from 'altcha-lib';
 import { deriveKey as derivePbkdf2 } from 'altcha-lib/algorithms/pbkdf2';
 import { describe, expect, it } from 'vitest';
-import { createPowService, createReplayGuard } from '../../../src/server/index.ts';
+import { createPowService } from '../../../src/server/index.ts';
 import {
   type ClassicChallenge,
   createTestApp,
@@ -100,21 +100,6 @@ describe('proof of work, v2 format (INKEEP_POW_ALGORITHM)', () => {
       headers: { 'x-inkeep-challenge-solution': header },
     });
     expect(await replayed.json()).toMatchObject({ code: 'pow_invalid' });
-  });
-});
-
-describe('createReplayGuard', () => {
-  it('remembers until expiry, forgets after, and refuses when full of live entries', () => {
-    let now = 0;
-    const guard = createReplayGuard({ capacity: 2, now: () => now });
-    expect(guard.claim('a', 100)).toBe('claimed');
-    expect(guard.claim('a', 100)).toBe('replayed');
-    expect(guard.claim('b', 200)).toBe('claimed');
-    expect(guard.claim('c', 200)).toBe('full');
-    now = 150;
-    expect(guard.claim('c', 300)).toBe('claimed');
-    expect(guard.size).toBe(2);
-    expect(guard.claim('a', 400)).toBe('full');
   });
 });
 

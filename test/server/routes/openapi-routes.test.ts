@@ -37,6 +37,42 @@ describe('GET /openapi.json', () => {
     );
   });
 
+  it('documents the health answer the server gives, 200 and 503', async () => {
+    const app = createTestApp();
+    const document = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: {
+        schemas: { Health: { required: string[]; properties: Record<string, { enum: string[] }> } };
+      };
+    };
+    expect(Object.keys(document.paths['/healthz']?.get?.responses ?? {})).toEqual(['200', '503']);
+    const health = document.components.schemas.Health;
+    const response = await app.request('/healthz');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual([...health.required].sort());
+    for (const [field, value] of Object.entries(body)) {
+      expect(health.properties[field]?.enum).toContain(value);
+    }
+    expect(body).toEqual({ status: 'ok', database: 'up', redis: 'unused' });
+  });
+
+  it('documents quota_exceeded on chat and service_unavailable where engines are involved', async () => {
+    const document = (await (await createTestApp().request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+    };
+    const chat = document.paths['/run/v1/chat/completions']?.post?.responses;
+    expect(chat?.['429']?.description).toContain('quota_exceeded');
+    const withoutEngine = ['GET /openapi.json', 'GET /run/auth/pow/challenge'];
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        if (withoutEngine.includes(name)) continue;
+        expect(operation.responses, name).toHaveProperty('503');
+      }
+    }
+  });
+
   it('resolves every $ref', async () => {
     const text = await (await createTestApp().request('/openapi.json')).text();
     const document = JSON.parse(text) as { components: { schemas: Record<string, unknown> } };

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createTestApp, demoOrigin, getToken, requestSession } from '../helpers.ts';
 
 describe('POST /run/auth/apps/{appId}/anonymous-session', () => {
@@ -80,8 +80,13 @@ describe('POST /run/auth/apps/{appId}/anonymous-session', () => {
   });
 
   it('limits sessions per client IP with the contract headers', async () => {
-    let now = 1_000_000;
-    const app = createTestApp({ settings: { sessionRateLimit: 2 }, now: () => now });
+    // The limiter's windows follow the system clock (as they do in Redis).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(1_000_000);
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const app = createTestApp({ settings: { sessionRateLimit: 2 } });
     const first = await requestSession(app);
     expect(first.headers.get('x-ratelimit-limit')).toBe('2');
     expect(first.headers.get('x-ratelimit-remaining')).toBe('1');
@@ -94,7 +99,7 @@ describe('POST /run/auth/apps/{appId}/anonymous-session', () => {
     const body = (await refused.json()) as { error: { retry_after: number } };
     expect(body).toMatchObject({ code: 'rate_limit_exceeded', error: { retry_after: 60 } });
     expect((await requestSession(app, { ip: '10.0.0.2' })).status).toBe(200);
-    now += 60_001;
+    vi.setSystemTime(1_000_000 + 60_001);
     expect((await requestSession(app)).status).toBe(200);
   });
 
