@@ -19,16 +19,17 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-const { createApiKeyStore, startServer } = await import(${JSON.stringify(serverModule)});
+const { openServerState, readSettings, startServer } = await import(${JSON.stringify(serverModule)});
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
-const apiKeys = createApiKeyStore();
-const { key: apiKey } = await apiKeys.create({
+const { stores, shared } = await openServerState({ settings: readSettings({}).settings });
+const { key: apiKey } = await stores.apiKeys.create({
   name: 'bench', tenantId: 'default', projectId: 'default', agentId: null, scopes: ['chat', 'read'],
   expiresAt: null, allowedIps: [], rateLimit: 1000000, signed: false,
 });
 const server = await startServer({
-  apiKeys,
+  stores,
+  shared,
   port: 0,
   host: '127.0.0.1',
   env: {},
@@ -58,6 +59,7 @@ parentPort.on('message', async (message) => {
     parentPort.postMessage({ memory: process.memoryUsage() });
   } else if (message === 'close') {
     await server.close();
+    await stores.close();
     bare.listener.close();
     parentPort.postMessage({ closed: true });
   }
