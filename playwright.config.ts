@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Debian's Chromium: Playwright does not download browsers here.
 export default defineConfig({
   testDir: 'e2e',
+  // A throwaway PostgreSQL and Redis for the fleet tests, unless the environment names them.
+  globalSetup: './e2e/global-setup.ts',
   outputDir: 'test-results/e2e',
   timeout: 30_000,
   expect: { timeout: 10_000 },

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, each one reported; the last line sums the tests of the
 // unit and browser runners. Every step runs even after a failure so one run shows all problems.
+// The steps share one throwaway PostgreSQL and Redis (scripts/test-engines.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startEngines } from './test-engines.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -27,6 +29,24 @@ const steps = [
 ];
 
 const outcome = [];
+
+// One throwaway PostgreSQL and Redis for every step (the unit tests' store contract and Redis
+// tests, the browser suite's fleet tests), unless the environment names them already. Every
+// step inherits the two URLs; the engines stop after the last step.
+let engines;
+if (!process.env.INKEEP_TEST_POSTGRES_URL || !process.env.INKEEP_TEST_REDIS_URL) {
+  console.log('\n== test engines (PostgreSQL, Redis)');
+  try {
+    engines = await startEngines({ log: (line) => console.log(line) });
+    process.env.INKEEP_TEST_POSTGRES_URL ||= engines.postgresUrl;
+    process.env.INKEEP_TEST_REDIS_URL ||= engines.redisUrl;
+    outcome.push(['test engines', true]);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    outcome.push(['test engines', false]);
+  }
+}
+
 for (const [name, command, args] of steps) {
   if (name === 'browser tests' && outcome.some(([step, ok]) => step === 'build' && !ok)) {
     outcome.push([name, false]);
@@ -40,6 +60,8 @@ for (const [name, command, args] of steps) {
   });
   outcome.push([name, status === 0]);
 }
+
+await engines?.stop();
 
 function counts(file, read) {
   const path = join(results, file);

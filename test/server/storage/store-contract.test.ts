@@ -1,0 +1,510 @@
+// One contract for the durable stores, run on every engine the server supports: the embedded
+// PostgreSQL (PGlite, in this process) and a real PostgreSQL server (INKEEP_TEST_POSTGRES_URL,
+// started by test/setup/engines.ts or scripts/test.mjs). Work is counted in SQL statements.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type ApiKeyInput,
+  type App,
+  type ConversationOwner,
+  createMemorySharedState,
+  type Database,
+  openStores,
+  ProblemError,
+  type ServerStores,
+  type SharedState,
+  type StorageQuotas,
+} from '../../../src/server/index.ts';
+import { openTestDatabase } from '../test-database.ts';
+
+const postgresUrl = process.env.INKEEP_TEST_POSTGRES_URL || undefined;
+const engines = [
+  { name: 'the embedded engine (PGlite)', url: undefined, missing: false },
+  { name: 'PostgreSQL', url: postgresUrl, missing: !postgresUrl },
+];
+
+const unlimited: StorageQuotas = {
+  visitorConversations: 0,
+  visitorBytes: 0,
+  appConversations: 0,
+  appBytes: 0,
+};
+
+const app = (id: string, overrides: Partial<App> = {}): App => ({
+  id,
+  tenantId: 'default',
+  projectId: 'default',
+  name: `App ${id}`,
+  type: 'web_client',
+  enabled: true,
+  defaultAgentId: 'agent_demo',
+  config: { webClient: { allowedDomains: ['localhost'], allowAnonymous: true } },
+  ...overrides,
+});
+
+const keyInput = (overrides: Partial<ApiKeyInput> = {}): ApiKeyInput => ({
+  name: 'contract',
+  tenantId: 'default',
+  projectId: 'default',
+  agentId: null,
+  scopes: ['chat', 'read'],
+  expiresAt: null,
+  allowedIps: [],
+  rateLimit: null,
+  signed: false,
+  ...overrides,
+});
+
+const visitor = (sub: string, appId = 'app_demo'): ConversationOwner => ({ sub, appId });
+const user = (content: string) => ({ role: 'user' as const, content });
+const assistant = (content: string) => ({ role: 'assistant' as const, content });
+
+/** Expects `promise` to reject with a 429 `quota_exceeded` problem. */
+async function expectQuotaRefusal(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(ProblemError);
+  expect(error).toMatchObject({ status: 429, code: 'quota_exceeded' });
+}
+
+describe.each(engines)('the stores on $name', ({ url, missing }) => {
+  if (missing) {
+    it.skip('needs INKEEP_TEST_POSTGRES_URL (test/setup/engines.ts starts a PostgreSQL)', () => {});
+    return;
+  }
+
+  let clock = Date.parse('2030-01-01T00:00:00Z');
+  const now = () => clock;
+  const tick = (ms = 1000) => {
+    clock += ms;
+  };
+  const opened: ServerStores[] = [];
+  afterEach(async () => {
+    for (const stores of opened.splice(0).reverse()) await stores.close().catch(() => {});
+  });
+
+  /** Stores on a fresh schema; `also` opens more store sets on the same database. */
+  async function open({
+    quotas = unlimited,
+    shared = createMemorySharedState({ now }),
+  }: {
+    quotas?: StorageQuotas;
+    shared?: SharedState;
+  } = {}) {
+    const database: Database = await openTestDatabase(url);
+    const stores = await openStores({ database, shared, quotas, now, refreshMs: 0 });
+    opened.push(stores);
+    const also = async () => {
+      // A second instance on the same database: closing it must not drop the shared schema.
+      const second = await openStores({
+        database: { ...database, close: async () => {} } as Database,
+        shared,
+        quotas,
+        now,
+        refreshMs: 0,
+      });
+      opened.push(second);
+      return second;
+    };
+    return { stores, database, also };
+  }
+
+  describe('apps', () => {
+    it('puts, gets, lists by project, replaces and deletes', async () => {
+      const { stores, database } = await open();
+      if (url) expect(database.engine).toBe('postgres');
+      const { apps } = stores;
+      await apps.put(app('app_a'));
+      await apps.put(app('app_b', { projectId: 'other' }));
+      expect(apps.get('app_a')).toEqual(app('app_a'));
+      expect(apps.list('default', 'default').map((found) => found.id)).toEqual(['app_a']);
+      expect(apps.list('default', 'other').map((found) => found.id)).toEqual(['app_b']);
+
+      await apps.put(app('app_a', { name: 'Renamed', enabled: false }));
+      expect(apps.get('app_a')).toMatchObject({ name: 'Renamed', enabled: false });
+
+      expect(await apps.delete('app_a')).toBe(true);
+      expect(apps.get('app_a')).toBeUndefined();
+      expect(await apps.delete('app_a')).toBe(false);
+      expect(apps.list('default', 'default')).toEqual([]);
+    });
+
+    it('keeps what it wrote for another instance opened later on the same database', async () => {
+      const { stores, also } = await open();
+      await stores.apps.put(
+        app('app_a', {
+          config: {
+            webClient: { allowedDomains: ['a.example', '*.b.example'], allowAnonymous: false },
+          },
+        }),
+      );
+      const second = await also();
+      expect(second.apps.get('app_a')).toEqual(stores.apps.get('app_a'));
+    });
+
+    it('seeds only ids it has never seen, and never re-creates a deleted app', async () => {
+      const { stores, also } = await open();
+      const { apps } = stores;
+      await apps.put(app('app_managed', { name: 'Made in the dashboard' }));
+      expect(await apps.seed([app('app_one'), app('app_two'), app('app_managed')])).toEqual([
+        'app_one',
+        'app_two',
+      ]);
+      // An app made elsewhere first is not overwritten by the file.
+      expect(apps.get('app_managed')?.name).toBe('Made in the dashboard');
+
+      await apps.put(app('app_one', { name: 'Edited' }));
+      expect(await apps.delete('app_two')).toBe(true);
+      expect(await apps.seed([app('app_one'), app('app_two'), app('app_three')])).toEqual([
+        'app_three',
+      ]);
+      expect(apps.get('app_one')?.name).toBe('Edited');
+      expect(apps.get('app_two')).toBeUndefined();
+
+      // Another instance (a restart) sees the same history.
+      const second = await also();
+      expect(await second.apps.seed([app('app_one'), app('app_two'), app('app_three')])).toEqual(
+        [],
+      );
+      expect(second.apps.get('app_two')).toBeUndefined();
+      expect(second.apps.get('app_one')?.name).toBe('Edited');
+    });
+    // KNOWN BUG (create-sql-app-store.ts, seed): an instance whose config_seeds insert loses to
+    // another instance's skips the app (`if (!seeded) continue;`) and seed() publishes no change
+    // notice, so an instance of a fleet started together (its cache loaded before the other
+    // seeded) answers 404 for a config app until its next full refresh (30 s). Remove `.fails`
+    // once seed() reloads (or is told about) the apps it did not create.
+    it.fails('an instance that lost the seeding race still serves the config apps', async () => {
+      const { stores, also } = await open();
+      const second = await also();
+      expect(await stores.apps.seed([app('app_config')])).toEqual(['app_config']);
+      expect(await second.apps.seed([app('app_config')])).toEqual([]);
+      await expect
+        .poll(() => second.apps.get('app_config'), { timeout: 500 })
+        .toEqual(app('app_config'));
+    });
+  });
+
+  describe('API keys', () => {
+    it('creates, verifies, gets, lists by project and revokes', async () => {
+      const { stores } = await open();
+      const { apiKeys } = stores;
+      const { key, record } = await apiKeys.create(keyInput({ name: 'first' }));
+      expect(key).toMatch(/^sk_[A-Za-z0-9]+\.[A-Za-z0-9_-]+$/);
+      expect(record.hash).not.toContain(key.split('.')[1]);
+      tick();
+      const other = await apiKeys.create(keyInput({ name: 'other', projectId: 'other' }));
+
+      expect(await apiKeys.verify(key)).toMatchObject({ ok: true, record: { id: record.id } });
+      // Twice: the second check takes the cached path.
+      expect(await apiKeys.verify(key)).toMatchObject({ ok: true });
+      expect(await apiKeys.verify(`${key.slice(0, -2)}xx`)).toEqual({
+        ok: false,
+        reason: 'unknown',
+      });
+      expect(await apiKeys.verify('sk_nobody123.abcdefghijklmnopqrstuvwx')).toEqual({
+        ok: false,
+        reason: 'unknown',
+      });
+      expect(await apiKeys.verify('not-a-key')).toEqual({ ok: false, reason: 'malformed' });
+
+      expect(await apiKeys.get(record.id)).toMatchObject({
+        id: record.id,
+        name: 'first',
+        scopes: ['chat', 'read'],
+        revokedAt: null,
+      });
+      expect(await apiKeys.get('missing')).toBeUndefined();
+      expect((await apiKeys.list('default', 'default')).map((found) => found.id)).toEqual([
+        record.id,
+      ]);
+      expect((await apiKeys.list()).map((found) => found.id)).toEqual([record.id, other.record.id]);
+
+      expect(await apiKeys.revoke(record.id)).toBe(true);
+      expect(await apiKeys.verify(key)).toEqual({ ok: false, reason: 'revoked' });
+      expect((await apiKeys.get(record.id))?.revokedAt).toBe(new Date(clock).toISOString());
+      expect(await apiKeys.revoke('missing')).toBe(false);
+      expect(await apiKeys.verify(other.key)).toMatchObject({ ok: true });
+    });
+
+    it('refuses a key once it has expired', async () => {
+      const { stores } = await open();
+      const expiresAt = new Date(clock + 60_000).toISOString();
+      const { key } = await stores.apiKeys.create(keyInput({ expiresAt }));
+      expect(await stores.apiKeys.verify(key)).toMatchObject({ ok: true });
+      tick(60_000);
+      expect(await stores.apiKeys.verify(key)).toEqual({ ok: false, reason: 'expired' });
+    });
+
+    it('adds usage counted on two instances instead of overwriting', async () => {
+      const { stores, also } = await open();
+      const second = await also();
+      const { key, record } = await stores.apiKeys.create(keyInput());
+      // The second instance learns of the key by change notice.
+      await expect.poll(async () => (await second.apiKeys.verify(key)).ok).toBe(true);
+
+      stores.apiKeys.recordUsage(record.id, 200);
+      stores.apiKeys.recordUsage(record.id, 201);
+      second.apiKeys.recordUsage(record.id, 404);
+      second.apiKeys.recordUsage(record.id, 500);
+      second.apiKeys.recordUsage(record.id, 302);
+
+      const [first] = await stores.apiKeys.list('default', 'default');
+      expect(first?.usage).toEqual({
+        total: 2,
+        byStatus: { '2xx': 2, '3xx': 0, '4xx': 0, '5xx': 0 },
+        lastUsedAt: new Date(clock).toISOString(),
+      });
+      const [both] = await second.apiKeys.list('default', 'default');
+      expect(both?.usage).toMatchObject({
+        total: 5,
+        byStatus: { '2xx': 2, '3xx': 1, '4xx': 1, '5xx': 1 },
+      });
+      // Nothing pending is counted twice.
+      await stores.apiKeys.flush();
+      await second.apiKeys.flush();
+      expect((await stores.apiKeys.get(record.id))?.usage.total).toBe(5);
+    });
+  });
+
+  describe('conversations', () => {
+    it('starts, appends in order, reads, and keeps each owner to their own', async () => {
+      const { stores } = await open();
+      const { conversations } = stores;
+      const owner = visitor('anon_a');
+      const started = await conversations.start(owner, 'Hello', [user('one')]);
+      expect(started).toMatchObject({
+        id: expect.stringMatching(/^conv_/),
+        title: 'Hello',
+        messageCount: 1,
+        createdAt: new Date(clock).toISOString(),
+      });
+      tick();
+      expect(await conversations.append(started.id, owner, [assistant('two')])).toBe(true);
+      tick();
+      expect(
+        await conversations.append(started.id, owner, [user('three'), assistant('four')], {
+          checkQuota: true,
+        }),
+      ).toBe(true);
+      expect(await conversations.append(started.id, owner, [])).toBe(true);
+
+      const found = await conversations.get(started.id, owner);
+      expect(found).toMatchObject({
+        id: started.id,
+        title: 'Hello',
+        messageCount: 4,
+        createdAt: started.createdAt,
+        updatedAt: new Date(clock).toISOString(),
+      });
+      expect(found?.messages.map(({ role, content }) => [role, content])).toEqual([
+        ['user', 'one'],
+        ['assistant', 'two'],
+        ['user', 'three'],
+        ['assistant', 'four'],
+      ]);
+      expect(new Set(found?.messages.map((message) => message.id)).size).toBe(4);
+
+      // Another visitor, or the same visitor of another app, sees nothing and changes nothing.
+      for (const stranger of [visitor('anon_b'), visitor('anon_a', 'app_other')]) {
+        expect(await conversations.get(started.id, stranger)).toBeUndefined();
+        expect(await conversations.append(started.id, stranger, [user('intruder')])).toBe(false);
+        expect(await conversations.delete(started.id, stranger)).toBe(false);
+        expect(await conversations.list(stranger, 1, 10)).toEqual({ items: [], total: 0 });
+      }
+      expect(await conversations.append('conv_missing', owner, [user('x')])).toBe(false);
+      expect((await conversations.get(started.id, owner))?.messageCount).toBe(4);
+    });
+
+    it('lists pages newest first with the total', async () => {
+      const { stores } = await open();
+      const { conversations } = stores;
+      const owner = visitor('anon_pages');
+      const ids: string[] = [];
+      for (let index = 0; index < 5; index++) {
+        tick();
+        ids.push(
+          (await conversations.start(owner, `Conversation ${index}`, [user(`${index}`)])).id,
+        );
+      }
+      await conversations.start(visitor('anon_else'), 'Not mine', [user('x')]);
+      // Continuing the oldest makes it the newest.
+      tick();
+      await conversations.append(ids[0] as string, owner, [assistant('later')]);
+      const newestFirst = [ids[0], ids[4], ids[3], ids[2], ids[1]];
+
+      const pages = await Promise.all(
+        [1, 2, 3, 4].map((page) => conversations.list(owner, page, 2)),
+      );
+      expect(pages.map((page) => page.total)).toEqual([5, 5, 5, 5]);
+      expect(pages.map((page) => page.items.map((item) => item.id))).toEqual([
+        newestFirst.slice(0, 2),
+        newestFirst.slice(2, 4),
+        newestFirst.slice(4),
+        [],
+      ]);
+      expect(pages[0]?.items[0]).toMatchObject({ title: 'Conversation 0', messageCount: 2 });
+    });
+
+    it('deletes for good, messages included', async () => {
+      const { stores, database } = await open();
+      const { conversations } = stores;
+      const owner = visitor('anon_delete');
+      const kept = await conversations.start(owner, 'Kept', [user('stay')]);
+      const gone = await conversations.start(owner, 'Gone', [user('a'), assistant('b')]);
+      expect(await conversations.delete(gone.id, owner)).toBe(true);
+      expect(await conversations.get(gone.id, owner)).toBeUndefined();
+      expect(await conversations.append(gone.id, owner, [user('again')])).toBe(false);
+      expect(await conversations.delete(gone.id, owner)).toBe(false);
+      expect(await conversations.list(owner, 1, 10)).toMatchObject({
+        total: 1,
+        items: [{ id: kept.id }],
+      });
+      const rows = await database.db
+        .selectFrom('messages')
+        .select('conversation_id')
+        .where('conversation_id', '=', gone.id)
+        .execute();
+      expect(rows).toEqual([]);
+    });
+  });
+
+  describe('quotas refuse, delete nothing, and free up when the owner deletes', () => {
+    it('visitorConversations', async () => {
+      const { stores } = await open({ quotas: { ...unlimited, visitorConversations: 2 } });
+      const { conversations } = stores;
+      const owner = visitor('anon_full');
+      const first = await conversations.start(owner, 'One', [user('1')]);
+      await conversations.start(owner, 'Two', [user('2')]);
+      await expectQuotaRefusal(conversations.start(owner, 'Three', [user('3')]));
+      expect((await conversations.list(owner, 1, 10)).total).toBe(2);
+      expect(await conversations.get(first.id, owner)).toBeDefined();
+      // Per visitor: someone else still has room; the full visitor may still continue.
+      await conversations.start(visitor('anon_other'), 'Mine', [user('x')]);
+      expect(
+        await conversations.append(first.id, owner, [user('more')], { checkQuota: true }),
+      ).toBe(true);
+
+      expect(await conversations.delete(first.id, owner)).toBe(true);
+      await conversations.start(owner, 'Three', [user('3')]);
+      expect((await conversations.list(owner, 1, 10)).total).toBe(2);
+    });
+
+    it('visitorBytes', async () => {
+      const { stores } = await open({ quotas: { ...unlimited, visitorBytes: 10 } });
+      const { conversations } = stores;
+      const owner = visitor('anon_bytes');
+      const first = await conversations.start(owner, 'One', [user('123456')]);
+      await expectQuotaRefusal(
+        conversations.append(first.id, owner, [user('12345')], { checkQuota: true }),
+      );
+      await expectQuotaRefusal(conversations.start(owner, 'Two', [user('12345')]));
+      expect((await conversations.get(first.id, owner))?.messages).toHaveLength(1);
+      expect((await conversations.list(owner, 1, 10)).total).toBe(1);
+      // Exactly at the limit is allowed; multi-byte text counts in bytes (é is 2).
+      expect(await conversations.append(first.id, owner, [user('éé')], { checkQuota: true })).toBe(
+        true,
+      );
+      await expectQuotaRefusal(
+        conversations.append(first.id, owner, [user('.')], { checkQuota: true }),
+      );
+      await conversations.start(visitor('anon_other'), 'Other', [user('1234567890')]);
+
+      expect(await conversations.delete(first.id, owner)).toBe(true);
+      await conversations.start(owner, 'Again', [user('1234567890')]);
+    });
+
+    it('appConversations', async () => {
+      const { stores } = await open({ quotas: { ...unlimited, appConversations: 2 } });
+      const { conversations } = stores;
+      const first = await conversations.start(visitor('anon_1'), 'One', [user('1')]);
+      await conversations.start(visitor('anon_2'), 'Two', [user('2')]);
+      await expectQuotaRefusal(conversations.start(visitor('anon_3'), 'Three', [user('3')]));
+      expect((await conversations.list(visitor('anon_1'), 1, 10)).total).toBe(1);
+      expect((await conversations.list(visitor('anon_2'), 1, 10)).total).toBe(1);
+      expect((await conversations.list(visitor('anon_3'), 1, 10)).total).toBe(0);
+      // Per app: another app has room.
+      await conversations.start(visitor('anon_3', 'app_other'), 'Elsewhere', [user('3')]);
+
+      expect(await conversations.delete(first.id, visitor('anon_1'))).toBe(true);
+      await conversations.start(visitor('anon_3'), 'Three', [user('3')]);
+    });
+
+    it('appBytes', async () => {
+      const { stores } = await open({ quotas: { ...unlimited, appBytes: 10 } });
+      const { conversations } = stores;
+      const first = await conversations.start(visitor('anon_1'), 'One', [user('12345')]);
+      const second = await conversations.start(visitor('anon_2'), 'Two', [user('1234')]);
+      await expectQuotaRefusal(conversations.start(visitor('anon_3'), 'Three', [user('12')]));
+      await expectQuotaRefusal(
+        conversations.append(second.id, visitor('anon_2'), [user('12')], { checkQuota: true }),
+      );
+      expect((await conversations.get(first.id, visitor('anon_1')))?.messages).toHaveLength(1);
+      expect((await conversations.get(second.id, visitor('anon_2')))?.messages).toHaveLength(1);
+      await conversations.start(visitor('anon_3', 'app_other'), 'Elsewhere', [user('1234567890')]);
+
+      expect(await conversations.delete(first.id, visitor('anon_1'))).toBe(true);
+      await conversations.start(visitor('anon_3'), 'Three', [user('12')]);
+    });
+
+    it('an answer to an accepted turn is always stored, even past a quota', async () => {
+      const { stores } = await open({
+        quotas: { visitorConversations: 1, visitorBytes: 5, appConversations: 1, appBytes: 5 },
+      });
+      const { conversations } = stores;
+      const owner = visitor('anon_answer');
+      const started = await conversations.start(owner, 'Question', [user('12345')]);
+      const answer = 'a long answer that passes every byte quota';
+      expect(await conversations.append(started.id, owner, [assistant(answer)])).toBe(true);
+      expect(
+        await conversations.append(started.id, owner, [assistant(answer)], { checkQuota: false }),
+      ).toBe(true);
+      const found = await conversations.get(started.id, owner);
+      expect(found?.messages.map((message) => message.content)).toEqual(['12345', answer, answer]);
+      // The visitor's next turn is refused, and nothing is deleted to make room.
+      await expectQuotaRefusal(
+        conversations.append(started.id, owner, [user('more')], { checkQuota: true }),
+      );
+      expect((await conversations.get(started.id, owner))?.messageCount).toBe(3);
+    });
+  });
+
+  describe('counted work', () => {
+    it('an append costs one statement whatever the length; a list page costs one', async () => {
+      const { stores } = await open();
+      const { conversations } = stores;
+      const owner = visitor('anon_count');
+      const short = await conversations.start(owner, 'Short', [user('only')]);
+      const long = await conversations.start(
+        owner,
+        'Long',
+        Array.from({ length: 1000 }, (_, index) =>
+          index % 2 === 0 ? user(`question ${index}`) : assistant(`answer ${index}`),
+        ),
+      );
+      expect((await conversations.get(long.id, owner))?.messageCount).toBe(1000);
+
+      const cost = async (work: () => Promise<unknown>) => {
+        const before = stores.statements;
+        await work();
+        return stores.statements - before;
+      };
+      expect(
+        await cost(() =>
+          conversations.append(short.id, owner, [user('next')], { checkQuota: true }),
+        ),
+      ).toBe(1);
+      expect(
+        await cost(() =>
+          conversations.append(long.id, owner, [user('next')], { checkQuota: true }),
+        ),
+      ).toBe(1);
+      expect(await cost(() => conversations.append(long.id, owner, [assistant('answer')]))).toBe(1);
+      expect(await cost(() => conversations.list(owner, 1, 20))).toBe(1);
+      expect(await cost(() => conversations.list(owner, 7, 20))).toBe(1);
+      expect(await cost(() => conversations.get(long.id, owner))).toBe(1);
+      expect((await conversations.get(long.id, owner))?.messages.at(-1)?.content).toBe('answer');
+    });
+  });
+});
