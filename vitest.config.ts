@@ -24,6 +24,8 @@ export default defineConfig({
           isolate: false,
           hookTimeout: 60_000,
           testTimeout: 60_000,
+          // Throwaway PostgreSQL and Redis for the contract and shared-state tests.
+          globalSetup: ['test/setup/engines.ts'],
         },
       },
     ],

@@ -54,13 +54,9 @@ async function fleet(db: number, env: Record<string, string> = {}, args: string[
     ...powEnv,
     ...env,
   };
-  // One after the other: started together, the instance that loses the config seeding race
-  // serves 404 for the config apps until its next refresh (see the `.fails` test in
-  // test/server/storage/store-contract.test.ts). Start them with Promise.all once that is fixed.
-  const a = await startApiServer(shared, args);
-  started.push(a);
-  const b = await startApiServer(shared, args);
-  started.push(b);
+  // Started together, as a rolling deploy does: both seed the config apps at once.
+  const [a, b] = await Promise.all([startApiServer(shared, args), startApiServer(shared, args)]);
+  started.push(a, b);
   return { a, b, env: shared };
 }
 

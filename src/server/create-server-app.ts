@@ -162,11 +162,21 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
     const keyId = keyOfRequest.get(c.req.raw);
     if (keyId) context.apiKeys.recordUsage(keyId, c.res.status);
   });
+  // Health is unauthenticated: engines are asked at most once a second, however often it is hit.
+  let health:
+    | { at: number; answer: Promise<['up' | 'down', 'up' | 'down' | 'unused']> }
+    | undefined;
   app.get('/healthz', async (c) => {
-    const [database, redis] = await Promise.all([
-      context.stores.health(),
-      context.shared.engine === 'redis' ? context.shared.health() : 'unused',
-    ]);
+    if (!health || performance.now() - health.at > 1000) {
+      health = {
+        at: performance.now(),
+        answer: Promise.all([
+          context.stores.health(),
+          context.shared.engine === 'redis' ? context.shared.health() : ('unused' as const),
+        ]),
+      };
+    }
+    const [database, redis] = await health.answer;
     const status = database === 'down' ? 'unavailable' : redis === 'down' ? 'degraded' : 'ok';
     c.header('Cache-Control', 'no-store');
     return c.json({ status, database, redis }, database === 'down' ? 503 : 200);

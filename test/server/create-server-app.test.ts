@@ -1,11 +1,80 @@
 import { describe, expect, it } from 'vitest';
-import { createTestApp } from './helpers.ts';
+import { createMemorySharedState, ProblemError } from '../../src/server/index.ts';
+import {
+  type ClassicChallenge,
+  createTestApp,
+  demoOrigin,
+  getToken,
+  requestSession,
+  solveClassicChallenge,
+} from './helpers.ts';
+import { createTestStores } from './test-database.ts';
 
 describe('createServerApp', () => {
-  it('answers /healthz', async () => {
+  it('answers /healthz with each engine', async () => {
     const response = await createTestApp().request('/healthz');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true });
+    expect(await response.json()).toEqual({ status: 'ok', database: 'up', redis: 'unused' });
+  });
+
+  it('answers /healthz with 503 when the database is down, and routes with service_unavailable', async () => {
+    const stores = await createTestStores();
+    const app = createTestApp({ stores });
+    await app.ready;
+    // The database stops answering (its connection is closed under the server).
+    stores.health = async () => 'down';
+    stores.conversations.list = async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+        code: 'ECONNREFUSED',
+      });
+    };
+    const health = await app.request('/healthz');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({
+      status: 'unavailable',
+      database: 'down',
+      redis: 'unused',
+    });
+    const token = await getToken(app);
+    const list = await app.request('/run/v1/conversations', {
+      headers: { authorization: `Bearer ${token}`, origin: demoOrigin },
+    });
+    expect(list.status).toBe(503);
+    const body = await list.json();
+    expect(body).toMatchObject({ status: 503, code: 'service_unavailable' });
+    expect(JSON.stringify(body)).not.toContain('ECONNREFUSED');
+  });
+
+  it('answers 503 service_unavailable when its state cannot be opened', async () => {
+    const app = createTestApp({ stores: Promise.reject(new Error('no database')) });
+    const response = await app.request('/run/auth/apps/app_demo/anonymous-session', {
+      method: 'POST',
+    });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ code: 'service_unavailable' });
+  });
+
+  it('refuses a proof-of-work session with 503 when the replay memory cannot be reached', async () => {
+    const shared = createMemorySharedState();
+    shared.claim = async () => {
+      throw new ProblemError(
+        503,
+        'service_unavailable',
+        'Service unavailable: Redis is unreachable',
+      );
+    };
+    const app = createTestApp({
+      shared,
+      env: { INKEEP_POW_HMAC_SECRET: 'pow-secret-pow-secret-pow-secret-012345' },
+    });
+    const challenge = (await (
+      await app.request('/run/auth/pow/challenge')
+    ).json()) as ClassicChallenge;
+    const response = await requestSession(app, {
+      headers: { 'x-inkeep-challenge-solution': await solveClassicChallenge(challenge) },
+    });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ code: 'service_unavailable' });
   });
 
   it('answers preflights with 204, every requested header and the exposed headers', async () => {

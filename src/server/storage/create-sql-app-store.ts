@@ -120,6 +120,14 @@ export function createSqlAppStore({
         await write(app);
         byId.set(app.id, structuredClone(app));
         created.push(app.id);
+        await shared.publish({ type: 'app', id: app.id });
+      }
+      // Another instance starting at the same time may have created some of them after this
+      // one filled its cache: read those again.
+      const others = apps.map((app) => app.id).filter((id) => !created.includes(id));
+      if (others.length > 0) {
+        const rows = await db.selectFrom('apps').select(columns).where('id', 'in', others).execute();
+        for (const row of rows) byId.set(row.id, toApp(row));
       }
       return created;
     },

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { type ApiKeyInput, signRequest, startServer } from '../../../src/server/index.ts';
 import { createTestApp, getToken, requestChat, secret } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
@@ -128,15 +128,25 @@ describe('environment keys', () => {
 });
 
 describe('per-key rate limits (injected clock)', () => {
-  it('pass exactly the limit, then 429 with Retry-After, and slide', async () => {
+  it('pass exactly the limit, then 429 with Retry-After, in fixed windows', async () => {
     const { app, apiKeys, clock } = await setUp();
+    // The limiter's windows follow the system clock (as they do in Redis): keep it with ours.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const tick = (ms: number) => {
+      clock.now += ms;
+      vi.setSystemTime(clock.now);
+    };
+    tick(0);
     const { key } = await apiKeys.create(keyInput({ rateLimit: 3 }));
     const start = clock.now;
     for (let index = 0; index < 3; index++) {
       const response = await chat(app, { 'x-api-key': key });
       expect(response.status).toBe(200);
       expect(response.headers.get('x-ratelimit-remaining')).toBe(String(2 - index));
-      clock.now += 10_000;
+      tick(10_000);
     }
     const refused = await chat(app, { 'x-api-key': key });
     expect(refused.status).toBe(429);
@@ -147,8 +157,10 @@ describe('per-key rate limits (injected clock)', () => {
       code: 'rate_limit_exceeded',
       error: { retry_after: 30 },
     });
-    clock.now = start + 60_000;
-    expect((await chat(app, { 'x-api-key': key })).status).toBe(200);
+    tick(start + 60_000 - clock.now);
+    for (let index = 0; index < 3; index++) {
+      expect((await chat(app, { 'x-api-key': key })).status).toBe(200);
+    }
     expect((await chat(app, { 'x-api-key': key })).status).toBe(429);
   });
 

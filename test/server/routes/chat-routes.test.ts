@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createEchoResponder } from '../../../src/server/index.ts';
-import { createTestApp, getToken, requestChat, sseData, streamedText } from '../helpers.ts';
+import {
+  createTestApp,
+  demoOrigin,
+  getToken,
+  requestChat,
+  sseData,
+  streamedText,
+} from '../helpers.ts';
+import { createTestStores } from '../test-database.ts';
 
 const ask = (content: string, extra: Record<string, unknown> = {}) => ({
   messages: [{ role: 'user', content }],
@@ -103,6 +111,43 @@ describe('POST /run/v1/chat/completions', () => {
     const origin = await requestChat(app, token, ask('hi'), { origin: 'http://evil.test' });
     expect(origin.status).toBe(403);
     expect(await origin.json()).toMatchObject({ code: 'origin_not_allowed' });
+  });
+
+  it('refuses a new turn past a storage quota with quota_exceeded, deleting nothing', async () => {
+    const stores = createTestStores({
+      quotas: { visitorConversations: 1, visitorBytes: 100, appConversations: 0, appBytes: 0 },
+    });
+    const app = createTestApp({ stores, responder: createEchoResponder() });
+    const token = await getToken(app);
+    const first = await requestChat(app, token, { messages: [{ role: 'user', content: 'one' }] });
+    const id = first.headers.get('x-inkeep-conversation-id');
+    await first.text();
+    const second = await requestChat(app, token, { messages: [{ role: 'user', content: 'two' }] });
+    expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toBeNull();
+    expect(await second.json()).toMatchObject({
+      code: 'quota_exceeded',
+      detail: expect.stringMatching(/most conversations allowed/),
+    });
+    // The stored conversation is untouched; a too-long turn in it is refused by bytes.
+    const long = await requestChat(app, token, {
+      conversationId: id,
+      messages: [{ role: 'user', content: 'x'.repeat(200) }],
+    });
+    expect(await long.json()).toMatchObject({
+      code: 'quota_exceeded',
+      detail: expect.stringMatching(/conversation text/),
+    });
+    const headers = { authorization: `Bearer ${token}`, origin: demoOrigin };
+    const read = await app.request(`/run/v1/conversations/${id}`, { headers });
+    expect(((await read.json()) as { data: { messages: unknown[] } }).data.messages).toHaveLength(
+      2,
+    );
+    // Deleting frees the room.
+    await app.request(`/run/v1/conversations/${id}`, { method: 'DELETE', headers });
+    const third = await requestChat(app, token, { messages: [{ role: 'user', content: 'three' }] });
+    expect(third.status).toBe(200);
+    await third.text();
   });
 
   it('limits chat per visitor', async () => {
