@@ -17,6 +17,7 @@ import {
   type StorageQuotas,
 } from '../../src/server/index.ts';
 import type { DatabaseTables } from '../../src/server/storage/database-tables.ts';
+import { migrations } from '../../src/server/storage/migrations.ts';
 
 interface Engine {
   engine: DatabaseEngine;
@@ -55,6 +56,7 @@ function engineFor(url: string | undefined): Promise<Engine> {
  */
 export async function openTestDatabase(
   url: string | undefined = process.env.TEST_DATABASE_URL || undefined,
+  { viaMigrator = false }: { viaMigrator?: boolean } = {},
 ): Promise<Database & { schema: string }> {
   const engine = await engineFor(url);
   const schema = `test_${process.pid}_${++schemas}`;
@@ -75,7 +77,18 @@ export async function openTestDatabase(
       await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(engine.base);
     },
   };
-  await migrateDatabase(database, schema);
+  if (viaMigrator) {
+    await migrateDatabase(database, schema);
+  } else {
+    // The migrations themselves, without the migrator's bookkeeping: a tenth of the time, which
+    // the suite pays once per test server. (migrateDatabase has tests of its own.)
+    await engine.base.transaction().execute(async (transaction) => {
+      await sql`create schema ${sql.id(schema)}`.execute(transaction);
+      for (const name of Object.keys(migrations).sort()) {
+        await migrations[name]?.up(transaction.withSchema(schema) as unknown as Kysely<unknown>);
+      }
+    });
+  }
   return database;
 }
 

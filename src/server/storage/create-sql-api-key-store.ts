@@ -43,7 +43,7 @@ const toRecord = (row: Selectable<ApiKeysTable>): ApiKeyRecord => ({
 export interface SqlApiKeyStore extends ApiKeyStore {
   /** Reads every key into the verification cache. */
   load(): Promise<void>;
-  /** Stops the usage timer (after a last flush). */
+  /** Writes pending usage, stops listening for notices and waits for reloads under way. */
   close(): Promise<void>;
 }
 
@@ -91,9 +91,15 @@ export function createSqlApiKeyStore({
       if (!byId.get(id) || byId.get(id)?.revokedAt) verified.delete(id);
     }
   };
-  shared.subscribe((notice) => {
-    if (notice.type === 'key') reload(notice.id).catch(() => {});
-    if (notice.type === 'all') load().catch(() => {});
+  // Reloads run in the background; close() waits for them so the database closes idle.
+  const running = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    const settled = work.catch(() => {}).finally(() => running.delete(settled));
+    running.add(settled);
+  };
+  const unsubscribe = shared.subscribe((notice) => {
+    if (notice.type === 'key') track(reload(notice.id));
+    if (notice.type === 'all') track(load());
   });
 
   const flush = async () => {
@@ -231,7 +237,9 @@ export function createSqlApiKeyStore({
     },
     flush,
     async close() {
+      unsubscribe();
       await flush().catch(() => {});
+      await Promise.all(running);
     },
   };
 }

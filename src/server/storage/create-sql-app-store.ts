@@ -36,6 +36,8 @@ const toApp = (row: AppRow): App => ({
 export interface SqlAppStore extends AppStore {
   /** Reads every app into the cache (at start, and as a safety net for missed notices). */
   load(): Promise<void>;
+  /** Stops listening for notices and waits for reloads under way. */
+  close(): Promise<void>;
 }
 
 /**
@@ -62,9 +64,15 @@ export function createSqlAppStore({
     const rows = await db.selectFrom('apps').select(columns).execute();
     byId = new Map(rows.map((row) => [row.id, toApp(row)]));
   };
-  shared.subscribe((notice) => {
-    if (notice.type === 'app') reload(notice.id).catch(() => {});
-    if (notice.type === 'all') load().catch(() => {});
+  // Reloads run in the background; close() waits for them so the database closes idle.
+  const running = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    const settled = work.catch(() => {}).finally(() => running.delete(settled));
+    running.add(settled);
+  };
+  const unsubscribe = shared.subscribe((notice) => {
+    if (notice.type === 'app') track(reload(notice.id));
+    if (notice.type === 'all') track(load());
   });
   const write = async (app: App) => {
     const time = new Date(now());
@@ -87,6 +95,10 @@ export function createSqlAppStore({
 
   return {
     load,
+    async close() {
+      unsubscribe();
+      await Promise.all(running);
+    },
     get: (id) => byId.get(id),
     list: (tenantId, projectId) =>
       [...byId.values()].filter((app) => app.tenantId === tenantId && app.projectId === projectId),
@@ -126,7 +138,11 @@ export function createSqlAppStore({
       // one filled its cache: read those again.
       const others = apps.map((app) => app.id).filter((id) => !created.includes(id));
       if (others.length > 0) {
-        const rows = await db.selectFrom('apps').select(columns).where('id', 'in', others).execute();
+        const rows = await db
+          .selectFrom('apps')
+          .select(columns)
+          .where('id', 'in', others)
+          .execute();
         for (const row of rows) byId.set(row.id, toApp(row));
       }
       return created;

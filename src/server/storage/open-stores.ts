@@ -39,10 +39,11 @@ export async function openStores({
   const apps = createSqlAppStore({ database, shared, now });
   const apiKeys = createSqlApiKeyStore({ database, shared, now });
   await Promise.all([apps.load(), apiKeys.load()]);
+  let refreshing: Promise<unknown> = Promise.resolve();
   const timer =
     refreshMs > 0
       ? setInterval(() => {
-          Promise.all([apps.load(), apiKeys.load()]).catch(() => {});
+          refreshing = Promise.all([apps.load(), apiKeys.load()]).catch(() => {});
         }, refreshMs)
       : undefined;
   timer?.unref();
@@ -63,7 +64,7 @@ export async function openStores({
     },
     async close() {
       if (timer) clearInterval(timer);
-      await apiKeys.close();
+      await Promise.all([apps.close(), apiKeys.close(), refreshing]);
       await database.close();
     },
   };

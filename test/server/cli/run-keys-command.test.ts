@@ -67,8 +67,9 @@ describe('inkeep-chat-server keys', () => {
 
     const listed = await keys('list', '--data', dataDir);
     expect(JSON.parse(listed.out)).toMatchObject([{ id, name: 'ci', revokedAt: null }]);
+    // The server wrote its usage count when it let go of the folder.
     const usage = await keys('usage', String(id), '--data', dataDir);
-    expect(JSON.parse(usage.out)).toMatchObject({ id, total: 0 });
+    expect(JSON.parse(usage.out)).toMatchObject({ id, total: 1 });
     const revoked = await keys('revoke', String(id), '--data', dataDir);
     expect(JSON.parse(revoked.out).revokedAt).toEqual(expect.any(String));
     const again = createServerApp({ dataDir, settings: { jwtSecret: secret, tokenDelayMs: 0 } });

@@ -189,7 +189,7 @@ describe('--data DIR (embedded PostgreSQL on disk)', () => {
 
 describe('migrations', () => {
   it('refuses a database migrated by a newer server, in one line', async () => {
-    const database = await openTestDatabase();
+    const database = await openTestDatabase(undefined, { viaMigrator: true });
     const schemaName = database.schema;
     await sql`insert into ${sql.table(`${schemaName}.kysely_migration`)} (name, timestamp)
       values ('9999_future', now()::text)`.execute(database.db.withoutPlugins());
