@@ -26,7 +26,8 @@ const children = [
   spawn(
     process.execPath,
     ['dist/server/cli.js', '--port', apiPort, '--host', host, '--config', 'demo/apps.json'],
-    { cwd: root, env, stdio: 'inherit' },
+    // stdout is watched for the listening line (the embedded database takes a few seconds).
+    { cwd: root, env, stdio: ['inherit', 'pipe', 'inherit'] },
   ),
   spawn(
     process.execPath,
@@ -38,14 +39,22 @@ const children = [
   ),
 ];
 
-setTimeout(() => {
+let output = '';
+children[0].stdout.on('data', (data) => {
+  process.stdout.write(data);
+  if (output.includes('listening on')) return;
+  output += data.toString();
+  if (output.includes('listening on')) printUrls();
+});
+
+function printUrls() {
   const signIn = process.env.INKEEP_ADMIN_API_KEY
     ? 'sign in with your INKEEP_ADMIN_API_KEY'
     : 'set INKEEP_ADMIN_API_KEY before npm start to sign in';
   console.log(
     `\n  Run API server: ${apiUrl}\n  Demo site:      http://${host}:${demoPort}\n  Dashboard:      ${apiUrl}/manage/ (${signIn})\n`,
   );
-}, 800);
+}
 
 let stopping = false;
 function stop(code = 0) {
