@@ -32,6 +32,18 @@ const toApp = (row: AppRow): App => ({
   config: row.config,
 });
 
+/** The columns of an app's row (times aside), as written. */
+export const toAppRow = (app: App) => ({
+  id: app.id,
+  tenant_id: app.tenantId,
+  project_id: app.projectId,
+  name: app.name,
+  type: app.type,
+  enabled: app.enabled,
+  default_agent_id: app.defaultAgentId,
+  config: JSON.stringify(app.config),
+});
+
 /** The app store plus what its owner drives: loading the cache and refreshing it. */
 export interface SqlAppStore extends AppStore {
   /** Reads every app into the cache (at start, and as a safety net for missed notices). */
@@ -76,16 +88,7 @@ export function createSqlAppStore({
   });
   const write = async (app: App) => {
     const time = new Date(now());
-    const values = {
-      id: app.id,
-      tenant_id: app.tenantId,
-      project_id: app.projectId,
-      name: app.name,
-      type: app.type,
-      enabled: app.enabled,
-      default_agent_id: app.defaultAgentId,
-      config: JSON.stringify(app.config),
-    };
+    const values = toAppRow(app);
     await db
       .insertInto('apps')
       .values({ ...values, created_at: time, updated_at: time })

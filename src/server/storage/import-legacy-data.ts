@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { normalizeApp } from '../apps/normalize-app.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { ApiKeyRecord } from '../keys/api-key.ts';
+import { toAppRow } from './create-sql-app-store.ts';
 import type { Database } from './database.ts';
 
 /** What {@link importLegacyData} moved, and what was there already. */
@@ -65,14 +66,7 @@ export async function importLegacyData(database: Database, folder: string): Prom
     const inserted = await db
       .insertInto('apps')
       .values({
-        id: app.id,
-        tenant_id: app.tenantId,
-        project_id: app.projectId,
-        name: app.name,
-        type: app.type,
-        enabled: app.enabled,
-        default_agent_id: app.defaultAgentId,
-        config: JSON.stringify(app.config),
+        ...toAppRow(app),
         created_at: time,
         updated_at: time,
       })
