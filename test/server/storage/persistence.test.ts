@@ -155,7 +155,8 @@ describe('--data DIR (embedded PostgreSQL on disk)', () => {
       log: (line: string) => out.push(line),
       error: (line: string) => out.push(line),
     };
-    expect((await runCli(['import', '--data', dataDir], io)).code).toBe(0);
+    const imported = await runCli(['import', '--data', dataDir], io);
+    expect(imported.code, out.join('\n')).toBe(0);
     expect(out.at(-1)).toMatch(/1 apps, 0 keys, 1 conversations, 2 messages \(0 already there\)/);
     expect((await runCli(['import', '--data', dataDir], io)).code).toBe(0);
     expect(out.at(-1)).toMatch(/0 apps, 0 keys, 0 conversations, 0 messages \(2 already there\)/);
