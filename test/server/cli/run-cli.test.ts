@@ -64,6 +64,40 @@ describe('inkeep-chat-server CLI', () => {
     expect(err[0]).toMatch(/warning: INKEEP_ANON_JWT_SECRET is not set/);
   });
 
+  it('runs on PostgreSQL with DATABASE_URL and warns in one line that there is no REDIS_URL', async () => {
+    const postgres = process.env.INKEEP_TEST_POSTGRES_URL;
+    if (!postgres) throw new Error('the engines setup sets INKEEP_TEST_POSTGRES_URL');
+    const { result, out, err } = await run(['--port', '0'], {
+      INKEEP_ANON_JWT_SECRET: secret,
+      DATABASE_URL: postgres,
+    });
+    await result.server?.close();
+    expect(out).toEqual([expect.stringMatching(/listening on http:\/\/127\.0\.0\.1:\d+$/)]);
+    expect(err).toEqual([
+      expect.stringMatching(
+        /warning: DATABASE_URL is set but REDIS_URL is not: replay memory and rate limits are per instance/,
+      ),
+    ]);
+  });
+
+  it.each([
+    [
+      { DATABASE_URL: 'mysql://db.example/x' },
+      /DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//,
+    ],
+    [{ REDIS_URL: 'not a url' }, /REDIS_URL must be a URL/],
+    [{ INKEEP_QUOTA_VISITOR_BYTES: '-1' }, /INKEEP_QUOTA_VISITOR_BYTES must be an integer/],
+    [
+      { DATABASE_URL: 'postgres://nobody:secret-password@127.0.0.1:1/none' },
+      /cannot reach the database at 127\.0\.0\.1:1\/none: ECONNREFUSED/,
+    ],
+  ])('%j stops with one line naming the variable (never a password)', async (env, message) => {
+    const { result, err } = await run(['--port', '0'], { INKEEP_ANON_JWT_SECRET: secret, ...env });
+    expect(result.code).toBe(1);
+    expect(err).toEqual([expect.stringMatching(message)]);
+    expect(err.join('\n')).not.toContain('secret-password');
+  });
+
   it('prints help', async () => {
     const { result, out } = await run(['--help']);
     expect(result.code).toBe(0);
