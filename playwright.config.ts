@@ -6,7 +6,9 @@ export default defineConfig({
   // A throwaway PostgreSQL and Redis for the fleet tests, unless the environment names them.
   globalSetup: './e2e/global-setup.ts',
   outputDir: 'test-results/e2e',
-  timeout: 30_000,
+  // Generous: each server a test starts opens an embedded PostgreSQL first (seconds, more on a
+  // busy machine). Tests wait for states, never for durations.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
