@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { ConfigError } from '../config/config-error.ts';
@@ -51,6 +52,17 @@ function lockFolder(dataDir: string): () => void {
 }
 
 /**
+ * Where the build left a migrated empty database (`embedded-seed.tar.gz` beside this module):
+ * loading it skips initdb, which takes seconds in WebAssembly. Without it (running from source),
+ * PGlite runs initdb as usual.
+ */
+function seedOptions(): { loadDataDir?: Blob } {
+  const seed = fileURLToPath(new URL('./embedded-seed.tar.gz', import.meta.url));
+  if (!existsSync(seed)) return {};
+  return { loadDataDir: new Blob([readFileSync(seed)], { type: 'application/x-gzip' }) };
+}
+
+/**
  * Opens embedded PostgreSQL (PGlite, WebAssembly, no server to install): in memory, or under
  * `DIR/db` with `dataDir`. Callers run {@link migrateDatabase} next.
  */
@@ -59,7 +71,7 @@ export async function openEmbeddedDatabase({
   allowLegacyFiles = false,
 }: EmbeddedDatabaseOptions = {}): Promise<Database> {
   if (!dataDir) {
-    const pglite = await PGlite.create();
+    const pglite = await PGlite.create(seedOptions());
     return createDatabase({ engine: 'embedded', dialect: new PGliteDialect(pglite) });
   }
   const folder = join(dataDir, 'db');
