@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { ApiKeyRecord, KeyUsage, Scope } from '../keys/api-key.ts';
 import { hashSecret, verifySecret } from '../keys/scrypt-hash.ts';
 import type { SharedState } from '../shared/shared-state.ts';
+import { createBackgroundWork } from './create-background-work.ts';
 import type { Database } from './database.ts';
 import type { ApiKeysTable } from './database-tables.ts';
 import type { ApiKeyStore, KeyCheck } from './stores.ts';
@@ -92,14 +93,10 @@ export function createSqlApiKeyStore({
     }
   };
   // Reloads run in the background; close() waits for them so the database closes idle.
-  const running = new Set<Promise<void>>();
-  const track = (work: Promise<void>) => {
-    const settled = work.catch(() => {}).finally(() => running.delete(settled));
-    running.add(settled);
-  };
+  const background = createBackgroundWork();
   const unsubscribe = shared.subscribe((notice) => {
-    if (notice.type === 'key') track(reload(notice.id));
-    if (notice.type === 'all') track(load());
+    if (notice.type === 'key') background.run(reload(notice.id));
+    if (notice.type === 'all') background.run(load());
   });
 
   const flush = async () => {
@@ -239,7 +236,7 @@ export function createSqlApiKeyStore({
     async close() {
       unsubscribe();
       await flush().catch(() => {});
-      await Promise.all(running);
+      await background.settled();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { App, AppType } from '../apps/app.ts';
 import type { SharedState } from '../shared/shared-state.ts';
+import { createBackgroundWork } from './create-background-work.ts';
 import type { Database } from './database.ts';
 import type { AppsTable } from './database-tables.ts';
 import type { AppStore } from './stores.ts';
@@ -77,14 +78,10 @@ export function createSqlAppStore({
     byId = new Map(rows.map((row) => [row.id, toApp(row)]));
   };
   // Reloads run in the background; close() waits for them so the database closes idle.
-  const running = new Set<Promise<void>>();
-  const track = (work: Promise<void>) => {
-    const settled = work.catch(() => {}).finally(() => running.delete(settled));
-    running.add(settled);
-  };
+  const background = createBackgroundWork();
   const unsubscribe = shared.subscribe((notice) => {
-    if (notice.type === 'app') track(reload(notice.id));
-    if (notice.type === 'all') track(load());
+    if (notice.type === 'app') background.run(reload(notice.id));
+    if (notice.type === 'all') background.run(load());
   });
   const write = async (app: App) => {
     const time = new Date(now());
@@ -100,7 +97,7 @@ export function createSqlAppStore({
     load,
     async close() {
       unsubscribe();
-      await Promise.all(running);
+      await background.settled();
     },
     get: (id) => byId.get(id),
     list: (tenantId, projectId) =>
