@@ -11,6 +11,7 @@ import { cors } from './http/cors.ts';
 import { ProblemError, problemResponse } from './http/problem-error.ts';
 import { checkContentLength } from './http/read-json-body.ts';
 import { createIpAllowlist } from './keys/ip-allowlist.ts';
+import { createBudgets } from './limits/create-budgets.ts';
 import { openServerState } from './open-server-state.ts';
 import { createPowService } from './pow/create-pow-service.ts';
 import { createApiKeyRoutes } from './routes/api-key-routes.ts';
@@ -127,9 +128,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
       pow: settings.pow
         ? createPowService({ ...settings.pow, now, claim: shared.claim })
         : undefined,
-      sessionLimiter: shared.limiter('session', settings.sessionRateLimit),
-      chatLimiter: shared.limiter('chat', settings.chatRateLimit),
-      apiLimiter: shared.limiter('api', settings.apiRateLimit),
+      budgets: createBudgets(shared, settings),
     });
     await stores.apps.seed(configApps);
   })();

@@ -1,9 +1,10 @@
 import type { Responder } from './chat/responder.ts';
 import type { ServerSettings } from './config/read-settings.ts';
 import type { IpAllowlist } from './keys/ip-allowlist.ts';
+import type { Budgets } from './limits/create-budgets.ts';
 import type { PowService } from './pow/create-pow-service.ts';
 import type { TokenService } from './session/create-token-service.ts';
-import type { RateLimiter, SharedState } from './shared/shared-state.ts';
+import type { SharedState } from './shared/shared-state.ts';
 import type { ApiKeyStore, AppStore, ConversationStore, ServerStores } from './storage/stores.ts';
 
 /**
@@ -20,11 +21,9 @@ export interface ServerContext {
   apiKeys: ApiKeyStore;
   tokens: TokenService;
   pow: PowService | undefined;
-  sessionLimiter: RateLimiter;
-  chatLimiter: RateLimiter;
+  /** Every rate and concurrency budget, counted in `shared`. */
+  budgets: Budgets;
   responder: Responder;
-  /** Per-key (and per-IP for keyless modes) limits of server-to-server calls. */
-  apiLimiter: RateLimiter;
   /** `ALLOWED_IPS`, parsed once; undefined = every IP. */
   allowedIps: IpAllowlist | undefined;
   now: () => number;

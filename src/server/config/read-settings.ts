@@ -57,6 +57,30 @@ export interface ServerSettings {
   redisUrl: string | undefined;
   /** `INKEEP_QUOTA_*`: stored-data limits per visitor and per app (0 = unlimited). */
   quotas: StorageQuotas;
+  /** The budgets per client IP, visitor and app beyond the two above (README: Limits and abuse). */
+  limits: LimitSettings;
+}
+
+/** Budgets per client IP (IPv4 address, IPv6 /64), per visitor and per app. */
+export interface LimitSettings {
+  /** `INKEEP_IP_CHAT_RATE_LIMIT`: chat requests per client IP per minute (app credentials). */
+  ipChatPerMinute: number;
+  /** `INKEEP_IP_CONCURRENT_STREAMS`: answers generated at once per client IP. */
+  ipStreams: number;
+  /** `INKEEP_IP_READ_RATE_LIMIT`: conversation reads (list, get, delete) per client IP per minute. */
+  ipReadsPerMinute: number;
+  /** `INKEEP_POW_CHALLENGE_RATE_LIMIT`: PoW challenges per client IP per minute. */
+  ipChallengesPerMinute: number;
+  /** `INKEEP_AUTH_FAILURE_LIMIT`: failed credentials per client IP per minute before it waits. */
+  authFailuresPerMinute: number;
+  /** `INKEEP_KEY_CHECK_LIMIT`: slow (scrypt) key checks per minute per client IP and per key id. */
+  slowKeyChecksPerMinute: number;
+  /** `INKEEP_CHAT_DAILY_LIMIT`: chat requests per visitor per day. */
+  visitorChatPerDay: number;
+  /** `INKEEP_VISITOR_CONCURRENT_STREAMS`: answers generated at once per visitor. */
+  visitorStreams: number;
+  /** `INKEEP_APP_CHAT_RATE_LIMIT`: chat requests per app per minute, all visitors (0 = unlimited). */
+  appChatPerMinute: number;
 }
 
 /** The environment variables, as `process.env` holds them. */
@@ -72,11 +96,42 @@ function integer(env: Environment, name: string, fallback: number, min: number, 
   return value;
 }
 
+/** Secrets shorter than this are found online by guessing; start-up refuses them. */
+const minimumSecretLength = 32;
+
 function secret(env: Environment, name: string): string | undefined {
   const value = env[name];
   if (value === undefined || value === '') return undefined;
-  if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
+  if (value.length < minimumSecretLength) {
+    throw new ConfigError(`${name} must be at least ${minimumSecretLength} characters long`);
+  }
   return value;
+}
+
+function secretList(env: Environment, name: string): string[] {
+  const entries = splitList(env[name]);
+  const index = entries.findIndex((entry) => entry.length < minimumSecretLength);
+  if (index >= 0) {
+    throw new ConfigError(
+      `${name} entry ${index + 1} must be at least ${minimumSecretLength} characters long`,
+    );
+  }
+  return entries;
+}
+
+function readLimits(env: Environment): LimitSettings {
+  const perMinute = (name: string, fallback: number) => integer(env, name, fallback, 1, 1_000_000);
+  return {
+    ipChatPerMinute: perMinute('INKEEP_IP_CHAT_RATE_LIMIT', 60),
+    ipStreams: integer(env, 'INKEEP_IP_CONCURRENT_STREAMS', 8, 1, 100_000),
+    ipReadsPerMinute: perMinute('INKEEP_IP_READ_RATE_LIMIT', 120),
+    ipChallengesPerMinute: perMinute('INKEEP_POW_CHALLENGE_RATE_LIMIT', 60),
+    authFailuresPerMinute: perMinute('INKEEP_AUTH_FAILURE_LIMIT', 20),
+    slowKeyChecksPerMinute: perMinute('INKEEP_KEY_CHECK_LIMIT', 10),
+    visitorChatPerDay: integer(env, 'INKEEP_CHAT_DAILY_LIMIT', 1000, 1, 100_000_000),
+    visitorStreams: integer(env, 'INKEEP_VISITOR_CONCURRENT_STREAMS', 2, 1, 1000),
+    appChatPerMinute: integer(env, 'INKEEP_APP_CHAT_RATE_LIMIT', 0, 0, 100_000_000),
+  };
 }
 
 function url(env: Environment, name: string, protocols: string[]): string | undefined {
@@ -186,8 +241,8 @@ export function readSettings(
     upstream,
     trustProxy: false,
     bypassSecret: secret(env, 'INKEEP_AGENTS_RUN_API_BYPASS_SECRET'),
-    envAdminKey: env.ADMIN_API_KEY || undefined,
-    validApiKeys: splitList(env.VALID_API_KEYS),
+    envAdminKey: secret(env, 'ADMIN_API_KEY'),
+    validApiKeys: secretList(env, 'VALID_API_KEYS'),
     allowedIps: readAllowedIps(env),
     apiRateLimit: integer(env, 'API_RATE_LIMIT', 600, 1, 1_000_000),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -211,12 +266,18 @@ export function readSettings(
       ),
       appBytes: integer(env, 'INKEEP_QUOTA_APP_BYTES', defaultQuotas.appBytes, 0, 1e15),
     },
+    limits: readLimits(env),
     ...overrides,
   };
   settings.jwtSecret = jwtSecret;
   if (settings.databaseUrl && !settings.redisUrl) {
     warnings.push(
       'DATABASE_URL is set but REDIS_URL is not: replay memory and rate limits are per instance, and edits reach other instances within 30 s',
+    );
+  }
+  if (settings.environment === 'development') {
+    warnings.push(
+      'ENVIRONMENT=development: requests without an API key are accepted with only the x-inkeep-tenant-id, x-inkeep-project-id and x-inkeep-agent-id headers (chat and read, each client IP its own owner); never expose this server',
     );
   }
   if (settings.responder === 'openai' && !settings.upstream) {

@@ -62,7 +62,7 @@ export async function authenticate(
   scope: Scope,
   { requireAppHeader = false } = {},
 ): Promise<Principal> {
-  const { settings, apiKeys, apiLimiter } = context;
+  const { settings, apiKeys, budgets } = context;
   const fromHeader = c.req.header('x-api-key');
   const credential = fromHeader ?? bearerToken(c);
   const ip = getClientIp(c, settings.trustProxy);
@@ -143,7 +143,7 @@ export async function authenticate(
   if (!principal.scopes.includes(scope)) {
     throw new ProblemError(403, 'forbidden', `This credential lacks the ${scope} scope`);
   }
-  enforceRateLimit(c, await apiLimiter.consume(rateKey, rateLimit));
+  enforceRateLimit(c, await budgets.api.consume(rateKey, rateLimit));
   return principal;
 }
 

@@ -33,7 +33,7 @@ export function createChatRoutes(context: ServerContext): Hono {
       }
       enforceRateLimit(
         c,
-        await context.chatLimiter.consume(`${principal.app.id}\n${principal.claims.sub}`),
+        await context.budgets.visitorChat.consume(`${principal.app.id}\n${principal.claims.sub}`),
       );
     } else if (principal.agentId && requestedAgent && requestedAgent !== principal.agentId) {
       throw new ProblemError(403, 'forbidden', 'This credential is bound to another agent');

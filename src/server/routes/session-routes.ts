@@ -3,6 +3,7 @@ import { isOriginAllowed } from '../apps/is-origin-allowed.ts';
 import { bearerToken } from '../http/bearer-token.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { enforceRateLimit, setRateLimitHeaders } from '../http/set-rate-limit-headers.ts';
+import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -19,11 +20,11 @@ export function createSessionRoutes(context: ServerContext): Hono {
   });
 
   routes.post('/run/auth/apps/:appId/anonymous-session', async (c) => {
-    const { apps, pow, sessionLimiter } = context;
+    const { apps, pow, budgets } = context;
     const ip = getClientIp(c, settings.trustProxy);
     // Counted first, so the headers go on every answer and refused requests spend the budget
     // too; the 429 itself comes after the checks the contract orders before it.
-    const limit = await sessionLimiter.consume(ip);
+    const limit = await budgets.session.consume(clientKey(ip));
     setRateLimitHeaders(c, limit);
     const app = apps.get(c.req.param('appId'));
     if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');

@@ -1,36 +1,74 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { createFlexibleLimiter } from './create-flexible-limiter.ts';
-import type { ChangeNotice, SharedState } from './shared-state.ts';
+import type { ChangeNotice, ConcurrencyLimiter, SharedState } from './shared-state.ts';
 
 /** Options of {@link createMemorySharedState}. */
 export interface MemorySharedStateOptions {
-  /** Replay entries kept at most; beyond it the caller is told `full` (expired ones go first). */
-  replayCapacity?: number;
+  /** Live replay entries kept per bucket (a client's IP prefix); beyond it that bucket is `full`. */
+  replayCapacityPerBucket?: number;
   now?: () => number;
+}
+
+/** Counts held slots per key in this process. */
+export function createMemoryConcurrency(defaultLimit: number): ConcurrencyLimiter {
+  const held = new Map<string, number>();
+  return {
+    async acquire(key, limit = defaultLimit) {
+      const active = held.get(key) ?? 0;
+      if (active >= limit) return { allowed: false, limit, active, release() {} };
+      held.set(key, active + 1);
+      let released = false;
+      return {
+        allowed: true,
+        limit,
+        active: active + 1,
+        release() {
+          if (released) return;
+          released = true;
+          const left = (held.get(key) ?? 1) - 1;
+          if (left > 0) held.set(key, left);
+          else held.delete(key);
+        },
+      };
+    },
+  };
 }
 
 /** Shared state for one process: replay memory, rate limits and notices in memory. */
 export function createMemorySharedState({
-  replayCapacity = 100_000,
+  replayCapacityPerBucket = 1000,
   now = Date.now,
 }: MemorySharedStateOptions = {}): SharedState {
-  const expiries = new Map<string, number>();
-  let claimsSinceSweep = 0;
+  // In insertion order, which is nearly expiry order: expired entries leave from the front, so
+  // each claim costs O(1) on average. No count cap across buckets: time bounds the memory.
+  const entries = new Map<string, { expiresAt: number; bucket: string }>();
+  const perBucket = new Map<string, number>();
+  const forget = (key: string, bucket: string) => {
+    entries.delete(key);
+    const left = (perBucket.get(bucket) ?? 1) - 1;
+    if (left > 0) perBucket.set(bucket, left);
+    else perBucket.delete(bucket);
+  };
   const sweep = (time: number) => {
-    claimsSinceSweep = 0;
-    for (const [key, expiresAt] of expiries) if (expiresAt <= time) expiries.delete(key);
+    for (const [key, entry] of entries) {
+      if (entry.expiresAt > time) return;
+      forget(key, entry.bucket);
+    }
   };
   const listeners = new Set<(notice: ChangeNotice) => void>();
   return {
     engine: 'memory',
-    async claim(key, expiresAtMs) {
+    async claim(key, expiresAtMs, bucket = '') {
       const time = now();
-      const known = expiries.get(key);
-      if (known !== undefined && known > time) return 'replayed';
-      // Sweeping in batches keeps each claim O(1) on average while memory stays bounded.
-      if (++claimsSinceSweep >= 1024 || expiries.size >= replayCapacity) sweep(time);
-      if (expiries.size >= replayCapacity) return 'full';
-      expiries.set(key, expiresAtMs);
+      sweep(time);
+      const known = entries.get(key);
+      if (known) {
+        if (known.expiresAt > time) return 'replayed';
+        forget(key, known.bucket);
+      }
+      if ((perBucket.get(bucket) ?? 0) >= replayCapacityPerBucket) return 'full';
+      entries.set(key, { expiresAt: expiresAtMs, bucket });
+      perBucket.set(bucket, (perBucket.get(bucket) ?? 0) + 1);
       return 'claimed';
     },
     limiter: (name, limit, windowSeconds = 60) =>
@@ -38,6 +76,7 @@ export function createMemorySharedState({
         limit,
         (points) => new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }),
       ),
+    concurrency: (_name, limit) => createMemoryConcurrency(limit),
     async publish(notice) {
       for (const listener of listeners) listener(notice);
     },

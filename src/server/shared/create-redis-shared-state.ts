@@ -1,7 +1,29 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { randomUUID } from 'node:crypto';
 import { createFlexibleLimiter } from './create-flexible-limiter.ts';
-import { type ChangeNotice, engineUnavailable, type SharedState } from './shared-state.ts';
+import { createMemoryConcurrency } from './create-memory-shared-state.ts';
+import {
+  type ChangeNotice,
+  type ConcurrencyLimiter,
+  engineUnavailable,
+  type SharedState,
+} from './shared-state.ts';
+
+/** How long a slot lives in Redis unless its holder renews it (an instance that dies frees its
+ * slots within this time); holders renew at a third of it. */
+const leaseMs = 60_000;
+
+// Drops expired leases, then adds one when fewer than the limit are held: one atomic step.
+// KEYS[1] = the key's sorted set (lease id -> expiry); ARGV = now, lease expiry, lease id, limit.
+const acquireScript = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local held = redis.call('ZCARD', KEYS[1])
+if held >= tonumber(ARGV[4]) then return -held end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ${leaseMs})
+return held + 1
+`;
 
 /** Options of {@link createRedisSharedState}. */
 export interface RedisSharedStateOptions {
@@ -27,7 +49,8 @@ const isNotice = (value: unknown): value is ChangeNotice => {
 /**
  * Shared state in Redis, for several instances acting as one: replay memory as `SET NX` with
  * the challenge's expiry (no count cap), rate limits with rate-limiter-flexible (one atomic
- * round trip each; per-instance memory stands in while Redis is down), notices by pub/sub.
+ * round trip each; per-instance memory stands in while Redis is down), concurrency as sorted sets
+ * of leases that expire unless renewed, notices by pub/sub.
  * Commands fail at once while Redis is down (no offline queue), so no request hangs on it.
  */
 export async function createRedisSharedState({
@@ -79,8 +102,49 @@ export async function createRedisSharedState({
   await Promise.all([redis.connect(), subscriber.connect()]).catch(warn);
   await subscriber.subscribe(channel).catch(warn);
 
+  const concurrency = (name: string, defaultLimit: number): ConcurrencyLimiter => {
+    // While Redis is down, slots are counted in this instance (like the limiters' insurance).
+    const fallback = createMemoryConcurrency(defaultLimit);
+    return {
+      async acquire(key, limit = defaultLimit) {
+        const setKey = `${prefix}:streams:${name}:${key}`;
+        const id = randomUUID();
+        roundTrips++;
+        let held: number;
+        try {
+          held = Number(
+            await redis.eval(acquireScript, 1, setKey, now(), now() + leaseMs, id, limit),
+          );
+        } catch (error) {
+          warn(error);
+          return fallback.acquire(key, limit);
+        }
+        if (held <= 0) return { allowed: false, limit, active: -held, release() {} };
+        const renew = setInterval(() => {
+          roundTrips++;
+          redis.zadd(setKey, 'XX', now() + leaseMs, id).catch(warn);
+        }, leaseMs / 3);
+        renew.unref();
+        let released = false;
+        return {
+          allowed: true,
+          limit,
+          active: held,
+          release() {
+            if (released) return;
+            released = true;
+            clearInterval(renew);
+            roundTrips++;
+            redis.zrem(setKey, id).catch(warn);
+          },
+        };
+      },
+    };
+  };
+
   return {
     engine: 'redis',
+    // No count cap: each entry leaves Redis when its challenge expires.
     async claim(key, expiresAtMs) {
       const ttl = Math.max(1, Math.ceil(expiresAtMs - now()));
       roundTrips++;
@@ -111,8 +175,13 @@ export async function createRedisSharedState({
           roundTrips++;
           return counted.consume(key, perCall);
         },
+        peek(key, perCall) {
+          roundTrips++;
+          return counted.peek(key, perCall);
+        },
       };
     },
+    concurrency,
     async publish(notice) {
       roundTrips++;
       try {

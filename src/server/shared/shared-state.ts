@@ -13,12 +13,31 @@ export interface RateLimitResult {
   reset: number;
   /** Seconds to wait when refused. */
   retryAfter: number;
+  /** Requests counted in this window so far (this one included), refused ones too. */
+  consumed: number;
 }
 
 /** A fixed-window budget per key (client IP, visitor, API key), counted fleet-wide. */
 export interface RateLimiter {
   /** Counts a request for `key`; `limit` overrides the limiter's own (e.g. a key's setting). */
   consume(key: string, limit?: number): Promise<RateLimitResult>;
+  /** The budget of `key` without counting: `allowed` tells whether one more would be. */
+  peek(key: string, limit?: number): Promise<RateLimitResult>;
+}
+
+/** A held slot of a {@link ConcurrencyLimiter} (or the refusal to give one). */
+export interface ConcurrencyLease {
+  allowed: boolean;
+  limit: number;
+  /** Slots held under the key, this one included when allowed. */
+  active: number;
+  /** Gives the slot back (once; later calls do nothing). */
+  release(): void;
+}
+
+/** At most `limit` things at once per key (open streams per IP or visitor), fleet-wide. */
+export interface ConcurrencyLimiter {
+  acquire(key: string, limit?: number): Promise<ConcurrencyLease>;
 }
 
 /** Something changed that other instances cache. */
@@ -32,13 +51,20 @@ export type ChangeNotice =
 export interface SharedState {
   readonly engine: 'memory' | 'redis';
   /**
-   * Remembers `key` until `expiresAtMs`: `claimed` the first time, `replayed` after that, `full`
-   * when bounded memory cannot take more. Rejects with a 503 {@link engineUnavailable} problem when it
-   * cannot tell (so replay protection fails closed).
+   * Remembers `key` until `expiresAtMs`: `claimed` the first time, `replayed` after that (from
+   * any bucket). `full` when memory holds as many live entries for `bucket` (a client's IP
+   * prefix) as it takes: one client never fills it for another. Rejects with a 503
+   * {@link engineUnavailable} problem when it cannot tell (so replay protection fails closed).
    */
-  claim(key: string, expiresAtMs: number): Promise<'claimed' | 'replayed' | 'full'>;
+  claim(
+    key: string,
+    expiresAtMs: number,
+    bucket?: string,
+  ): Promise<'claimed' | 'replayed' | 'full'>;
   /** A budget of `limit` requests per `windowSeconds` (default 60) under `name`. */
   limiter(name: string, limit: number, windowSeconds?: number): RateLimiter;
+  /** At most `limit` slots held at once per key under `name`. */
+  concurrency(name: string, limit: number): ConcurrencyLimiter;
   /** Tells every instance (this one too). */
   publish(notice: ChangeNotice): Promise<void>;
   /** Listens for notices; returns the unsubscribe function. */
