@@ -3,6 +3,7 @@ import { allScopes, type Scope } from '../keys/api-key.ts';
 import { createIpAllowlist, type IpAllowlist } from '../keys/ip-allowlist.ts';
 import { matchEnvironmentKey, sameSecret } from '../keys/match-environment-key.ts';
 import { verifyRequestSignature } from '../keys/verify-request-signature.ts';
+import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
 import type { ServerContext } from '../server-context.ts';
 import { authenticateVisitor, type Visitor } from './authenticate-visitor.ts';
@@ -51,7 +52,9 @@ function keyAllowlist(entries: string[]): IpAllowlist {
 export const keyOfRequest = new WeakMap<Request, string>();
 
 /**
- * Authenticates a request needing `scope`. Server-to-server credentials (`X-API-Key`, which wins,
+ * Authenticates a request needing `scope`. A request that presents a credential first checks
+ * its client's failure budget (`INKEEP_AUTH_FAILURE_LIMIT`): a client whose credentials failed
+ * too often waits (429) before anything is verified, and each 401 spends that budget. Server-to-server credentials (`X-API-Key`, which wins,
  * or a bearer that is a stored `sk_` key, an environment key or the bypass secret; or, with
  * `ENVIRONMENT=development`, no credential but the scope headers) are checked for IP, scope,
  * signature and per-key rate limit. Any other bearer is an anonymous-session JWT.
@@ -60,18 +63,44 @@ export async function authenticate(
   c: Context,
   context: ServerContext,
   scope: Scope,
-  { requireAppHeader = false } = {},
+  options: { requireAppHeader?: boolean } = {},
+): Promise<Principal> {
+  const { settings, budgets } = context;
+  const ip = getClientIp(c, settings.trustProxy);
+  const client = clientKey(ip);
+  if (c.req.header('x-api-key') === undefined && bearerToken(c) === undefined) {
+    return check(c, context, scope, options, ip, client);
+  }
+  // A client that spent its failure budget waits before any credential of it is looked at.
+  const failures = await budgets.authFailures.peek(client);
+  if (!failures.allowed) enforceRateLimit(c, failures);
+  try {
+    return await check(c, context, scope, options, ip, client);
+  } catch (error) {
+    if (error instanceof ProblemError && error.status === 401) {
+      await budgets.authFailures.consume(client);
+    }
+    throw error;
+  }
+}
+
+async function check(
+  c: Context,
+  context: ServerContext,
+  scope: Scope,
+  { requireAppHeader = false }: { requireAppHeader?: boolean },
+  ip: string,
+  client: string,
 ): Promise<Principal> {
   const { settings, apiKeys, budgets } = context;
   const fromHeader = c.req.header('x-api-key');
   const credential = fromHeader ?? bearerToken(c);
-  const ip = getClientIp(c, settings.trustProxy);
   const checkGlobalIps = () => {
     if (context.allowedIps && !context.allowedIps.allows(ip)) throw deniedIp();
   };
   let principal: Principal;
   let rateLimit = settings.apiRateLimit;
-  let rateKey = `ip:${ip}`;
+  let rateKey = `ip:${client}`;
 
   if (credential === undefined) {
     const headers = scopeHeaders(c);
@@ -84,7 +113,8 @@ export async function authenticate(
       ...headers,
       scopes: ['chat', 'read'],
       keyId: null,
-      sub: 'development',
+      // Keyless callers are told apart by client, so one cannot read another's conversations.
+      sub: `development:${client}`,
     };
   } else if (settings.bypassSecret && sameSecret(credential, settings.bypassSecret)) {
     checkGlobalIps();
@@ -98,7 +128,17 @@ export async function authenticate(
     }
     principal = { kind: 'bypass', ...headers, scopes: [...allScopes], keyId: null, sub: 'bypass' };
   } else {
-    const stored = credential.startsWith('sk_') ? await apiKeys.verify(credential) : undefined;
+    // scrypt runs only for a known id whose secret has not verified here yet, and only within
+    // the slow-check budgets of the client and of the key id.
+    const slowCheck = async (id: string) => {
+      for (const key of [`client:${client}`, `key:${id}`]) {
+        const result = await budgets.slowKeyChecks.consume(key);
+        if (!result.allowed) enforceRateLimit(c, result);
+      }
+    };
+    const stored = credential.startsWith('sk_')
+      ? await apiKeys.verify(credential, slowCheck)
+      : undefined;
     if (stored && !stored.ok && stored.reason === 'expired') {
       throw new ProblemError(401, 'expired_api_key', 'API key has expired');
     }

@@ -193,16 +193,19 @@ export function createSqlApiKeyStore({
       await shared.publish({ type: 'key', id });
       return true;
     },
-    async verify(key) {
+    async verify(key, beforeSlowCheck) {
       const match = keyPattern.exec(key);
       if (!match?.[1] || !match[2]) return { ok: false, reason: 'malformed' };
       const record = byId.get(match[1]);
       if (!record) return { ok: false, reason: 'unknown' };
+      // Revoked is final whatever the secret: no hash to run.
+      if (record.revokedAt) return { ok: false, reason: 'revoked' };
       const known = verified.get(record.id);
       const given = digest(match[2]);
       if (known) {
         if (!timingSafeEqual(known, given)) return { ok: false, reason: 'unknown' };
       } else {
+        await beforeSlowCheck?.(record.id);
         if (!(await verifySecret(match[2], record.hash))) return { ok: false, reason: 'unknown' };
         // The cache may have changed while scrypt ran (a revocation, a reload): judge the newest.
         const current = byId.get(record.id);

@@ -49,8 +49,13 @@ export interface ApiKeyStore {
   get(id: string): Promise<ApiKeyRecord | undefined>;
   /** Revokes at once, on every instance; false when there is no such key. */
   revoke(id: string): Promise<boolean>;
-  /** Checks `sk_<publicId>.<secret>` against the cache; scrypt runs only until a key first verifies. */
-  verify(key: string): Promise<KeyCheck>;
+  /**
+   * Checks `sk_<publicId>.<secret>` against the cache. Malformed keys and unknown or revoked ids
+   * cost no hash; a known id's secret is compared with the digest of the secret that last
+   * verified, so scrypt runs only until a key first verifies on this instance, and only after
+   * `beforeSlowCheck(id)` (a budget that may throw) allowed it.
+   */
+  verify(key: string, beforeSlowCheck?: (id: string) => Promise<void>): Promise<KeyCheck>;
   /** Counts a finished request of a key (written in batches). */
   recordUsage(id: string, status: number): void;
   /** Writes pending usage counters. */
@@ -74,9 +79,24 @@ export interface ConversationSummary {
   messageCount: number;
 }
 
-/** A conversation with its messages, oldest first. */
+/** A conversation with its messages (all of them, or the page asked for), oldest first. */
 export interface Conversation extends ConversationSummary {
   messages: StoredMessage[];
+  /** Messages earlier than the first one here exist. */
+  hasMore: boolean;
+}
+
+/** Which of a conversation's messages to read: the latest `limit` before the message `before`. */
+export interface MessagePage {
+  limit: number;
+  /** A message id of this conversation; absent = from the newest. */
+  before?: string | undefined;
+}
+
+/** A place in a list, newest first: the conversation `id`, last updated at `updatedAt`. */
+export interface ConversationCursor {
+  updatedAt: string;
+  id: string;
 }
 
 /** Who owns a conversation: a visitor (`sub`) of an app, or a key's `key:…` in a project. */
@@ -110,8 +130,16 @@ export interface ConversationStore {
     title: string,
     messages: NewMessage[],
   ): Promise<ConversationSummary>;
-  /** The conversation with its messages, when it exists and belongs to `owner`. */
-  get(id: string, owner: ConversationOwner): Promise<Conversation | undefined>;
+  /**
+   * The conversation, when it exists and belongs to `owner`, with all its messages or with the
+   * `page` asked for: one statement, a range of the messages index, never the whole history.
+   * @throws ProblemError 400 `bad_request` when `page.before` is not a message of it.
+   */
+  get(
+    id: string,
+    owner: ConversationOwner,
+    page?: MessagePage,
+  ): Promise<Conversation | undefined>;
   /**
    * Appends messages (one row each, whatever the conversation's length). With `checkQuota`
    * (a visitor's new turn) a full quota refuses; an answer to an accepted turn is always kept.
@@ -124,12 +152,17 @@ export interface ConversationStore {
     messages: NewMessage[],
     options?: { checkQuota?: boolean },
   ): Promise<boolean>;
-  /** The owner's conversations, most recently updated first: one indexed, paged query. */
+  /**
+   * The owner's conversations, most recently updated first: one statement, a range of the
+   * owner's index (skipping `(page - 1) * limit` entries, counted from `before` when given: the
+   * ones updated before it), the total from the stored counter. `hasMore`: more follow.
+   */
   list(
     owner: ConversationOwner,
     page: number,
     limit: number,
-  ): Promise<{ items: ConversationSummary[]; total: number }>;
+    before?: ConversationCursor,
+  ): Promise<{ items: ConversationSummary[]; total: number; hasMore: boolean }>;
   /** Deletes at once and for good (messages too). */
   delete(id: string, owner: ConversationOwner): Promise<boolean>;
 }

@@ -6,7 +6,7 @@ import { createTestApp, getToken, requestChat, secret } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
 
 const base = '/manage/tenants/default/projects/default/api-keys';
-const envAdmin = 'env-admin-key-0123456789';
+const envAdmin = 'env-admin-key-0123456789-0123456789abcdef';
 
 function keyInput(overrides: Partial<ApiKeyInput> = {}): ApiKeyInput {
   return {
@@ -124,13 +124,18 @@ describe('API keys', () => {
 describe('environment keys', () => {
   it('are checked after stored keys, even when they look like stored keys', async () => {
     const { app } = await setUp({
-      VALID_API_KEYS: 'sk_lookalike0.abcdefghijklmnopqrstuv, plain-client-key',
+      VALID_API_KEYS:
+        'sk_lookalike0.abcdefghijklmnopqrstuv0123456789, plain-client-key-0123456789abcdefghijk',
     });
-    expect((await chat(app, { 'x-api-key': 'sk_lookalike0.abcdefghijklmnopqrstuv' })).status).toBe(
-      200,
-    );
-    expect((await chat(app, { authorization: 'Bearer plain-client-key' })).status).toBe(200);
-    expect((await chat(app, { 'x-api-key': 'plain-client-key-2' })).status).toBe(401);
+    expect(
+      (await chat(app, { 'x-api-key': 'sk_lookalike0.abcdefghijklmnopqrstuv0123456789' })).status,
+    ).toBe(200);
+    expect(
+      (await chat(app, { authorization: 'Bearer plain-client-key-0123456789abcdefghijk' })).status,
+    ).toBe(200);
+    expect(
+      (await chat(app, { 'x-api-key': 'plain-client-key-0123456789abcdefghijk-2' })).status,
+    ).toBe(401);
   });
 });
 

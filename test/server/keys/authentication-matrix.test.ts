@@ -4,8 +4,8 @@ import { createTestApp, secret } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
 
 const bypassSecret = 'bypass-secret-bypass-secret-bypass-0123';
-const envAdmin = 'env-admin-key-0123456789';
-const envClient = 'env-client-key-0123456789';
+const envAdmin = 'env-admin-key-0123456789-0123456789abcdef';
+const envClient = 'env-client-key-0123456789-0123456789abcdef';
 const scopeHeaders = {
   'x-inkeep-tenant-id': 'default',
   'x-inkeep-project-id': 'default',
@@ -62,7 +62,7 @@ async function setUp(mode: Mode) {
   const app = createTestApp({
     stores,
     now: clock,
-    env: { ...modes[mode], ADMIN_API_KEY: envAdmin, VALID_API_KEYS: `other-key-123,${envClient}` },
+    env: { ...modes[mode], ADMIN_API_KEY: envAdmin, VALID_API_KEYS: `other-key-0123456789-0123456789abcdef,${envClient}` },
     settings: { jwtSecret: secret },
   });
   const [prefix = '', keySecret = ''] = valid.split('.');
