@@ -8,10 +8,16 @@ export interface ChatRequest {
   conversationId: string | undefined;
 }
 
-/** The caps that keep one request cheap. */
+/** The caps that keep one request cheap, and what the caller may say. */
 export interface ChatRequestLimits {
   maxMessages: number;
   maxMessageLength: number;
+  /**
+   * Whether `system`/`developer` messages are accepted: true for API-key callers with the
+   * `chat` scope; app-credential callers (visitors) get 400, since the agent owns its
+   * instructions.
+   */
+  allowInstructions?: boolean;
 }
 
 const roles = new Set(['system', 'user', 'assistant']);
@@ -58,6 +64,14 @@ export function parseChatRequest(body: unknown, limits: ChatRequestLimits): Chat
   const parsed = messages.map((message, index): ChatMessage => {
     const field = `messages[${index}]`;
     if (!isRecord(message)) throw badRequest(`${field} must be an object`);
+    if (
+      limits.allowInstructions === false &&
+      (message.role === 'system' || message.role === 'developer')
+    ) {
+      throw badRequest(
+        `${field}.role "${message.role}" is not allowed: the agent's instructions are set on the server; send "user" or "assistant"`,
+      );
+    }
     const role = message.role === 'developer' ? 'system' : message.role;
     if (typeof role !== 'string' || !roles.has(role)) {
       throw badRequest(`${field}.role must be "user", "assistant" or "system"`);

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { conversationTitle } from '../chat/conversation-title.ts';
-import { parseChatRequest } from '../chat/parse-chat-request.ts';
+import { type ChatRequest, parseChatRequest } from '../chat/parse-chat-request.ts';
 import type { ChatMessage } from '../chat/responder.ts';
-import { authenticate, ownerOf } from '../http/authenticate.ts';
+import { authenticate, ownerOf, type Principal } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
-import { enforceRateLimit } from '../http/set-rate-limit-headers.ts';
+import { acquireSlots, enforceRateLimits } from '../http/set-rate-limit-headers.ts';
+import { clientKey } from '../limits/client-key.ts';
+import { getClientIp } from '../limits/get-client-ip.ts';
 import type { ServerContext } from '../server-context.ts';
 
 /** Messages a conversation may hold; beyond it the visitor starts a new one. */
@@ -27,18 +29,58 @@ export function createChatRoutes(context: ServerContext): Hono {
   routes.post('/run/v1/chat/completions', async (c) => {
     const principal = await authenticate(c, context, 'chat', { requireAppHeader: true });
     const requestedAgent = c.req.header('x-inkeep-agent-id') ?? c.req.header('x-inkeep-graph-id');
+    const { budgets } = context;
+    const client = clientKey(getClientIp(c, settings.trustProxy));
+    // Visitors (and keyless development callers) are budgeted per client, per visitor and per
+    // app; API keys by their own per-key limit, counted in authenticate().
+    const visitor =
+      principal.kind === 'anonymous'
+        ? `${principal.app.id}\n${principal.claims.sub}`
+        : principal.kind === 'development'
+          ? principal.sub
+          : undefined;
     if (principal.kind === 'anonymous') {
       if (requestedAgent !== undefined && requestedAgent !== principal.app.defaultAgentId) {
         throw new ProblemError(403, 'forbidden', 'Agent not available for this app');
       }
-      enforceRateLimit(
-        c,
-        await context.budgets.visitorChat.consume(`${principal.app.id}\n${principal.claims.sub}`),
-      );
     } else if (principal.agentId && requestedAgent && requestedAgent !== principal.agentId) {
       throw new ProblemError(403, 'forbidden', 'This credential is bound to another agent');
     }
-    const request = parseChatRequest(await readJsonBody(c, settings.bodyLimitBytes), settings);
+    if (visitor) {
+      await enforceRateLimits(c, [
+        [budgets.clientChat, client],
+        [budgets.visitorChat, visitor],
+        [budgets.visitorChatDaily, visitor],
+        ...(budgets.appChat && principal.kind === 'anonymous'
+          ? [[budgets.appChat, principal.app.id] as const]
+          : []),
+      ]);
+    }
+    const request = parseChatRequest(await readJsonBody(c, settings.bodyLimitBytes), {
+      ...settings,
+      allowInstructions: principal.kind !== 'anonymous',
+    });
+    // Taken before anything is stored, so a refused request leaves no turn behind.
+    const release = visitor
+      ? await acquireSlots(c, [
+          [budgets.clientStreams, client],
+          [budgets.visitorStreams, visitor],
+        ])
+      : () => {};
+    try {
+      return await answer(c, principal, request, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  });
+
+  async function answer(
+    c: Context,
+    principal: Principal,
+    request: ChatRequest,
+    release: () => void,
+  ): Promise<Response> {
     const owner = ownerOf(principal);
     const { conversations } = context;
     let conversationId: string;
@@ -74,10 +116,19 @@ export function createChatRoutes(context: ServerContext): Hono {
     c.req.raw.signal.addEventListener('abort', () => abort.abort(), { once: true });
     const id = `chatcmpl-${randomUUID()}`;
     const created = Math.floor(now() / 1000);
-    const chunks = responder.respond({ messages: history, signal: abort.signal });
+    // The app's own instructions go first, every time, and are never stored or shown.
+    const systemPrompt =
+      principal.kind === 'anonymous'
+        ? (principal.app.config as { systemPrompt?: string }).systemPrompt
+        : undefined;
+    const chunks = responder.respond({
+      messages: systemPrompt ? [{ role: 'system', content: systemPrompt }, ...history] : history,
+      signal: abort.signal,
+    });
     let answer = '';
     let saved = false;
     const saveAnswer = async () => {
+      release();
       if (saved || !answer) return;
       saved = true;
       // An answer to an accepted turn is kept even when it passes a quota.
@@ -156,7 +207,7 @@ export function createChatRoutes(context: ServerContext): Hono {
     c.header('Cache-Control', 'no-cache');
     c.header('X-Accel-Buffering', 'no');
     return c.body(body);
-  });
+  }
 
   return routes;
 }
