@@ -167,41 +167,60 @@ export function createSqlConversationStore({
       if (messages.length === 0) return true;
       return (await write('append', id, owner, '', messages, checkQuota)).written;
     },
-    async get(id, owner) {
-      const rows = await db
-        .selectFrom('conversations as c')
-        .leftJoin('messages as m', 'm.conversation_id', 'c.id')
-        .select([
-          'c.id',
-          'c.title',
-          'c.created_at',
-          'c.updated_at',
-          'c.message_count',
-          'm.id as message_id',
-          'm.role',
-          'm.content',
-          'm.created_at as message_created_at',
-        ])
-        .where('c.id', '=', id)
-        .where('c.app_id', '=', owner.appId)
-        .where('c.sub', '=', owner.sub)
-        .orderBy('m.seq')
-        .execute();
-      const first = rows[0];
+    async get(id, owner, page) {
+      const before = page?.before;
+      // The latest messages first, walking the (conversation_id, seq) index backwards from the
+      // `before` message; one more than asked tells whether earlier ones exist.
+      const result = await sql<{
+        id: string;
+        title: string;
+        created_at: Date;
+        updated_at: Date;
+        message_count: number;
+        anchor: number | null;
+        message_id: string | null;
+        role: string | null;
+        content: string | null;
+        message_created_at: Date | null;
+      }>`
+        select c.id, c.title, c.created_at, c.updated_at, c.message_count,
+          ${before === undefined ? sql`null::int` : sql`anchor.seq`} as anchor,
+          m.id as message_id, m.role, m.content, m.created_at as message_created_at
+        from ${table('conversations')} as c
+        ${
+          before === undefined
+            ? sql``
+            : sql`left join lateral (select seq from ${table('messages')}
+                where id = ${before} and conversation_id = c.id) as anchor on true`
+        }
+        left join lateral (
+          select id, role, content, created_at from ${table('messages')}
+          where conversation_id = c.id
+            ${before === undefined ? sql`` : sql`and seq < anchor.seq`}
+          order by seq desc
+          limit ${page ? page.limit + 1 : null}::int
+        ) as m on true
+        where c.id = ${id} and c.app_id = ${owner.appId} and c.sub = ${owner.sub}`.execute(db);
+      const first = result.rows[0];
       if (!first) return undefined;
-      const messages: StoredMessage[] = [];
-      for (const row of rows) {
-        if (row.message_id === null || row.role === null || row.content === null) continue;
-        messages.push({
-          id: row.message_id,
-          role: row.role as StoredMessage['role'],
-          content: row.content,
-          createdAt: (row.message_created_at as Date).toISOString(),
-        });
+      if (before !== undefined && first.anchor === null) {
+        throw new ProblemError(400, 'bad_request', 'before is not a message of this conversation');
       }
-      return { ...summary(first), messages };
+      const rows = result.rows.filter((row) => row.message_id !== null);
+      const hasMore = page !== undefined && rows.length > page.limit;
+      const messages: StoredMessage[] = rows
+        .slice(0, hasMore ? -1 : undefined)
+        .reverse()
+        .map((row) => ({
+          id: row.message_id as string,
+          role: row.role as StoredMessage['role'],
+          content: row.content as string,
+          createdAt: (row.message_created_at as Date).toISOString(),
+        }));
+      return { ...summary(first), messages, hasMore };
     },
-    async list(owner, page, limit) {
+    async list(owner, page, limit, before) {
+      // Every write stamps updated_at from a JS Date, so the cursor's milliseconds are exact.
       const result = await sql<{
         total: string | number;
         id: string | null;
@@ -217,14 +236,17 @@ export function createSqlConversationStore({
           select id, title, created_at, updated_at, message_count
           from ${table('conversations')}
           where app_id = ${owner.appId} and sub = ${owner.sub}
+            ${
+              before
+                ? sql`and (updated_at, id) < (${before.updatedAt}::timestamptz, ${before.id})`
+                : sql``
+            }
           order by updated_at desc, id desc
-          limit ${limit}::int offset ${(page - 1) * limit}::bigint
+          limit ${limit + 1}::int offset ${(page - 1) * limit}::bigint
         ) as page on true`.execute(db);
       const total = Number(result.rows[0]?.total ?? 0);
-      const items = result.rows.flatMap((row) =>
-        row.id === null ? [] : [summary({ ...row, id: row.id })],
-      );
-      return { items, total };
+      const rows = result.rows.flatMap((row) => (row.id === null ? [] : [{ ...row, id: row.id }]));
+      return { items: rows.slice(0, limit).map(summary), total, hasMore: rows.length > limit };
     },
     async delete(id, owner) {
       const result = await sql<{ deleted: number }>`

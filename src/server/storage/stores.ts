@@ -135,11 +135,7 @@ export interface ConversationStore {
    * `page` asked for: one statement, a range of the messages index, never the whole history.
    * @throws ProblemError 400 `bad_request` when `page.before` is not a message of it.
    */
-  get(
-    id: string,
-    owner: ConversationOwner,
-    page?: MessagePage,
-  ): Promise<Conversation | undefined>;
+  get(id: string, owner: ConversationOwner, page?: MessagePage): Promise<Conversation | undefined>;
   /**
    * Appends messages (one row each, whatever the conversation's length). With `checkQuota`
    * (a visitor's new turn) a full quota refuses; an answer to an accepted turn is always kept.

@@ -1,6 +1,7 @@
 // One contract for the durable stores, run on every engine the server supports: the embedded
 // PostgreSQL (PGlite, in this process) and a real PostgreSQL server (INKEEP_TEST_POSTGRES_URL,
 // started by test/setup/engines.ts or scripts/test.mjs). Work is counted in SQL statements.
+import { CompiledQuery, type KyselyPlugin, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ApiKeyInput,
@@ -311,7 +312,11 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
         expect(await conversations.get(started.id, stranger)).toBeUndefined();
         expect(await conversations.append(started.id, stranger, [user('intruder')])).toBe(false);
         expect(await conversations.delete(started.id, stranger)).toBe(false);
-        expect(await conversations.list(stranger, 1, 10)).toEqual({ items: [], total: 0 });
+        expect(await conversations.list(stranger, 1, 10)).toEqual({
+          items: [],
+          total: 0,
+          hasMore: false,
+        });
       }
       expect(await conversations.append('conv_missing', owner, [user('x')])).toBe(false);
       expect((await conversations.get(started.id, owner))?.messageCount).toBe(4);
@@ -345,6 +350,97 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
         [],
       ]);
       expect(pages[0]?.items[0]).toMatchObject({ title: 'Conversation 0', messageCount: 2 });
+    });
+
+    it('reads a conversation in pages: the latest first, each page oldest first', async () => {
+      const { stores } = await open();
+      const { conversations } = stores;
+      const owner = visitor('anon_paged');
+      const seven = await conversations.start(
+        owner,
+        'Seven',
+        Array.from({ length: 7 }, (_, index) => user(`${index + 1}`)),
+      );
+      const contents = async (before?: string, limit = 3) => {
+        const found = await conversations.get(seven.id, owner, { limit, before });
+        return [found?.messages.map((message) => message.content), found?.hasMore];
+      };
+      const latest = await conversations.get(seven.id, owner, { limit: 3 });
+      expect(latest).toMatchObject({ id: seven.id, title: 'Seven', messageCount: 7 });
+      expect(await contents()).toEqual([['5', '6', '7'], true]);
+      const all = (await conversations.get(seven.id, owner))?.messages ?? [];
+      const [first, second, , , fifth] = all.map((message) => message.id);
+      expect(latest?.messages[0]?.id).toBe(fifth);
+      expect(await contents(fifth)).toEqual([['2', '3', '4'], true]);
+      expect(await contents(second)).toEqual([['1'], false]);
+      expect(await contents(first)).toEqual([[], false]);
+      expect(await contents(undefined, 7)).toEqual([['1', '2', '3', '4', '5', '6', '7'], false]);
+      expect(await contents(undefined, 200)).toEqual([['1', '2', '3', '4', '5', '6', '7'], false]);
+      // An exact multiple: the second of two full pages says nothing is left.
+      const six = await conversations.start(owner, 'Six', [1, 2, 3, 4, 5, 6].map(String).map(user));
+      const sixLatest = await conversations.get(six.id, owner, { limit: 3 });
+      expect(sixLatest?.hasMore).toBe(true);
+      const sixEarlier = await conversations.get(six.id, owner, {
+        limit: 3,
+        before: sixLatest?.messages[0]?.id,
+      });
+      expect(sixEarlier?.messages.map((message) => message.content)).toEqual(['1', '2', '3']);
+      expect(sixEarlier?.hasMore).toBe(false);
+      // Without a page, every message (the chat answers from the whole history).
+      expect((await conversations.get(seven.id, owner))?.messages).toHaveLength(7);
+      expect((await conversations.get(seven.id, owner))?.hasMore).toBe(false);
+
+      // A message of another conversation, or none at all, is a bad `before`.
+      for (const before of [sixLatest?.messages[0]?.id, 'msg_unknown']) {
+        await expect(
+          conversations.get(seven.id, owner, { limit: 3, before }),
+        ).rejects.toMatchObject({ status: 400, code: 'bad_request' });
+      }
+      // Another owner, and a deleted conversation, are not found whatever the page.
+      expect(
+        await conversations.get(seven.id, visitor('anon_other'), { limit: 3 }),
+      ).toBeUndefined();
+      expect(
+        await conversations.get(seven.id, visitor('anon_other'), { limit: 3, before: fifth }),
+      ).toBeUndefined();
+      await conversations.delete(seven.id, owner);
+      expect(await conversations.get(seven.id, owner, { limit: 3, before: fifth })).toBeUndefined();
+    });
+
+    it('lists from a cursor, and says when more follow', async () => {
+      const { stores } = await open();
+      const { conversations } = stores;
+      const owner = visitor('anon_cursor');
+      expect(await conversations.list(owner, 1, 2)).toEqual({
+        items: [],
+        total: 0,
+        hasMore: false,
+      });
+      const ids: string[] = [];
+      for (let index = 0; index < 4; index++) {
+        // Two at each instant: the id breaks the tie.
+        if (index % 2 === 0) tick();
+        ids.push((await conversations.start(owner, `${index}`, [user(`${index}`)])).id);
+      }
+      const newestFirst = [
+        ...[ids[2], ids[3]].sort().reverse(),
+        ...[ids[0], ids[1]].sort().reverse(),
+      ] as string[];
+      const first = await conversations.list(owner, 1, 2);
+      expect(first.items.map((item) => item.id)).toEqual(newestFirst.slice(0, 2));
+      expect(first).toMatchObject({ total: 4, hasMore: true });
+      // An exact multiple: the last full page says nothing follows.
+      expect(await conversations.list(owner, 2, 2)).toMatchObject({ hasMore: false });
+      const last = first.items[1];
+      const cursor = { updatedAt: last?.updatedAt ?? '', id: last?.id ?? '' };
+      const rest = await conversations.list(owner, 1, 2, cursor);
+      expect(rest.items.map((item) => item.id)).toEqual(newestFirst.slice(2));
+      expect(rest).toMatchObject({ total: 4, hasMore: false });
+      expect((await conversations.list(owner, 1, 1, cursor)).hasMore).toBe(true);
+      expect((await conversations.list(owner, 2, 1, cursor)).items.map((item) => item.id)).toEqual(
+        newestFirst.slice(3),
+      );
+      expect((await conversations.list(visitor('anon_else'), 1, 2, cursor)).items).toEqual([]);
     });
 
     it('deletes for good, messages included', async () => {
@@ -505,6 +601,80 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
       expect(await cost(() => conversations.list(owner, 7, 20))).toBe(1);
       expect(await cost(() => conversations.get(long.id, owner))).toBe(1);
       expect((await conversations.get(long.id, owner))?.messages.at(-1)?.content).toBe('answer');
+    });
+
+    it('a list page and a page of messages are index range scans, never a sort', async () => {
+      const { database } = await open();
+      // The statements the stores send, compiled, so that each can be explained as sent.
+      const sent: CompiledQuery[] = [];
+      const capture: KyselyPlugin = {
+        transformQuery({ node, queryId }) {
+          sent.push(database.db.getExecutor().compileQuery(node, queryId));
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      };
+      const stores = await openStores({
+        database: { ...database, db: database.db.withPlugin(capture) },
+        shared: createMemorySharedState({ now }),
+        quotas: unlimited,
+        now,
+        refreshMs: 0,
+      });
+      opened.push(stores);
+      const { conversations } = stores;
+      const owner = visitor('anon_plan');
+      const long = await conversations.start(
+        owner,
+        'Long',
+        Array.from({ length: 1000 }, (_, index) => user(`${index}`)),
+      );
+      // Enough other visitors' rows that reading everything would show in the plan.
+      const { table } = database;
+      await sql`insert into ${table('conversations')}
+          (id, app_id, sub, title, created_at, updated_at, message_count, bytes)
+        select 'conv_' || n, 'app_demo', 'anon_' || (n % 200), '', now(), now() - n * interval '1 second', 0, 0
+        from generate_series(1, 20000) as n`.execute(database.db);
+      await sql`insert into ${table('conversations')}
+          (id, app_id, sub, title, created_at, updated_at, message_count, bytes)
+        select 'conv_mine_' || n, 'app_demo', 'anon_plan', '', now(), now() - n * interval '1 second', 0, 0
+        from generate_series(1, 2000) as n`.execute(database.db);
+      await sql`analyze ${table('conversations')}`.execute(database.db);
+      await sql`analyze ${table('messages')}`.execute(database.db);
+
+      const plan = async (work: () => Promise<unknown>) => {
+        sent.length = 0;
+        await work();
+        expect(sent).toHaveLength(1);
+        const [query] = sent as [CompiledQuery];
+        const explained = await database.db.executeQuery<{ 'QUERY PLAN': string }>(
+          CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]),
+        );
+        return explained.rows.map((row) => row['QUERY PLAN']).join('\n');
+      };
+      const listed = await conversations.list(owner, 1, 20);
+      const cursor = {
+        updatedAt: listed.items[19]?.updatedAt ?? '',
+        id: listed.items[19]?.id ?? '',
+      };
+      for (const list of [
+        await plan(() => conversations.list(owner, 1, 20)),
+        await plan(() => conversations.list(owner, 51, 20)),
+        await plan(() => conversations.list(owner, 1, 200, cursor)),
+      ]) {
+        expect(list).toMatch(/Index Scan using conversations_by_owner/);
+        expect(list).not.toMatch(/Sort|Seq Scan on conversations/);
+      }
+      const latest = await conversations.get(long.id, owner, { limit: 50 });
+      for (const read of [
+        await plan(() => conversations.get(long.id, owner, { limit: 50 })),
+        await plan(() =>
+          conversations.get(long.id, owner, { limit: 50, before: latest?.messages[0]?.id }),
+        ),
+      ]) {
+        expect(read).toMatch(/Index Scan Backward using messages_in_order/);
+        expect(read).not.toMatch(/Sort|Seq Scan/);
+      }
     });
   });
 });
