@@ -4,6 +4,27 @@ import { createTestApp, demoOrigin, getToken, requestChat } from '../helpers.ts'
 
 type TestApp = ReturnType<typeof createTestApp>;
 
+interface ListBody {
+  data: { id: string; updatedAt: string }[];
+  pagination: { page: number; limit: number; total: number; pages: number; next: string | null };
+}
+
+interface ConversationBody {
+  data: { id: string; messages: { id: string; content: string }[] };
+  pagination: { limit: number; hasMore: boolean; before: string | null };
+}
+
+const user = (content: string) => ({ role: 'user' as const, content });
+
+/** The conversation owner a session token stands for. */
+function ownerOf(token: string) {
+  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+    sub: string;
+    app: string;
+  };
+  return { sub: claims.sub, appId: claims.app };
+}
+
 const get = (app: TestApp, path: string, token: string, method = 'GET') =>
   app.request(path, {
     method,
@@ -75,10 +96,16 @@ describe('conversations', () => {
     for (let index = 0; index < 5; index++) ids.push(await chat(app, token, `question ${index}`));
     const page = await get(app, '/run/v1/conversations?page=2&limit=2', token);
     const body = (await page.json()) as {
-      data: { id: string; title: string }[];
+      data: { id: string; title: string; updatedAt: string }[];
       pagination: unknown;
     };
-    expect(body.pagination).toEqual({ page: 2, limit: 2, total: 5, pages: 3 });
+    expect(body.pagination).toEqual({
+      page: 2,
+      limit: 2,
+      total: 5,
+      pages: 3,
+      next: `${body.data[1]?.updatedAt},${ids[1]}`,
+    });
     expect(body.data.map((item) => item.id)).toEqual([ids[2], ids[1]]);
     expect(Object.keys(body.data[0] ?? {})).toEqual(['id', 'title', 'createdAt', 'updatedAt']);
     const defaults = (await (await get(app, '/run/v1/conversations', token)).json()) as {
@@ -108,16 +135,49 @@ describe('conversations', () => {
     expect((await get(app, `/run/v1/conversations/${id}`, alice)).status).toBe(404);
   });
 
-  it.each([['limit=0'], ['limit=201'], ['page=0'], ['page=abc'], ['limit=1.5']])(
-    'rejects %s with 400',
-    async (query) => {
-      const app = createTestApp();
-      const token = await getToken(app);
-      const response = await get(app, `/run/v1/conversations?${query}`, token);
-      expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ code: 'bad_request' });
-    },
-  );
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=201', 'limit'],
+    ['page=0', 'page'],
+    ['page=abc', 'page'],
+    ['limit=1.5', 'limit'],
+    // Deep pages are reached by cursor: a page may skip at most 1000 conversations.
+    ['page=52', 'page'],
+    ['page=7&limit=200', 'page'],
+    ['before=conv_1', 'before'],
+    ['before=yesterday,conv_1', 'before'],
+  ])('rejects %s with 400 naming the field', async (query, field) => {
+    const app = createTestApp();
+    const token = await getToken(app);
+    const response = await get(app, `/run/v1/conversations?${query}`, token);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { code: string; detail: string };
+    expect(body.code).toBe('bad_request');
+    expect(body.detail.startsWith(`${field} `)).toBe(true);
+  });
+
+  it('pages the list by cursor past the deepest page', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const app = createTestApp({ now: () => (now += 1000) });
+    const token = await getToken(app);
+    const owner = ownerOf(token);
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      ids.push((await app.context.conversations.start(owner, `${index}`, [user('hi')])).id);
+    }
+    const seen: string[] = [];
+    let path = '/run/v1/conversations?limit=2';
+    for (;;) {
+      const body = (await (await get(app, path, token)).json()) as ListBody;
+      seen.push(...body.data.map((item) => item.id));
+      expect(body.pagination).toMatchObject({ page: 1, limit: 2, total: 5, pages: 3 });
+      if (body.pagination.next === null) break;
+      path = `/run/v1/conversations?limit=2&before=${encodeURIComponent(body.pagination.next)}`;
+    }
+    expect(seen).toEqual(ids.reverse());
+    expect((await get(app, '/run/v1/conversations?page=51', token)).status).toBe(200);
+    expect((await get(app, '/run/v1/conversations?page=6&limit=200', token)).status).toBe(200);
+  });
 
   it('accepts limit=200', async () => {
     const app = createTestApp();
@@ -154,5 +214,107 @@ describe('conversations', () => {
     expect(data.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
     expect(data.messages[1]?.content).toMatch(/^0 1 /);
     expect(data.messages[1]?.content.length).toBeLessThan(500);
+  });
+});
+
+describe('a conversation read in pages', () => {
+  async function setUp(count: number) {
+    const app = createTestApp();
+    const token = await getToken(app);
+    const messages = Array.from({ length: count }, (_, index) => user(`${index + 1}`));
+    const { id } = await app.context.conversations.start(ownerOf(token), 'Long', messages);
+    const read = async (query = '') => {
+      const response = await get(app, `/run/v1/conversations/${id}${query}`, token);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as ConversationBody;
+      return { ...body, contents: body.data.messages.map((message) => Number(message.content)) };
+    };
+    return { app, token, id, read };
+  }
+  const range = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, index) => from + index);
+
+  it('answers the latest 50 by default, then the ones before, oldest first', async () => {
+    const { read } = await setUp(120);
+    const latest = await read();
+    expect(latest.contents).toEqual(range(71, 120));
+    expect(latest.pagination).toEqual({
+      limit: 50,
+      hasMore: true,
+      before: latest.data.messages[0]?.id,
+    });
+    const middle = await read(`?before=${latest.pagination.before}`);
+    expect(middle.contents).toEqual(range(21, 70));
+    const oldest = await read(`?before=${middle.pagination.before}`);
+    expect(oldest.contents).toEqual(range(1, 20));
+    expect(oldest.pagination).toEqual({ limit: 50, hasMore: false, before: null });
+    // Before the very first message there is nothing.
+    const none = await read(`?before=${oldest.data.messages[0]?.id}`);
+    expect(none.contents).toEqual([]);
+    expect(none.pagination).toEqual({ limit: 50, hasMore: false, before: null });
+    expect((await read('?limit=200')).contents).toEqual(range(1, 120));
+  });
+
+  it('says no more when the pages divide the conversation exactly', async () => {
+    const { read } = await setUp(6);
+    const latest = await read('?limit=3');
+    expect([latest.contents, latest.pagination.hasMore]).toEqual([[4, 5, 6], true]);
+    const earlier = await read(`?limit=3&before=${latest.pagination.before}`);
+    expect([earlier.contents, earlier.pagination]).toEqual([
+      [1, 2, 3],
+      { limit: 3, hasMore: false, before: null },
+    ]);
+    expect((await read('?limit=6')).pagination.hasMore).toBe(false);
+  });
+
+  it('an empty conversation is one empty page', async () => {
+    const { read } = await setUp(0);
+    const page = await read();
+    expect([page.contents, page.pagination]).toEqual([
+      [],
+      { limit: 50, hasMore: false, before: null },
+    ]);
+  });
+
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=201', 'limit'],
+    ['limit=ten', 'limit'],
+    ['before=', 'before'],
+    ['before=msg_unknown', 'before'],
+  ])('rejects %s with 400 naming the field', async (query, field) => {
+    const { app, token, id } = await setUp(3);
+    const response = await get(app, `/run/v1/conversations/${id}?${query}`, token);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { code: string; detail: string };
+    expect(body.code).toBe('bad_request');
+    expect(body.detail.startsWith(`${field} `)).toBe(true);
+  });
+
+  it('a message of another conversation is a bad before; another visitor’s or a deleted conversation is not found', async () => {
+    const { app, token, id, read } = await setUp(3);
+    const other = await app.context.conversations.start(ownerOf(token), 'Other', [user('x')]);
+    const [foreign] =
+      (await app.context.conversations.get(other.id, ownerOf(token)))?.messages ?? [];
+    const mixed = await get(app, `/run/v1/conversations/${id}?before=${foreign?.id}`, token);
+    expect(mixed.status).toBe(400);
+    const before = (await read()).data.messages[2]?.id;
+    const stranger = await getToken(app);
+    for (const query of ['', `?before=${before}`, '?limit=0']) {
+      const response = await get(app, `/run/v1/conversations/${id}${query}`, stranger);
+      expect(response.status, query).toBe(query === '?limit=0' ? 400 : 404);
+    }
+    expect((await get(app, `/run/v1/conversations/${id}`, token, 'DELETE')).status).toBe(204);
+    const gone = await get(app, `/run/v1/conversations/${id}?before=${before}`, token);
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toMatchObject({ code: 'not_found' });
+  });
+
+  it('costs one statement a page, however long the conversation', async () => {
+    const { app, read } = await setUp(1000);
+    const statements = app.context.stores.statements;
+    const latest = await read('?limit=20');
+    expect(app.context.stores.statements - statements).toBe(1);
+    expect(latest.contents).toEqual(range(981, 1000));
   });
 });
