@@ -1,19 +1,21 @@
 import type { Context } from 'hono';
 import type { ServerContext } from '../server-context.ts';
-import { authenticate } from './authenticate.ts';
+import { authenticate, type Principal } from './authenticate.ts';
 import { ProblemError } from './problem-error.ts';
 
 /**
  * Authorizes a manage-API request for the tenant and project in its path: a `manage`
  * credential, and for a stored key, one that belongs to that tenant and project.
+ * @returns who is calling, so that a route can hold a stored key to its own bounds.
  */
-export async function authorizeManage(c: Context, context: ServerContext): Promise<void> {
+export async function authorizeManage(c: Context, context: ServerContext): Promise<Principal> {
   const principal = await authenticate(c, context, 'manage');
-  if (principal.kind !== 'api_key') return;
+  if (principal.kind !== 'api_key') return principal;
   if (
     principal.tenantId !== c.req.param('tenantId') ||
     principal.projectId !== c.req.param('projectId')
   ) {
     throw new ProblemError(403, 'forbidden', 'This key belongs to another tenant or project');
   }
+  return principal;
 }

@@ -1,19 +1,27 @@
 import { Hono } from 'hono';
+import type { Principal } from '../http/authenticate.ts';
 import { authorizeManage } from '../http/authorize-manage.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { viewApiKey } from '../keys/api-key.ts';
+import { boundApiKeyInput } from '../keys/bound-api-key-input.ts';
 import { ApiKeyInputError, parseApiKeyInput } from '../keys/parse-api-key-input.ts';
 import type { ServerContext } from '../server-context.ts';
 
-/** The manage API for API keys: create (shown once), list, read, revoke, usage. */
-export function createApiKeyRoutes(context: ServerContext): Hono {
+/**
+ * The manage API for API keys: create (shown once), list, read, revoke, usage. A stored
+ * `manage` key creates only keys no wider than itself; environment admin keys and the bypass
+ * secret are not bounded.
+ */
+export function createApiKeyRoutes(
+  context: ServerContext,
+): Hono<{ Variables: { principal: Principal } }> {
   const { settings, now } = context;
-  const routes = new Hono();
+  const routes = new Hono<{ Variables: { principal: Principal } }>();
   const base = '/manage/tenants/:tenantId/projects/:projectId/api-keys';
   for (const path of [base, `${base}/*`]) {
     routes.use(path, async (c, next) => {
-      await authorizeManage(c, context);
+      c.set('principal', await authorizeManage(c, context));
       await next();
     });
   }
@@ -32,17 +40,25 @@ export function createApiKeyRoutes(context: ServerContext): Hono {
 
   routes.post(base, async (c) => {
     const { tenantId, projectId } = c.req.param();
+    const body = await readJsonBody(c, settings.bodyLimitBytes);
     let input: ReturnType<typeof parseApiKeyInput>;
     try {
-      input = parseApiKeyInput(
-        await readJsonBody(c, settings.bodyLimitBytes),
-        { tenantId, projectId },
-        now(),
-      );
+      input = parseApiKeyInput(body, { tenantId, projectId }, now());
     } catch (error) {
       if (error instanceof ApiKeyInputError)
         throw new ProblemError(400, 'bad_request', error.message);
       throw error;
+    }
+    const principal = c.get('principal');
+    if (principal.kind === 'api_key' && principal.keyId) {
+      const creator = await context.apiKeys.get(principal.keyId);
+      // Revoked between authentication and now: no longer a credential at all.
+      if (!creator) throw new ProblemError(401, 'unauthorized', 'Invalid API key');
+      const expiryField =
+        typeof body === 'object' && body !== null && 'expiresIn' in body
+          ? 'expiresIn'
+          : 'expiresAt';
+      input = boundApiKeyInput(input, creator, { expiryField });
     }
     const { key, record, signingSecret } = await context.apiKeys.create(input);
     c.header('Cache-Control', 'no-store');

@@ -1,0 +1,57 @@
+import { ProblemError } from '../http/problem-error.ts';
+import type { ApiKeyInput } from '../storage/stores.ts';
+import type { ApiKeyRecord } from './api-key.ts';
+import { isWithinAllowlist } from './ip-allowlist.ts';
+
+const wider = (field: string, message: string) =>
+  new ProblemError(403, 'forbidden', `${field} ${message}`);
+
+/**
+ * Holds a key that a stored `manage` key creates to no more than that key may do itself: its
+ * scopes, its IP ranges, its expiry, its rate limit and its agent. Bounds left out are taken
+ * from the creating key (expiry, rate limit, agent); an IP list must be given and fit inside.
+ * @throws ProblemError 403 `forbidden` naming the field that would be wider.
+ */
+export function boundApiKeyInput(
+  input: ApiKeyInput,
+  creator: ApiKeyRecord,
+  { expiryField = 'expiresAt' }: { expiryField?: 'expiresAt' | 'expiresIn' } = {},
+): ApiKeyInput {
+  const extra = input.scopes.filter((scope) => !creator.scopes.includes(scope));
+  if (extra.length > 0) {
+    throw wider('scopes', `may not include ${extra.join(', ')}: this key does not have it`);
+  }
+  let { allowedIps, expiresAt, rateLimit, agentId } = input;
+  const creatorIps = creator.allowedIps.filter((entry) => entry.trim());
+  if (creatorIps.length > 0 && !creatorIps.includes('*')) {
+    if (allowedIps.length === 0 || allowedIps.includes('*')) {
+      throw wider('allowedIps', `must list IPs within this key's own (${creatorIps.join(', ')})`);
+    }
+    const outside = allowedIps.find((entry) => !isWithinAllowlist(entry, creatorIps));
+    if (outside !== undefined) {
+      throw wider(
+        'allowedIps',
+        `entry "${outside}" is outside this key's own (${creatorIps.join(', ')})`,
+      );
+    }
+  }
+  if (creator.expiresAt !== null) {
+    if (expiresAt === null) expiresAt = creator.expiresAt;
+    else if (Date.parse(expiresAt) > Date.parse(creator.expiresAt)) {
+      throw wider(expiryField, `must end no later than this key does (${creator.expiresAt})`);
+    }
+  }
+  if (creator.rateLimit !== null) {
+    if (rateLimit === null) rateLimit = creator.rateLimit;
+    else if (rateLimit > creator.rateLimit) {
+      throw wider('rateLimit', `must be at most this key's own (${creator.rateLimit})`);
+    }
+  }
+  if (creator.agentId !== null) {
+    if (agentId === null) agentId = creator.agentId;
+    else if (agentId !== creator.agentId) {
+      throw wider('agentId', `must be this key's own agent (${creator.agentId})`);
+    }
+  }
+  return { ...input, allowedIps, expiresAt, rateLimit, agentId };
+}
