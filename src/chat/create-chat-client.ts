@@ -31,9 +31,11 @@ export interface ConversationMessage {
   createdAt: string;
 }
 
-/** A stored conversation with its messages. */
+/** A stored conversation with its latest messages (or those before `before`), oldest first. */
 export interface Conversation extends ConversationSummary {
   messages: ConversationMessage[];
+  /** Earlier messages exist: ask with `before` = the first message's id (absent: none). */
+  hasMore?: boolean;
 }
 
 /** A page of conversations, newest first. */
@@ -56,7 +58,12 @@ export interface ChatClient {
   }): Promise<ConversationPage>;
   getConversation(
     id: string,
-    options?: { signal?: AbortSignal | undefined },
+    options?: {
+      /** A message id: only messages older than it. */
+      before?: string | undefined;
+      limit?: number | undefined;
+      signal?: AbortSignal | undefined;
+    },
   ): Promise<Conversation>;
   deleteConversation(id: string, options?: { signal?: AbortSignal | undefined }): Promise<void>;
 }
@@ -148,14 +155,20 @@ export function createChatClient({ fetch }: ChatClientOptions): ChatClient {
       return result;
     },
 
-    async getConversation(id, { signal } = {}) {
-      const result = (await requestJson(conversationPath(id), signal)) as
-        | { data?: Conversation }
-        | undefined;
+    async getConversation(id, { before, limit, signal } = {}) {
+      // No parameters: the server's latest page (50 messages on the reference server).
+      const query = new URLSearchParams();
+      if (limit !== undefined) query.set('limit', String(limit));
+      if (before !== undefined) query.set('before', before);
+      const search = `${query}`;
+      const result = (await requestJson(
+        `${conversationPath(id)}${search && `?${search}`}`,
+        signal,
+      )) as { data?: Conversation; pagination?: { hasMore?: unknown } } | undefined;
       if (!result?.data || !Array.isArray(result.data.messages)) {
         throw new InkeepChatError('server_error', 'The server answered something unreadable');
       }
-      return result.data;
+      return { ...result.data, hasMore: result.pagination?.hasMore === true };
     },
 
     async deleteConversation(id, { signal } = {}) {

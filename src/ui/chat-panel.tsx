@@ -66,6 +66,27 @@ export function ChatPanel({
     return () => observer.disconnect();
   }, [lastId, following, scrollToEnd]);
 
+  // Earlier messages arrive above the ones being read: keep those where they are on screen.
+  const fromBottom = useRef<number | null>(null);
+  const firstId = state.messages[0]?.id;
+  useLayoutEffect(() => {
+    const element = log.current;
+    if (element && fromBottom.current !== null) {
+      element.scrollTop = element.scrollHeight - fromBottom.current;
+    }
+    fromBottom.current = null;
+  }, [firstId]);
+  const showEarlier = async () => {
+    const element = log.current;
+    if (!element) return;
+    fromBottom.current = element.scrollHeight - element.scrollTop;
+    setFollowing(false);
+    await controller.loadEarlier();
+    if (controller.getState().messages[0]?.id === firstId) fromBottom.current = null;
+    // The button is gone once the first message is shown: keep focus in the conversation.
+    if (!controller.getState().hasEarlier) element.focus({ preventScroll: true });
+  };
+
   const showChat = () => {
     setView('chat');
     setFollowing(true);
@@ -127,6 +148,11 @@ export function ChatPanel({
           }}
         >
           {state.messages.length === 0 && <p class="empty">{strings.emptyState}</p>}
+          {state.hasEarlier && (
+            <button type="button" class="text-button earlier" onClick={showEarlier}>
+              {strings.showEarlier}
+            </button>
+          )}
           {state.messages.map((message, index) => (
             <MessageItem
               key={message.id}

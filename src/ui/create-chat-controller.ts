@@ -1,4 +1,9 @@
-import type { ChatClient, ChatMessage, ConversationPage } from '../chat/create-chat-client.ts';
+import type {
+  ChatClient,
+  ChatMessage,
+  Conversation,
+  ConversationPage,
+} from '../chat/create-chat-client.ts';
 import { InkeepChatError, isAbortError } from '../errors.ts';
 
 /** One message as the interface shows it. */
@@ -27,6 +32,8 @@ export interface ChatState {
   /** When a rate-limited message will be sent again by itself (epoch ms). */
   resendAt: number | null;
   conversationId: string | null;
+  /** The conversation has stored messages before the first one shown. */
+  hasEarlier: boolean;
 }
 
 /** Owns one conversation: sends messages, streams answers, stops, retries. */
@@ -41,8 +48,10 @@ export interface ChatController {
   newConversation(): void;
   /** Loads the conversation remembered from an earlier visit, if any. */
   restore(): Promise<void>;
-  /** Replaces the current conversation with a stored one. */
+  /** Replaces the current conversation with a stored one (its latest messages). */
   openConversation(id: string): Promise<void>;
+  /** Puts the stored messages before the first one shown in front of it. */
+  loadEarlier(): Promise<void>;
   listConversations(page?: number): Promise<ConversationPage>;
   deleteConversation(id: string): Promise<void>;
   /** The visitor edited the composer. */
@@ -87,6 +96,7 @@ export function createChatController({
     sendFailed: false,
     resendAt: null,
     conversationId: null,
+    hasEarlier: false,
   };
   const listeners = new Set<(state: ChatState) => void>();
   let abort: AbortController | null = null;
@@ -159,7 +169,7 @@ export function createChatController({
         // visitor got a new identity): start a new one from the messages shown here.
         const gone = caught instanceof InkeepChatError && caught.code === 'not_found';
         if (!gone || state.conversationId === null || content !== '') throw caught;
-        update({ conversationId: null });
+        update({ conversationId: null, hasEarlier: false });
         memory.set(null);
         await answer();
       }
@@ -253,6 +263,16 @@ export function createChatController({
     return method as ChatClient[K];
   }
 
+  const shown = (conversation: Conversation): UiMessage[] =>
+    conversation.messages
+      .filter((message) => message.role !== 'system')
+      .map((message) => ({
+        id: message.id,
+        role: message.role === 'user' ? 'user' : 'assistant',
+        content: message.content,
+        status: 'complete',
+      }));
+
   async function openConversation(id: string) {
     abort?.abort();
     cancelResend();
@@ -260,16 +280,36 @@ export function createChatController({
     update({
       conversationId: conversation.id,
       error: null,
-      messages: conversation.messages
-        .filter((message) => message.role !== 'system')
-        .map((message) => ({
-          id: message.id,
-          role: message.role === 'user' ? 'user' : 'assistant',
-          content: message.content,
-          status: 'complete',
-        })),
+      messages: shown(conversation),
+      hasEarlier: conversation.hasMore === true,
     });
     memory.set(conversation.id);
+  }
+
+  let loadingEarlier: Promise<void> | null = null;
+  function loadEarlier(): Promise<void> {
+    const id = state.conversationId;
+    const first = state.messages[0];
+    if (!state.hasEarlier || id === null || !first) return Promise.resolve();
+    loadingEarlier ??= requireClient('getConversation')(id, { before: first.id })
+      .then(
+        (page) => {
+          // Another conversation was opened meanwhile: this page is not its.
+          if (state.conversationId !== id || state.messages[0] !== first) return;
+          update({
+            messages: [...shown(page), ...state.messages],
+            hasEarlier: page.hasMore === true,
+            error: null,
+          });
+        },
+        (error: unknown) => {
+          if (!isAbortError(error) && error instanceof InkeepChatError) update({ error });
+        },
+      )
+      .finally(() => {
+        loadingEarlier = null;
+      });
+    return loadingEarlier;
   }
 
   return {
@@ -313,6 +353,7 @@ export function createChatController({
         resendAt: null,
         conversationId: null,
         sendFailed: false,
+        hasEarlier: false,
       });
     },
     async restore() {
@@ -328,12 +369,13 @@ export function createChatController({
       }
     },
     openConversation,
+    loadEarlier,
     listConversations: (page = 1) => requireClient('listConversations')({ page, limit: 20 }),
     async deleteConversation(id) {
       await requireClient('deleteConversation')(id);
       if (state.conversationId === id) {
         memory.set(null);
-        update({ messages: [], conversationId: null });
+        update({ messages: [], conversationId: null, hasEarlier: false });
       }
     },
     setDraft(text) {

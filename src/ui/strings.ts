@@ -28,6 +28,7 @@ export interface ChatStrings {
   loading: string;
   jumpToLatest: string;
   untitled: string;
+  showEarlier: string;
 }
 
 /** The English defaults. `{seconds}` is replaced where it appears. */
@@ -60,6 +61,7 @@ export const defaultStrings: ChatStrings = {
   loading: 'Loading…',
   jumpToLatest: 'Jump to latest',
   untitled: 'Untitled conversation',
+  showEarlier: 'Show earlier messages',
 };
 
 /** Fills `{name}` placeholders in a string. */

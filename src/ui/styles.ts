@@ -39,6 +39,7 @@ h2{flex:1;margin:0;font-size:1.05em;font-weight:600}
 .icon:hover{background:var(--ic-surface);color:var(--ic-fg)}
 .log{flex:1;overflow-y:auto;padding:16px;overscroll-behavior:contain}.log>*+*{margin-top:14px}
 .empty{margin:auto;color:var(--ic-muted);text-align:center}
+.earlier{display:block;margin:0 auto}
 .message{max-width:100%;overflow-wrap:break-word;min-width:0}
 .user{width:fit-content;margin-inline-start:auto;max-width:85%;background:var(--ic-accent);color:var(--ic-on-accent);padding:8px 12px;border-radius:16px;border-end-end-radius:4px;white-space:pre-wrap}
 

@@ -366,9 +366,24 @@ describe('createChatClient() conversations', () => {
       Response.json({ data: conversation }),
     );
     const client = createChatClient({ fetch });
-    expect(await client.getConversation('conv_1')).toEqual(conversation);
+    expect(await client.getConversation('conv_1')).toEqual({ ...conversation, hasMore: false });
+    expect(fetch.mock.calls[0]![0]).toBe('/run/v1/conversations/conv_1');
     await client.getConversation('a/b?c');
     expect(fetch.mock.calls[1]![0]).toBe('/run/v1/conversations/a%2Fb%3Fc');
+  });
+
+  it('gets the messages before a message, a page at a time', async () => {
+    const page = {
+      data: { ...summary, messages: [] },
+      pagination: { limit: 10, hasMore: true, before: 'msg_0' },
+    };
+    const fetch = vi.fn(async (_path: string, _init?: RequestInit) => Response.json(page));
+    const client = createChatClient({ fetch });
+    expect(await client.getConversation('conv_1', { before: 'msg_5&x', limit: 10 })).toEqual({
+      ...page.data,
+      hasMore: true,
+    });
+    expect(fetch.mock.calls[0]![0]).toBe('/run/v1/conversations/conv_1?limit=10&before=msg_5%26x');
   });
 
   it('deletes a conversation', async () => {

@@ -217,6 +217,67 @@ describe('ChatApp', () => {
     expect(controller.getState().conversationId).toBe('conv_b');
   });
 
+  it('shows earlier messages of a resumed conversation on request, keeping focus in the log', async () => {
+    const stored = (index: number) => ({
+      id: `msg_${index}`,
+      role: index % 2 ? ('assistant' as const) : ('user' as const),
+      content: `Message ${index}`,
+      parts: [],
+      createdAt: '',
+    });
+    const asked: (string | undefined)[] = [];
+    const controller = createChatController({
+      client: {
+        async *streamChat() {},
+        getConversation: async (id: string, { before }: { before?: string | undefined } = {}) => {
+          asked.push(before);
+          const end = before === undefined ? 5 : Number(before.slice(4));
+          const start = Math.max(0, end - 2);
+          return {
+            id,
+            title: 'Long',
+            createdAt: '',
+            updatedAt: '',
+            messages: [start, start + 1].filter((index) => index < end).map(stored),
+            hasMore: start > 0,
+          };
+        },
+      },
+      memory: { get: () => 'conv_long', set: () => {} },
+    });
+    await controller.restore();
+    render(
+      <ChatApp
+        controller={controller}
+        session={session().view}
+        strings={defaultStrings}
+        mode="inline"
+        open={false}
+        onOpenChange={() => {}}
+        colorMode="auto"
+        position="bottom-right"
+      />,
+    );
+    const log = screen.getByRole('log');
+    const texts = () => [...log.querySelectorAll('.message')].map((node) => node.textContent);
+    expect(texts().join()).toMatch(/Message 3.*Message 4/);
+    const button = screen.getByRole('button', { name: 'Show earlier messages' });
+    // The button comes first in the log, before the oldest message shown.
+    expect(log.firstElementChild).toBe(button);
+    button.focus();
+    fireEvent.click(button);
+    await waitFor(() => expect(texts()).toHaveLength(4));
+    expect(texts()[0]).toContain('Message 1');
+    expect(document.activeElement).toBe(button);
+    expect(screen.getByRole('button', { name: 'Show earlier messages' })).toBe(button);
+    fireEvent.click(button);
+    await waitFor(() => expect(texts()).toHaveLength(5));
+    expect(asked).toEqual([undefined, 'msg_3', 'msg_1']);
+    // The last page is in: the button is gone and focus stays in the conversation.
+    expect(screen.queryByRole('button', { name: 'Show earlier messages' })).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(log));
+  });
+
   it('uses overridden strings, language and direction', () => {
     const controller = createChatController({ client: { async *streamChat() {} } });
     const { container } = render(

@@ -226,4 +226,93 @@ describe('createChatController', () => {
       error: null,
     });
   });
+
+  describe('a resumed long conversation', () => {
+    const stored = (index: number) => ({
+      id: `msg_${index}`,
+      role: index % 2 ? ('assistant' as const) : ('user' as const),
+      content: `message ${index}`,
+      parts: [],
+      createdAt: '',
+    });
+    /** A server holding `count` messages, answering pages of three. */
+    function pagedClient(count: number) {
+      const asked: (string | undefined)[] = [];
+      let fail: InkeepChatError | null = null;
+      const client = {
+        ...fakeClient(() => answer('Next')),
+        async getConversation(id: string, { before }: { before?: string | undefined } = {}) {
+          asked.push(before);
+          if (fail) throw fail;
+          const end = before === undefined ? count : Number(before.slice(4));
+          const start = Math.max(0, end - 3);
+          return {
+            id,
+            title: 'Long',
+            createdAt: '',
+            updatedAt: '',
+            messages: Array.from({ length: end - start }, (_, index) => stored(start + index)),
+            hasMore: start > 0,
+          };
+        },
+      };
+      return { client, asked, failWith: (error: InkeepChatError | null) => (fail = error) };
+    }
+    const contents = (controller: ReturnType<typeof createChatController>) =>
+      controller.getState().messages.map((message) => message.content);
+
+    it('opens with the latest page and puts earlier pages in front, until the first', async () => {
+      const { client, asked } = pagedClient(7);
+      const memory = { get: () => 'conv_long', set: vi.fn() };
+      const controller = createChatController({ client, memory });
+      await controller.restore();
+      expect(contents(controller)).toEqual(['message 4', 'message 5', 'message 6']);
+      expect(controller.getState().hasEarlier).toBe(true);
+      // Two clicks at once fetch once.
+      await Promise.all([controller.loadEarlier(), controller.loadEarlier()]);
+      expect(asked).toEqual([undefined, 'msg_4']);
+      expect(contents(controller)).toEqual([1, 2, 3, 4, 5, 6].map((index) => `message ${index}`));
+      await controller.loadEarlier();
+      expect(contents(controller)).toHaveLength(7);
+      expect(controller.getState().hasEarlier).toBe(false);
+      await controller.loadEarlier();
+      expect(asked).toEqual([undefined, 'msg_4', 'msg_1']);
+    });
+
+    it('keeps a new turn after the earlier pages, and sends only it', async () => {
+      const { client } = pagedClient(7);
+      const controller = createChatController({ client });
+      await controller.openConversation('conv_long');
+      controller.send('new question');
+      await settled();
+      await controller.loadEarlier();
+      expect(contents(controller)).toEqual([
+        ...[1, 2, 3, 4, 5, 6].map((index) => `message ${index}`),
+        'new question',
+        'Next',
+      ]);
+      expect(client.requests[0]).toEqual({
+        messages: [{ role: 'user', content: 'new question' }],
+        conversationId: 'conv_long',
+      });
+    });
+
+    it('shows a failure and can try again; a page for a conversation left meanwhile is dropped', async () => {
+      const { client, failWith } = pagedClient(7);
+      const controller = createChatController({ client });
+      await controller.openConversation('conv_long');
+      failWith(new InkeepChatError('rate_limited', 'Too many requests', { status: 429 }));
+      await controller.loadEarlier();
+      expect(controller.getState().error?.code).toBe('rate_limited');
+      expect(contents(controller)).toHaveLength(3);
+      failWith(null);
+      await controller.loadEarlier();
+      expect(controller.getState().error).toBeNull();
+      expect(contents(controller)).toHaveLength(6);
+      const loading = controller.loadEarlier();
+      controller.newConversation();
+      await loading;
+      expect(controller.getState()).toMatchObject({ messages: [], hasEarlier: false });
+    });
+  });
 });
