@@ -7,6 +7,19 @@ export interface WebClientConfig {
   allowAnonymous: boolean;
 }
 
+/** The longest `config.systemPrompt` an app may carry, in characters. */
+export const maxSystemPromptLength = 8000;
+
+/** An app's settings, as the config file and the manage API write them. */
+export interface AppConfig {
+  webClient: WebClientConfig;
+  /**
+   * Instructions the app's agent gives the model first, before the visitor's messages. Kept on
+   * the server: visitors never see or send it. Absent when the app has none.
+   */
+  systemPrompt?: string;
+}
+
 /** An app as the Run API stores and returns it. */
 export interface App {
   id: string;
@@ -16,5 +29,10 @@ export interface App {
   type: AppType;
   enabled: boolean;
   defaultAgentId: string;
-  config: { webClient: WebClientConfig };
+  config: AppConfig;
+  /**
+   * Anonymous sessions issued before this time are refused (ISO 8601; absent when none were
+   * ever revoked). Set only by revoking sessions, never by an app definition.
+   */
+  sessionsRevokedBefore?: string;
 }

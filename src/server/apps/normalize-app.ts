@@ -1,4 +1,4 @@
-import type { App, AppType } from './app.ts';
+import { type App, type AppConfig, type AppType, maxSystemPromptLength } from './app.ts';
 import { parseDomainRule } from './is-origin-allowed.ts';
 
 const idPattern = /^app_[A-Za-z0-9_-]{1,64}$/;
@@ -35,7 +35,8 @@ function optionalBoolean(value: unknown, field: string, fallback: boolean): bool
 
 /**
  * Checks an app definition (from the config file or the manage API) and fills the defaults
- * the contract names; throws {@link AppValidationError} naming the first bad field.
+ * the contract names; throws {@link AppValidationError} naming the first bad field. Fields the
+ * server sets itself (`sessionsRevokedBefore`) are not part of a definition and are dropped.
  */
 export function normalizeApp(input: unknown): App {
   if (!isRecord(input)) throw new AppValidationError('app', 'must be an object');
@@ -83,6 +84,18 @@ export function normalizeApp(input: unknown): App {
     'config.webClient.allowAnonymous',
     true,
   );
+  const systemPrompt = config.systemPrompt ?? '';
+  if (typeof systemPrompt !== 'string' || systemPrompt.length > maxSystemPromptLength) {
+    throw new AppValidationError(
+      'config.systemPrompt',
+      `must be a string of at most ${maxSystemPromptLength} characters`,
+    );
+  }
+  const appConfig: AppConfig = {
+    webClient: { allowedDomains: allowedDomains as string[], allowAnonymous },
+  };
+  // Blank (or null, as a PATCH clears it) means none.
+  if (systemPrompt.trim()) appConfig.systemPrompt = systemPrompt;
   return {
     id,
     tenantId,
@@ -91,6 +104,6 @@ export function normalizeApp(input: unknown): App {
     type: type as AppType,
     enabled,
     defaultAgentId,
-    config: { webClient: { allowedDomains: allowedDomains as string[], allowAnonymous } },
+    config: appConfig,
   };
 }

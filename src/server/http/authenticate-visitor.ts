@@ -16,7 +16,8 @@ const invalidToken = () => new ProblemError(401, 'unauthorized', 'Invalid end-us
 
 /**
  * Checks an anonymous visitor's request: the token verifies, its app matches `x-inkeep-app-id`
- * (required when `requireAppHeader`), the app is enabled and the `Origin` is allowed.
+ * (required when `requireAppHeader`), the app is enabled, the session was not revoked (for the
+ * whole app or for this visitor; checked in memory) and the `Origin` is allowed.
  */
 export async function authenticateVisitor(
   c: Context,
@@ -33,6 +34,7 @@ export async function authenticateVisitor(
   const app = apps.get(claims.app);
   if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');
   if (app.tenantId !== claims.tid || app.projectId !== claims.pid) throw invalidToken();
+  if (apps.isSessionRevoked(claims)) throw invalidToken();
   if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {
     throw new ProblemError(403, 'origin_not_allowed', 'Origin not allowed');
   }

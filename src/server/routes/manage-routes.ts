@@ -3,8 +3,9 @@ import { type Context, Hono } from 'hono';
 import { AppValidationError, normalizeApp } from '../apps/normalize-app.ts';
 import { authorizeManage } from '../http/authorize-manage.ts';
 import { ProblemError } from '../http/problem-error.ts';
-import { readJsonBody } from '../http/read-json-body.ts';
+import { readBodyText, readJsonBody } from '../http/read-json-body.ts';
 import type { ServerContext } from '../server-context.ts';
+import { anonymousSubPattern } from '../session/create-token-service.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -20,9 +21,14 @@ function validated(input: unknown) {
   }
 }
 
-/** The manage API for apps, for `manage` credentials (keys, `ADMIN_API_KEY`, `INKEEP_ADMIN_API_KEY`). */
+const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * The manage API for apps, for `manage` credentials (keys, `ADMIN_API_KEY`,
+ * `INKEEP_ADMIN_API_KEY`): list, create, read, change, delete, and revoke anonymous sessions.
+ */
 export function createManageRoutes(context: ServerContext): Hono {
-  const { settings } = context;
+  const { settings, now } = context;
   const routes = new Hono();
   const base = '/manage/tenants/:tenantId/projects/:projectId/apps';
 
@@ -94,6 +100,44 @@ export function createManageRoutes(context: ServerContext): Hono {
     });
     await context.apps.put(updated);
     return c.json({ data: updated });
+  });
+
+  // Signs visitors out: their tokens issued before `before` (default now) are refused, for the
+  // whole app or for one `sub`; a refresh with such a token starts a new visitor.
+  routes.post(`${base}/:id/sessions/revoke`, async (c) => {
+    const app = find(c);
+    const text = await readBodyText(c, settings.bodyLimitBytes);
+    let body: unknown = {};
+    if (text.trim()) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new ProblemError(400, 'bad_request', 'Request body is not valid JSON');
+      }
+    }
+    if (!isRecord(body))
+      throw new ProblemError(400, 'bad_request', 'Request body must be a JSON object');
+    const { before, sub } = body;
+    const time = now();
+    let cutoff = time;
+    if (before !== undefined) {
+      cutoff = typeof before === 'string' && isoDateTime.test(before) ? Date.parse(before) : NaN;
+      if (!Number.isFinite(cutoff)) {
+        throw new ProblemError(400, 'bad_request', 'before must be an ISO 8601 date-time');
+      }
+      if (cutoff > time)
+        throw new ProblemError(400, 'bad_request', 'before must not be in the future');
+    }
+    if (sub !== undefined && (typeof sub !== 'string' || !anonymousSubPattern.test(sub))) {
+      throw new ProblemError(
+        400,
+        'bad_request',
+        'sub must be an anonymous visitor id (anon_<uuid>)',
+      );
+    }
+    const revokedBefore = await context.apps.revokeSessions(app.id, new Date(cutoff), sub);
+    if (!revokedBefore) throw new ProblemError(404, 'not_found', 'App not found');
+    return c.json({ data: { appId: app.id, sub: sub ?? null, revokedBefore } });
   });
 
   routes.delete(`${base}/:id`, async (c) => {

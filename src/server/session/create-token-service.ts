@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { App } from '../apps/app.ts';
+import { firstValidSecondOf } from './session-revocation.ts';
 
 /** The claims of an anonymous-session token, exactly as DESIGN.md lists them. */
 export interface AnonymousClaims {
@@ -16,7 +17,10 @@ export interface AnonymousClaims {
 
 /** Issues and verifies anonymous-session JWTs (HS256 only). */
 export interface TokenService {
-  /** Signs a token for `app`, keeping `sub` when given (rolling refresh). */
+  /**
+   * Signs a token for `app`, keeping `sub` when given (rolling refresh). A token issued in the
+   * second its app's sessions were revoked is dated the next second, so that it stays valid.
+   */
   issue(
     app: App,
     sub?: string,
@@ -32,7 +36,9 @@ export interface TokenServiceOptions {
   now?: () => number;
 }
 
-const subPattern = /^anon_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** What an anonymous visitor's `sub` looks like: `anon_<uuid v4>`. */
+export const anonymousSubPattern =
+  /^anon_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** Creates the {@link TokenService} for one secret. */
 export function createTokenService({
@@ -50,7 +56,7 @@ export function createTokenService({
   );
   return {
     async issue(app, sub = `anon_${randomUUID()}`) {
-      const iat = Math.floor(now() / 1000);
+      const iat = Math.max(Math.floor(now() / 1000), firstValidSecondOf(app));
       const exp = iat + lifetimeSeconds;
       const claims: AnonymousClaims = {
         sub,
@@ -80,7 +86,7 @@ export function createTokenService({
         if (
           type !== 'anonymous' ||
           typeof sub !== 'string' ||
-          !subPattern.test(sub) ||
+          !anonymousSubPattern.test(sub) ||
           typeof tid !== 'string' ||
           typeof pid !== 'string' ||
           typeof app !== 'string' ||

@@ -1,5 +1,6 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { App, AppType } from '../apps/app.ts';
+import { firstValidSecond, firstValidSecondOf } from '../session/session-revocation.ts';
 import type { SharedState } from '../shared/shared-state.ts';
 import { createBackgroundWork } from './create-background-work.ts';
 import type { Database } from './database.ts';
@@ -8,7 +9,15 @@ import type { AppStore } from './stores.ts';
 
 type AppRow = Pick<
   Selectable<AppsTable>,
-  'id' | 'tenant_id' | 'project_id' | 'name' | 'type' | 'enabled' | 'default_agent_id' | 'config'
+  | 'id'
+  | 'tenant_id'
+  | 'project_id'
+  | 'name'
+  | 'type'
+  | 'enabled'
+  | 'default_agent_id'
+  | 'config'
+  | 'sessions_revoked_before'
 >;
 
 const columns = [
@@ -20,6 +29,7 @@ const columns = [
   'enabled',
   'default_agent_id',
   'config',
+  'sessions_revoked_before',
 ] as const;
 
 const toApp = (row: AppRow): App => ({
@@ -31,9 +41,20 @@ const toApp = (row: AppRow): App => ({
   enabled: row.enabled,
   defaultAgentId: row.default_agent_id,
   config: row.config,
+  ...(row.sessions_revoked_before
+    ? { sessionsRevokedBefore: new Date(row.sessions_revoked_before).toISOString() }
+    : {}),
 });
 
-/** The columns of an app's row (times aside), as written. */
+/** What an instance keeps in memory to refuse revoked sessions without a statement. */
+interface Revocations {
+  /** The least `iat` valid for every visitor of the app. */
+  app: number;
+  /** The least `iat` valid for a revoked visitor, by `sub`. */
+  visitors: Map<string, number>;
+}
+
+/** The columns of an app's row (times and revocation aside), as written. */
 export const toAppRow = (app: App) => ({
   id: app.id,
   tenant_id: app.tenantId,
@@ -68,14 +89,55 @@ export function createSqlAppStore({
 }): SqlAppStore {
   const { db } = database;
   let byId = new Map<string, App>();
+  let revoked = new Map<string, Revocations>();
+  const revocationsOf = (app: App, rows: { sub: string; revoked_before: Date }[]) => ({
+    app: firstValidSecondOf(app),
+    visitors: new Map(
+      rows.map((row) => [row.sub, firstValidSecond(new Date(row.revoked_before).getTime())]),
+    ),
+  });
   const reload = async (id: string) => {
-    const row = await db.selectFrom('apps').select(columns).where('id', '=', id).executeTakeFirst();
-    if (row) byId.set(id, toApp(row));
-    else byId.delete(id);
+    const [row, visitors] = await Promise.all([
+      db.selectFrom('apps').select(columns).where('id', '=', id).executeTakeFirst(),
+      db
+        .selectFrom('revoked_visitors')
+        .select(['sub', 'revoked_before'])
+        .where('app_id', '=', id)
+        .execute(),
+    ]);
+    if (row) {
+      const app = toApp(row);
+      byId.set(id, app);
+      revoked.set(id, revocationsOf(app, visitors));
+    } else {
+      byId.delete(id);
+      revoked.delete(id);
+    }
   };
   const load = async () => {
-    const rows = await db.selectFrom('apps').select(columns).execute();
+    const [rows, visitors] = await Promise.all([
+      db.selectFrom('apps').select(columns).execute(),
+      db.selectFrom('revoked_visitors').select(['app_id', 'sub', 'revoked_before']).execute(),
+    ]);
     byId = new Map(rows.map((row) => [row.id, toApp(row)]));
+    const visitorsOf = new Map<string, typeof visitors>();
+    for (const visitor of visitors) {
+      const list = visitorsOf.get(visitor.app_id);
+      if (list) list.push(visitor);
+      else visitorsOf.set(visitor.app_id, [visitor]);
+    }
+    revoked = new Map(
+      [...byId.values()].map((app) => [app.id, revocationsOf(app, visitorsOf.get(app.id) ?? [])]),
+    );
+  };
+  /** Caches an app as written by a definition, keeping its revocation (not part of one). */
+  const cache = (app: App) => {
+    const { sessionsRevokedBefore: _ignored, ...definition } = structuredClone(app);
+    const before = byId.get(app.id)?.sessionsRevokedBefore;
+    byId.set(
+      app.id,
+      before === undefined ? definition : { ...definition, sessionsRevokedBefore: before },
+    );
   };
   // Reloads run in the background; close() waits for them so the database closes idle.
   const background = createBackgroundWork();
@@ -104,12 +166,13 @@ export function createSqlAppStore({
       [...byId.values()].filter((app) => app.tenantId === tenantId && app.projectId === projectId),
     async put(app) {
       await write(app);
-      byId.set(app.id, structuredClone(app));
+      cache(app);
       await shared.publish({ type: 'app', id: app.id });
     },
     async delete(id) {
       const deleted = await db.deleteFrom('apps').where('id', '=', id).executeTakeFirst();
       byId.delete(id);
+      revoked.delete(id);
       await shared.publish({ type: 'app', id });
       return deleted.numDeletedRows > 0n;
     },
@@ -130,7 +193,7 @@ export function createSqlAppStore({
           .executeTakeFirst();
         if (exists) continue;
         await write(app);
-        byId.set(app.id, structuredClone(app));
+        cache(app);
         created.push(app.id);
         await shared.publish({ type: 'app', id: app.id });
       }
@@ -144,8 +207,64 @@ export function createSqlAppStore({
           .where('id', 'in', others)
           .execute();
         for (const row of rows) byId.set(row.id, toApp(row));
+        for (const row of rows)
+          if (!revoked.has(row.id)) revoked.set(row.id, { app: 0, visitors: new Map() });
       }
       return created;
+    },
+    async revokeSessions(id, before, sub) {
+      let cutoff: Date | null | undefined;
+      if (sub === undefined) {
+        // Later of the two: a revocation never brings back sessions an earlier one refused.
+        const row = await db
+          .updateTable('apps')
+          .set({
+            sessions_revoked_before: sql<Date>`greatest(coalesce(sessions_revoked_before, ${before}), ${before})`,
+          })
+          .where('id', '=', id)
+          .returning('sessions_revoked_before')
+          .executeTakeFirst();
+        cutoff = row?.sessions_revoked_before;
+        // A visitor's own cutoff at or before the app's says nothing more.
+        if (cutoff) {
+          await db
+            .deleteFrom('revoked_visitors')
+            .where('app_id', '=', id)
+            .where('revoked_before', '<=', cutoff)
+            .execute();
+        }
+      } else {
+        const row = await db
+          .insertInto('revoked_visitors')
+          .columns(['app_id', 'sub', 'revoked_before'])
+          .expression(
+            db
+              .selectFrom('apps')
+              .select((eb) => [
+                'id',
+                eb.val(sub).as('sub'),
+                sql<Date>`${before}::timestamptz`.as('revoked_before'),
+              ])
+              .where('id', '=', id),
+          )
+          .onConflict((conflict) =>
+            conflict.columns(['app_id', 'sub']).doUpdateSet({
+              revoked_before: sql<Date>`greatest(revoked_visitors.revoked_before, excluded.revoked_before)`,
+            }),
+          )
+          .returning('revoked_before')
+          .executeTakeFirst();
+        cutoff = row?.revoked_before;
+      }
+      if (!cutoff) return;
+      await reload(id);
+      await shared.publish({ type: 'app', id });
+      return new Date(cutoff).toISOString();
+    },
+    isSessionRevoked({ app, sub, iat }) {
+      const revocations = revoked.get(app);
+      if (!revocations) return false;
+      return iat < revocations.app || iat < (revocations.visitors.get(sub) ?? 0);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { ColumnType, ExpressionWrapper, RawBuilder } from 'kysely';
+import type { AppConfig } from '../apps/app.ts';
 
 /** A counter column: updated only by adding to it. */
 type Counter = RawBuilder<unknown> | ExpressionWrapper<DatabaseTables, 'api_keys', unknown>;
@@ -15,9 +16,18 @@ export interface AppsTable {
   type: string;
   enabled: boolean;
   default_agent_id: string;
-  config: Json<{ webClient: { allowedDomains: string[]; allowAnonymous: boolean } }>;
+  config: Json<AppConfig>;
   created_at: Date;
   updated_at: Date;
+  /** Anonymous sessions issued before this time are refused (0002). */
+  sessions_revoked_before: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** `revoked_visitors`: one visitor's (`sub`'s) sessions issued before `revoked_before` are refused. */
+export interface RevokedVisitorsTable {
+  app_id: string;
+  sub: string;
+  revoked_before: Date;
 }
 
 /** `config_seeds`: ids the config file has created once; it never creates them again. */
@@ -82,6 +92,7 @@ export interface StorageUsageTable {
 /** Every table of the schema, for Kysely. */
 export interface DatabaseTables {
   apps: AppsTable;
+  revoked_visitors: RevokedVisitorsTable;
   config_seeds: ConfigSeedsTable;
   api_keys: ApiKeysTable;
   conversations: ConversationsTable;

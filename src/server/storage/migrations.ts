@@ -99,6 +99,25 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_session_revocation': {
+    async up(db: Kysely<unknown>) {
+      // Anonymous sessions issued before this time are refused (null: none revoked).
+      await db.schema
+        .alterTable('apps')
+        .addColumn('sessions_revoked_before', 'timestamptz')
+        .execute();
+      // One visitor's sessions issued before `revoked_before` are refused.
+      await db.schema
+        .createTable('revoked_visitors')
+        .addColumn('app_id', 'text', (column) =>
+          column.notNull().references('apps.id').onDelete('cascade'),
+        )
+        .addColumn('sub', 'text', (column) => column.notNull())
+        .addColumn('revoked_before', 'timestamptz', (column) => column.notNull())
+        .addPrimaryKeyConstraint('revoked_visitors_key', ['app_id', 'sub'])
+        .execute();
+    },
+  },
 };
 
 /** Hands Kysely's migrator the migrations above (no files to find at run time). */

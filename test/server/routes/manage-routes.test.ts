@@ -101,4 +101,97 @@ describe('manage API', () => {
     const response = await manage(app(), `${base}/app_demo`, 'PATCH', { config: { webClient: 3 } });
     expect(response.status).toBe(400);
   });
+
+  it('stores a system prompt from POST and PATCH, and clears it with null', async () => {
+    const server = app();
+    const created = await manage(server, base, 'POST', {
+      name: 'Docs',
+      config: { systemPrompt: 'Answer from the docs only.' },
+    });
+    expect(created.status).toBe(201);
+    const { data } = (await created.json()) as { data: { id: string } };
+    expect(await (await manage(server, `${base}/${data.id}`)).json()).toMatchObject({
+      data: { config: { systemPrompt: 'Answer from the docs only.' } },
+    });
+    // A PATCH of another config field keeps the prompt; one of the prompt keeps the domains.
+    await manage(server, `${base}/${data.id}`, 'PATCH', {
+      config: { webClient: { allowedDomains: ['docs.test'] } },
+    });
+    const patched = await manage(server, `${base}/${data.id}`, 'PATCH', {
+      config: { systemPrompt: 'Be brief.' },
+    });
+    expect(((await patched.json()) as { data: { config: unknown } }).data.config).toEqual({
+      webClient: { allowedDomains: ['docs.test'], allowAnonymous: true },
+      systemPrompt: 'Be brief.',
+    });
+    expect(server.context.apps.get(data.id)?.config.systemPrompt).toBe('Be brief.');
+    const cleared = await manage(server, `${base}/${data.id}`, 'PATCH', {
+      config: { systemPrompt: null },
+    });
+    expect(((await cleared.json()) as { data: { config: object } }).data.config).not.toHaveProperty(
+      'systemPrompt',
+    );
+  });
+
+  it('refuses a system prompt over 8000 characters naming the field', async () => {
+    const response = await manage(app(), `${base}/app_demo`, 'PATCH', {
+      config: { systemPrompt: 'x'.repeat(8001) },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      code: 'bad_request',
+      detail: 'config.systemPrompt must be a string of at most 8000 characters',
+    });
+  });
+
+  describe('POST …/apps/{id}/sessions/revoke', () => {
+    const path = `${base}/app_demo/sessions/revoke`;
+    const raw = (server: ReturnType<typeof createTestApp>, body: string, key = adminKey) =>
+      server.request(path, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body,
+      });
+
+    it('revokes with no body, an empty object, a time or a visitor', async () => {
+      const server = app();
+      expect((await raw(server, '')).status).toBe(200);
+      expect((await raw(server, '{}')).status).toBe(200);
+      const at = new Date(Date.now() - 60_000).toISOString();
+      expect((await manage(server, path, 'POST', { before: at })).status).toBe(200);
+      const sub = 'anon_123e4567-e89b-42d3-a456-426614174000';
+      const one = await manage(server, path, 'POST', { sub });
+      expect(await one.json()).toMatchObject({ data: { appId: 'app_demo', sub } });
+    });
+
+    it.each([
+      ['[]', 'Request body must be a JSON object'],
+      ['{', 'Request body is not valid JSON'],
+      ['{"before":"yesterday"}', 'before must be an ISO 8601 date-time'],
+      ['{"before":1767225600000}', 'before must be an ISO 8601 date-time'],
+      ['{"before":"2026-13-45T00:00:00Z"}', 'before must be an ISO 8601 date-time'],
+      ['{"before":"9999-01-01T00:00:00Z"}', 'before must not be in the future'],
+      ['{"sub":"someone"}', 'sub must be an anonymous visitor id (anon_<uuid>)'],
+      ['{"sub":42}', 'sub must be an anonymous visitor id (anon_<uuid>)'],
+    ])('refuses %s with 400', async (body, detail) => {
+      const response = await raw(app(), body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'bad_request', detail });
+    });
+
+    it('answers 404 for an unknown app or one of another project, 401 without a key', async () => {
+      const server = app();
+      const unknown = await manage(server, `${base}/app_nope/sessions/revoke`, 'POST', {});
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toMatchObject({ code: 'not_found', detail: 'App not found' });
+      const elsewhere = await manage(
+        server,
+        '/manage/tenants/other/projects/default/apps/app_demo/sessions/revoke',
+        'POST',
+        {},
+      );
+      expect(elsewhere.status).toBe(404);
+      expect((await raw(server, '{}', 'wrong-key-wrong-key-wrong-key-0123456')).status).toBe(401);
+    });
+  });
 });
