@@ -52,7 +52,11 @@ export function createSessionRoutes(context: ServerContext): Hono {
       }
     }
     const previous = bearerToken(c);
-    const claims = previous ? await tokens.verify(previous) : undefined;
+    const claims = previous
+      ? await tokens
+          .verify(previous)
+          .then((found) => (found && !apps.isSessionRevoked(found) ? found : undefined))
+      : undefined;
     const sub = claims && claims.app === app.id ? claims.sub : undefined;
     const { token, expiresAt } = await tokens.issue(app, sub);
     c.header('Cache-Control', 'no-store');

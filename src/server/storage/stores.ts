@@ -17,6 +17,15 @@ export interface AppStore {
    * @returns the ids created now.
    */
   seed(apps: readonly App[]): Promise<string[]>;
+  /**
+   * Refuses the anonymous sessions of app `id` issued before `before`: every visitor's, or only
+   * `sub`'s. Durable, and on every instance once its change notice arrives. A cutoff never moves
+   * back: an earlier `before` than the one in force changes nothing.
+   * @returns the cutoff now in force (ISO 8601), or undefined when there is no such app.
+   */
+  revokeSessions(id: string, before: Date, sub?: string): Promise<string | undefined>;
+  /** Whether a token with these claims was revoked (from memory: no statement). */
+  isSessionRevoked(claims: { app: string; sub: string; iat: number }): boolean;
 }
 
 /** What a new key is made of (validated by `parseApiKeyInput`). */
