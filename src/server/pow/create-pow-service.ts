@@ -1,22 +1,27 @@
-// Proof of work with ALTCHA challenges (altcha-lib).
+// Proof of work with ALTCHA challenges (altcha-lib). Issuing a challenge costs the server one
+// random draw and one HMAC, whatever the algorithm; only verification derives a key, once.
 //
 // Classic format (default, `altcha-lib/v1`): the challenge is
 // `{ algorithm, challenge, maxnumber, salt, signature }` where `challenge = hash(salt + number)`,
-// `signature = HMAC(challenge)` and the salt carries `?expires=<unix seconds>&`. The client sends
-// `base64(JSON { algorithm, challenge, number, salt, signature })`.
+// `signature = HMAC(challenge)` and the salt carries `?expires=<unix seconds>&` (and `level=<n>`
+// above level 0, so the signature covers the level too). Level n searches `maxnumber` =
+// difficulty × 4^n. The client sends `base64(JSON { algorithm, challenge, number, salt,
+// signature })`.
 //
 // v2 format (`altcha-lib`, selected by a v2 algorithm such as `PBKDF2/SHA-256`): the challenge
-// is `{ parameters, signature }` in deterministic mode (a key prefix derived from a secret
-// counter, plus a key signature so verification needs no derivation). The client sends
-// `base64(JSON { challenge: { parameters, signature }, solution: { counter, derivedKey } })`.
+// is `{ parameters, signature }` in altcha-lib's non-deterministic mode: a random nonce and
+// salt, a `keyPrefix` of zeros (one hex digit per 16× of work, see keyPrefixDigits) and
+// `data.level` above level 0, all covered by `signature = HMAC(parameters)`. The client finds a
+// counter whose derived key starts with the prefix and sends `base64(JSON { challenge:
+// { parameters, signature }, solution: { counter, derivedKey } })`. The server checks the
+// signature, the level and the replay memory first, then derives that one key.
 //
 // Either way an accepted solution is remembered until its challenge expires: a replay is invalid.
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   type Challenge as ChallengeV2,
   createChallenge as createChallengeV2,
   type DeriveKeyFunction,
-  randomInt,
   verifySolution as verifySolutionV2,
 } from 'altcha-lib';
 import { deriveKey as derivePbkdf2 } from 'altcha-lib/algorithms/pbkdf2';
@@ -26,22 +31,42 @@ import type { Algorithm as AlgorithmV1, Challenge as ChallengeV1 } from 'altcha-
 import { ProblemError } from '../http/problem-error.ts';
 import { createMemorySharedState } from '../shared/create-memory-shared-state.ts';
 import type { SharedState } from '../shared/shared-state.ts';
-import { isClassicPowAlgorithm, type PowSettings } from './pow-settings.ts';
+import {
+  classicMaxNumber,
+  defaultMaxPowLevel,
+  isClassicPowAlgorithm,
+  keyPrefixDigits,
+  type PowSettings,
+} from './pow-settings.ts';
 
 /** The outcome of checking an `x-inkeep-challenge-solution` header. */
 export type PowCheck =
   | { ok: true }
+  | { ok: false; code: 'pow_required' | 'pow_invalid' | 'pow_expired'; detail: string }
   | {
       ok: false;
-      code: 'pow_required' | 'pow_invalid' | 'pow_expired' | 'rate_limit_exceeded';
+      code: 'rate_limit_exceeded';
       detail: string;
+      /** Seconds until the client's remembered solutions expire. */
+      retryAfter: number;
     };
+
+/** What a solution must satisfy besides being valid and unused. */
+export interface PowRequirement {
+  /** The replay-memory bucket the solution is remembered under (the client's IP prefix). */
+  bucket?: string;
+  /** The lowest level of challenge accepted (0: any). */
+  level?: number;
+}
 
 /** Issues ALTCHA challenges and verifies single-use solutions. */
 export interface PowService {
   format: 'classic' | 'v2';
-  createChallenge(): Promise<ChallengeV1 | ChallengeV2>;
-  verify(header: string | undefined): Promise<PowCheck>;
+  /** The highest level {@link createChallenge} issues. */
+  maxLevel: number;
+  /** A signed challenge at `level` (0 to {@link maxLevel}); HMAC only, no key derivation. */
+  createChallenge(level?: number): Promise<ChallengeV1 | ChallengeV2>;
+  verify(header: string | undefined, requirement?: PowRequirement): Promise<PowCheck>;
 }
 
 /** Options of {@link createPowService}. */
@@ -49,11 +74,14 @@ export interface PowServiceOptions extends PowSettings {
   now?: () => number;
   /** Replay memory (default: this process's); shared across a fleet through Redis. */
   claim?: SharedState['claim'];
+  /** v2 key derivation (default: altcha-lib's for the algorithm); tests count its calls. */
+  deriveKey?: DeriveKeyFunction;
 }
 
 const base64Pattern = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const invalid = (detail: string): PowCheck => ({ ok: false, code: 'pow_invalid', detail });
 const expired: PowCheck = { ok: false, code: 'pow_expired', detail: 'Challenge has expired' };
+const tooEasy = invalid('Challenge is easier than this client now needs; get a new one');
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -74,28 +102,54 @@ function equalText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** JSON with object keys sorted and undefined values dropped: what altcha-lib signs. */
+function canonicalJson(value: unknown): string {
+  const sorted = (item: unknown): unknown =>
+    isRecord(item)
+      ? Object.fromEntries(
+          Object.keys(item)
+            .sort()
+            .filter((key) => item[key] !== undefined)
+            .map((key) => [key, sorted(item[key])]),
+        )
+      : item;
+  return JSON.stringify(sorted(value));
+}
+
 function deriveKeyFor(algorithm: string): DeriveKeyFunction {
   return algorithm === 'SCRYPT' ? deriveScrypt : derivePbkdf2;
+}
+
+function levelOf(value: unknown): number {
+  const level = Number(value ?? 0);
+  return Number.isSafeInteger(level) && level >= 0 ? level : -1;
 }
 
 /** Creates the PoW service for the configured format. */
 export function createPowService(options: PowServiceOptions): PowService {
   const { hmacSecret, algorithm, difficulty, cost, challengeTtlSeconds, now = Date.now } = options;
+  const maxLevel = Math.max(0, options.maxLevel ?? defaultMaxPowLevel);
   const claim = options.claim ?? createMemorySharedState({ now }).claim;
-  const keySecret = `${hmacSecret}:key-signature`;
+  const deriveKey = options.deriveKey ?? deriveKeyFor(algorithm);
   const classic = isClassicPowAlgorithm(algorithm);
-
-  // Rejects (503) when the replay memory cannot be reached: a replay is never let through.
-  const remember = async (key: string, expiresAtMs: number): Promise<PowCheck> => {
-    const claimed = await claim(key, expiresAtMs);
-    if (claimed === 'claimed') return { ok: true };
-    if (claimed === 'full') {
-      return { ok: false, code: 'rate_limit_exceeded', detail: 'Too many sessions, retry later' };
-    }
-    return invalid('Challenge solution was already used');
+  const full: PowCheck = {
+    ok: false,
+    code: 'rate_limit_exceeded',
+    detail: 'Too many sessions from this network, retry later',
+    retryAfter: challengeTtlSeconds,
   };
 
-  async function verifyClassic(payload: Record<string, unknown>): Promise<PowCheck> {
+  // Rejects (503) when the replay memory cannot be reached: a replay is never let through.
+  const remember = async (key: string, expiresAtMs: number, bucket?: string) => {
+    const claimed = await claim(key, expiresAtMs, bucket);
+    if (claimed === 'claimed') return;
+    return claimed === 'full' ? full : invalid('Challenge solution was already used');
+  };
+
+  async function verifyClassic(
+    payload: Record<string, unknown>,
+    { bucket, level: required = 0 }: PowRequirement,
+  ): Promise<PowCheck> {
     const { challenge, number, salt, signature } = payload;
     if (
       payload.algorithm !== algorithm ||
@@ -118,69 +172,103 @@ export function createPowService(options: PowServiceOptions): PowService {
     if (!equalText(check.challenge, challenge) || !equalText(check.signature, signature)) {
       return invalid('Challenge solution is invalid');
     }
-    const expires = Number(
-      extractParams({ algorithm: algorithm as AlgorithmV1, challenge, salt, signature }).expires,
-    );
+    const params = extractParams({
+      algorithm: algorithm as AlgorithmV1,
+      challenge,
+      salt,
+      signature,
+    });
+    const expires = Number(params.expires);
     if (!Number.isFinite(expires)) return invalid('Challenge has no expiry');
     if (expires * 1000 <= now()) return expired;
-    return remember(`classic:${signature}`, expires * 1000);
+    if (levelOf(params.level) < required) return tooEasy;
+    return (await remember(`classic:${signature}`, expires * 1000, bucket)) ?? { ok: true };
   }
 
-  async function verifyV2(payload: Record<string, unknown>): Promise<PowCheck> {
+  async function verifyV2(
+    payload: Record<string, unknown>,
+    { bucket, level: required = 0 }: PowRequirement,
+  ): Promise<PowCheck> {
     const { challenge, solution } = payload;
     if (!isRecord(challenge) || !isRecord(solution) || !isRecord(challenge.parameters)) {
       return invalid('Challenge solution is malformed');
     }
     const parameters = challenge.parameters;
     const signature = challenge.signature;
-    if (parameters.algorithm !== algorithm || typeof signature !== 'string') {
+    const { derivedKey, counter } = solution;
+    if (
+      parameters.algorithm !== algorithm ||
+      typeof signature !== 'string' ||
+      typeof parameters.keyPrefix !== 'string' ||
+      typeof derivedKey !== 'string' ||
+      typeof counter !== 'number'
+    ) {
       return invalid('Challenge solution is malformed');
+    }
+    // Everything before the derivation costs an HMAC at most, so a forged, replayed, stale or
+    // too easy solution never makes the server derive a key.
+    const expected = createHmac('sha256', hmacSecret).update(canonicalJson(parameters)).digest();
+    if (!equalText(expected.toString('hex'), signature)) {
+      return invalid('Challenge solution is invalid');
     }
     const expiresAt = parameters.expiresAt;
     if (typeof expiresAt !== 'number') return invalid('Challenge has no expiry');
     if (expiresAt * 1000 <= now()) return expired;
+    const data = isRecord(parameters.data) ? parameters.data : {};
+    if (levelOf(data.level) < required) return tooEasy;
+    if (!derivedKey.startsWith(parameters.keyPrefix.toLowerCase())) {
+      return invalid('Challenge solution is invalid');
+    }
+    // Claimed before the derivation: each challenge makes the server derive at most once.
+    const refused = await remember(`v2:${signature}`, expiresAt * 1000, bucket);
+    if (refused) return refused;
     const result = await verifySolutionV2({
       challenge: { parameters: parameters as unknown as ChallengeV2['parameters'], signature },
-      solution: solution as { counter: number; derivedKey: string },
-      deriveKey: deriveKeyFor(algorithm),
+      solution: { counter, derivedKey },
+      deriveKey,
       hmacSignatureSecret: hmacSecret,
-      hmacKeySignatureSecret: keySecret,
     });
     if (result.expired) return expired;
     if (!result.verified) return invalid('Challenge solution is invalid');
-    return remember(`v2:${signature}`, expiresAt * 1000);
+    return { ok: true };
   }
 
   return {
     format: classic ? 'classic' : 'v2',
-    async createChallenge() {
+    maxLevel,
+    async createChallenge(requested = 0) {
+      const level = Math.min(maxLevel, Math.max(0, Math.floor(requested)));
       const expiresAtMs = now() + challengeTtlSeconds * 1000;
       if (classic) {
         return createChallengeV1({
           algorithm: algorithm as AlgorithmV1,
           hmacKey: hmacSecret,
-          maxnumber: difficulty,
+          maxnumber: classicMaxNumber(difficulty, level),
           expires: new Date(expiresAtMs),
+          ...(level > 0 ? { params: { level: String(level) } } : {}),
         });
       }
+      // No `counter`: altcha-lib's non-deterministic mode, which signs and never derives.
       return createChallengeV2({
         algorithm,
         cost,
         memoryCost: algorithm === 'SCRYPT' ? 8 : undefined,
-        counter: randomInt(difficulty, Math.ceil(difficulty / 2)),
-        deriveKey: deriveKeyFor(algorithm),
+        keyPrefix: '0'.repeat(keyPrefixDigits(difficulty, level)),
+        deriveKey,
         expiresAt: Math.floor(expiresAtMs / 1000),
         hmacSignatureSecret: hmacSecret,
-        hmacKeySignatureSecret: keySecret,
+        ...(level > 0 ? { data: { level } } : {}),
       });
     },
-    async verify(header) {
+    async verify(header, requirement = {}) {
       if (!header)
         return { ok: false, code: 'pow_required', detail: 'Challenge solution required' };
       const payload = decodeHeader(header.trim());
       if (!isRecord(payload)) return invalid('Challenge solution is not base64 JSON');
       try {
-        return classic ? await verifyClassic(payload) : await verifyV2(payload);
+        return classic
+          ? await verifyClassic(payload, requirement)
+          : await verifyV2(payload, requirement);
       } catch (error) {
         // An unreachable replay memory is the server's problem, not the solution's.
         if (error instanceof ProblemError) throw error;

@@ -5,6 +5,8 @@ import { ProblemError } from '../http/problem-error.ts';
 import { enforceRateLimit, setRateLimitHeaders } from '../http/set-rate-limit-headers.ts';
 import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
+import { powLevel } from '../pow/pow-settings.ts';
+import { sessionAllowance } from '../pow/session-allowance.ts';
 import type { ServerContext } from '../server-context.ts';
 
 /** `GET /run/auth/pow/challenge` and `POST /run/auth/apps/{appId}/anonymous-session`. */
@@ -13,18 +15,27 @@ export function createSessionRoutes(context: ServerContext): Hono {
   const routes = new Hono();
 
   routes.get('/run/auth/pow/challenge', async (c) => {
-    const { pow } = context;
+    const { pow, budgets } = context;
     if (!pow) throw new ProblemError(404, 'not_found', 'PoW is not enabled');
+    const client = clientKey(getClientIp(c, settings.trustProxy));
+    enforceRateLimit(c, await budgets.challenge.consume(client));
+    // The level the client's next session request will need (peek: asking does not count).
+    const sessions = await budgets.session.peek(client);
     c.header('Cache-Control', 'no-store');
-    return c.json(await pow.createChallenge());
+    return c.json(await pow.createChallenge(powLevel(sessions.consumed + 1, sessions.limit)));
   });
 
   routes.post('/run/auth/apps/:appId/anonymous-session', async (c) => {
     const { apps, pow, budgets } = context;
-    const ip = getClientIp(c, settings.trustProxy);
+    const client = clientKey(getClientIp(c, settings.trustProxy));
     // Counted first, so the headers go on every answer and refused requests spend the budget
     // too; the 429 itself comes after the checks the contract orders before it.
-    const limit = await budgets.session.consume(clientKey(ip));
+    const counted = await budgets.session.consume(client);
+    // With proof of work, a client over its budget is served at rising difficulty (see
+    // sessionAllowance) until the last level's budget is spent too.
+    const { limit, level } = pow
+      ? sessionAllowance(counted, pow.maxLevel)
+      : { limit: counted, level: 0 };
     setRateLimitHeaders(c, limit);
     const app = apps.get(c.req.param('appId'));
     if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');
@@ -43,10 +54,19 @@ export function createSessionRoutes(context: ServerContext): Hono {
     }
     enforceRateLimit(c, limit);
     if (pow) {
-      const check = await pow.verify(c.req.header('x-inkeep-challenge-solution'));
+      const check = await pow.verify(c.req.header('x-inkeep-challenge-solution'), {
+        bucket: client,
+        level,
+      });
       if (!check.ok) {
         if (check.code === 'rate_limit_exceeded') {
-          throw new ProblemError(429, check.code, check.detail, { retryAfter: 60 });
+          // This client's replay memory is full until its solutions expire; others are served.
+          setRateLimitHeaders(c, {
+            ...limit,
+            remaining: 0,
+            reset: Math.ceil(context.now() / 1000) + check.retryAfter,
+          });
+          throw new ProblemError(429, check.code, check.detail, { retryAfter: check.retryAfter });
         }
         throw new ProblemError(400, check.code, check.detail);
       }

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createMemorySharedState } from '../../../src/server/index.ts';
 
 describe('createMemorySharedState', () => {
-  it('remembers until expiry, forgets after, and refuses when full of live entries', async () => {
+  it('remembers until expiry, forgets after, and refuses a bucket full of live entries', async () => {
     let now = 0;
-    const shared = createMemorySharedState({ replayCapacity: 2, now: () => now });
+    const shared = createMemorySharedState({ replayCapacityPerBucket: 2, now: () => now });
     expect(await shared.claim('a', 100)).toBe('claimed');
     expect(await shared.claim('a', 100)).toBe('replayed');
     expect(await shared.claim('b', 200)).toBe('claimed');
@@ -12,6 +12,34 @@ describe('createMemorySharedState', () => {
     now = 150;
     expect(await shared.claim('c', 300)).toBe('claimed');
     expect(await shared.claim('a', 400)).toBe('full');
+  });
+
+  it('caps each bucket alone: one client filling its own never refuses another', async () => {
+    let now = 0;
+    const shared = createMemorySharedState({ replayCapacityPerBucket: 3, now: () => now });
+    for (const key of ['a1', 'a2', 'a3'])
+      expect(await shared.claim(key, 100, 'attacker')).toBe('claimed');
+    expect(await shared.claim('a4', 100, 'attacker')).toBe('full');
+    expect(await shared.claim('h1', 100, 'honest')).toBe('claimed');
+    expect(await shared.claim('h2', 100)).toBe('claimed');
+    // A key is remembered whatever the bucket: a replay from another bucket is still a replay.
+    expect(await shared.claim('a1', 100, 'honest')).toBe('replayed');
+    now = 100;
+    expect(await shared.claim('a4', 200, 'attacker')).toBe('claimed');
+  });
+
+  it('forgets expired entries (from the front, oldest first) and frees their buckets', async () => {
+    let now = 0;
+    const shared = createMemorySharedState({ replayCapacityPerBucket: 1_000_000, now: () => now });
+    for (let i = 0; i < 10_000; i++) await shared.claim(`k${i}`, 1000, `bucket${i % 100}`);
+    now = 1000;
+    // Every earlier entry has expired: the next claim sweeps them, and the buckets are empty.
+    expect(await shared.claim('fresh', 2000, 'bucket0')).toBe('claimed');
+    expect(await shared.claim('k0', 2000, 'bucket0')).toBe('claimed');
+    const small = createMemorySharedState({ replayCapacityPerBucket: 1, now: () => now });
+    expect(await small.claim('x', 1001, 'b')).toBe('claimed');
+    now = 1001;
+    expect(await small.claim('y', 1002, 'b')).toBe('claimed');
   });
 
   it('counts a budget per key, with a per-call limit, and refuses past it', async () => {
