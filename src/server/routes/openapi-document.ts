@@ -286,6 +286,64 @@ export const openApiDocument = {
         },
       },
     },
+    '/manage/tenants/{tenantId}/projects/{projectId}/apps/{id}/sessions/revoke': {
+      post: {
+        summary:
+          "Sign visitors out: refuse the app's anonymous sessions issued before `before` (default now), for every visitor or only `sub`",
+        description:
+          'A refused token answers 401 unauthorized "Invalid end-user JWT", and a rolling refresh with it gets a new sub. Tokens carry whole seconds, so every token issued in the second of `before` is refused too (tokens issued after it stay valid). A cutoff never moves back: an earlier `before` than the one in force changes nothing. Takes effect on every instance.',
+        security: admin,
+        parameters: [...appPath, idPath],
+        requestBody: {
+          required: false,
+          content: json({
+            type: 'object',
+            properties: {
+              before: {
+                type: 'string',
+                format: 'date-time',
+                description: 'not in the future; default now',
+              },
+              sub: {
+                type: 'string',
+                pattern: '^anon_[0-9a-f-]{36}$',
+                description: 'one visitor; absent = every visitor of the app',
+              },
+            },
+          }),
+        },
+        responses: {
+          200: {
+            description: 'Revoked',
+            content: json({
+              type: 'object',
+              properties: {
+                data: {
+                  type: 'object',
+                  required: ['appId', 'sub', 'revokedBefore'],
+                  properties: {
+                    appId: { type: 'string' },
+                    sub: { type: ['string', 'null'] },
+                    revokedBefore: {
+                      type: 'string',
+                      format: 'date-time',
+                      description: 'the cutoff now in force',
+                    },
+                  },
+                },
+              },
+            }),
+          },
+          400: problem(
+            'bad_request: body not a JSON object, `before` not an ISO 8601 date-time or in the future, `sub` not anon_<uuid>',
+          ),
+          401: problem('unauthorized'),
+          403: problem('forbidden'),
+          404: problem('not_found: no such app in this tenant and project'),
+          503: unavailable,
+        },
+      },
+    },
     '/manage/tenants/{tenantId}/projects/{projectId}/api-keys': {
       get: {
         summary: 'List API keys (never their secrets)',
@@ -306,6 +364,8 @@ export const openApiDocument = {
       },
       post: {
         summary: 'Create an API key; `key` (and `signingSecret`) are shown only in this response',
+        description:
+          'A stored key with the manage scope creates only keys no wider than itself: scopes within its own; with its own allowedIps, a non-empty list inside its ranges; no later expiry, no higher rateLimit and the same agentId (each taken from it when left out). Environment admin keys and the bypass secret are not bounded.',
         security: admin,
         parameters: appPath,
         requestBody: { required: true, content: json(ref('ApiKeyInput')) },
@@ -323,7 +383,9 @@ export const openApiDocument = {
           },
           400: problem('bad_request naming the field'),
           401: problem('unauthorized'),
-          403: problem('forbidden'),
+          403: problem(
+            'forbidden: the manage key may not create a key this wide (detail names the field)',
+          ),
           503: unavailable,
         },
       },
@@ -557,6 +619,12 @@ export const openApiDocument = {
                   allowAnonymous: { type: 'boolean' },
                 },
               },
+              systemPrompt: {
+                type: ['string', 'null'],
+                maxLength: 8000,
+                description:
+                  "Instructions sent to the model first, before the visitor's messages; visitors never see it. Blank or null = none.",
+              },
             },
           },
         },
@@ -608,7 +676,17 @@ export const openApiDocument = {
               'defaultAgentId',
               'config',
             ],
-            properties: { tenantId: { type: 'string' }, projectId: { type: 'string' } },
+            properties: {
+              tenantId: { type: 'string' },
+              projectId: { type: 'string' },
+              sessionsRevokedBefore: {
+                type: 'string',
+                format: 'date-time',
+                readOnly: true,
+                description:
+                  'Anonymous sessions issued before this time are refused; set by POST …/sessions/revoke, absent until then',
+              },
+            },
           },
         ],
       },

@@ -25,6 +25,7 @@ describe('GET /openapi.json', () => {
         'DELETE /run/v1/conversations/{id}',
         'GET /manage/tenants/{tenantId}/projects/{projectId}/apps',
         'POST /manage/tenants/{tenantId}/projects/{projectId}/apps',
+        'POST /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}/sessions/revoke',
         'GET /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
         'PATCH /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
         'DELETE /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
