@@ -155,46 +155,112 @@ export const openApiDocument = {
     '/run/v1/conversations': {
       get: {
         summary: "The visitor's conversations, most recently updated first",
+        description:
+          'One range of an index per call; total comes from a stored counter. A page may skip at most 1000 conversations (page × limit − limit ≤ 1000); deeper ones are reached with before = pagination.next. With an app credential every read (list, get, delete) counts against the client IP budget INKEEP_IP_READ_RATE_LIMIT (IPv6 by /64); API keys count against their own.',
         security: bearer,
         parameters: [
           appHeader,
-          { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+          {
+            name: 'page',
+            in: 'query',
+            description: 'Counted from the start, or from before when given',
+            schema: { type: 'integer', minimum: 1, default: 1 },
+          },
           {
             name: 'limit',
             in: 'query',
             schema: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
           },
+          {
+            name: 'before',
+            in: 'query',
+            description:
+              'A cursor, as pagination.next hands it out (`<updatedAt>,<id>`): only conversations after that one in this order',
+            schema: { type: 'string' },
+          },
         ],
         responses: {
           200: {
             description: 'A page',
+            headers: rateLimitHeaders,
             content: json({
               type: 'object',
               properties: {
                 data: { type: 'array', items: ref('ConversationSummary') },
-                pagination: ref('Pagination'),
+                pagination: {
+                  allOf: [
+                    ref('Pagination'),
+                    {
+                      type: 'object',
+                      properties: {
+                        next: {
+                          type: ['string', 'null'],
+                          description: 'before for the next page; null when none follows',
+                        },
+                      },
+                    },
+                  ],
+                },
               },
             }),
           },
-          400: problem('bad_request'),
+          400: problem('bad_request: detail names the field (page, limit or before)'),
           401: problem('unauthorized'),
           403: problem('origin_not_allowed'),
+          429: problem('rate_limit_exceeded (Retry-After)'),
           503: unavailable,
         },
       },
     },
     '/run/v1/conversations/{id}': {
       get: {
-        summary: 'One conversation with its messages',
+        summary: 'One conversation with a page of its messages: the latest, or those before one',
+        description:
+          'Messages come oldest first: the latest `limit` of them, or with before the latest `limit` older than that message. pagination.hasMore says whether earlier messages exist; pagination.before is then the id to pass as before for them. Counts against the client read budget like every read.',
         security: bearer,
-        parameters: [idPath, appHeader],
+        parameters: [
+          idPath,
+          appHeader,
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+          },
+          {
+            name: 'before',
+            in: 'query',
+            description: 'A message id of this conversation: only messages older than it',
+            schema: { type: 'string' },
+          },
+        ],
         responses: {
           200: {
-            description: 'The conversation',
-            content: json({ type: 'object', properties: { data: ref('Conversation') } }),
+            description: 'The conversation and a page of its messages',
+            headers: rateLimitHeaders,
+            content: json({
+              type: 'object',
+              properties: {
+                data: ref('Conversation'),
+                pagination: {
+                  type: 'object',
+                  properties: {
+                    limit: { type: 'integer' },
+                    hasMore: { type: 'boolean' },
+                    before: {
+                      type: ['string', 'null'],
+                      description: 'before for the earlier page; null when none',
+                    },
+                  },
+                },
+              },
+            }),
           },
+          400: problem(
+            'bad_request: limit out of range, or before empty or not a message of this conversation (detail names the field)',
+          ),
           401: problem('unauthorized'),
-          404: problem('not_found'),
+          404: problem('not_found: unknown, deleted, or not yours'),
+          429: problem('rate_limit_exceeded (Retry-After)'),
           503: unavailable,
         },
       },
@@ -203,9 +269,10 @@ export const openApiDocument = {
         security: bearer,
         parameters: [idPath, appHeader],
         responses: {
-          204: { description: 'Deleted' },
+          204: { description: 'Deleted', headers: rateLimitHeaders },
           401: problem('unauthorized'),
           404: problem('not_found'),
+          429: problem('rate_limit_exceeded (Retry-After)'),
           503: unavailable,
         },
       },
