@@ -79,6 +79,56 @@ describe('POST /run/auth/apps/{appId}/anonymous-session', () => {
     expect((await requestSession(app)).status).toBe(429);
   });
 
+  it('with proof of work, refuses over the budget only past the last level (rate limit before PoW)', async () => {
+    const pow = {
+      hmacSecret: 'pow-secret-pow-secret-pow-secret-0123',
+      algorithm: 'SHA-256',
+      difficulty: 10,
+      cost: 1,
+      challengeTtlSeconds: 300,
+    };
+    const levelled = createTestApp({ settings: { sessionRateLimit: 1, pow } });
+    const first = await requestSession(levelled);
+    expect(first.status).toBe(400);
+    expect(first.headers.get('x-ratelimit-limit')).toBe('4');
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('3');
+    // Over the budget: still the PoW check (a harder one), until levels 1–3 are spent too.
+    for (let i = 0; i < 3; i++) {
+      expect(await (await requestSession(levelled)).json()).toMatchObject({ code: 'pow_required' });
+    }
+    expect((await requestSession(levelled)).status).toBe(429);
+
+    const flat = createTestApp({ settings: { sessionRateLimit: 1, pow: { ...pow, maxLevel: 0 } } });
+    expect((await requestSession(flat)).status).toBe(400);
+    const refused = await requestSession(flat);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('x-ratelimit-limit')).toBe('1');
+  });
+
+  it('budgets challenges per client, with the contract headers on every answer', async () => {
+    const app = createTestApp({
+      env: {
+        INKEEP_POW_HMAC_SECRET: 'pow-secret-pow-secret-pow-secret-0123',
+        INKEEP_POW_CHALLENGE_RATE_LIMIT: '2',
+      },
+    });
+    const ask = (ip: string) =>
+      app.request('/run/auth/pow/challenge', {}, { incoming: { socket: { remoteAddress: ip } } });
+    const first = await ask('10.0.0.1');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    expect(first.headers.get('x-ratelimit-limit')).toBe('2');
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('1');
+    expect(Number(first.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+    expect((await ask('10.0.0.1')).status).toBe(200);
+    const refused = await ask('10.0.0.1');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(await refused.json()).toMatchObject({ code: 'rate_limit_exceeded' });
+    expect((await ask('10.0.0.2')).status).toBe(200);
+  });
+
   it('limits sessions per client IP with the contract headers', async () => {
     // The limiter's windows follow the system clock (as they do in Redis).
     vi.useFakeTimers({ toFake: ['Date'] });
