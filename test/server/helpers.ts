@@ -98,17 +98,24 @@ export function requestChat(
     headers = {},
     origin = demoOrigin,
     appId = 'app_demo',
-  }: { headers?: Record<string, string>; origin?: string | null; appId?: string | null } = {},
+    ip,
+  }: {
+    headers?: Record<string, string>;
+    origin?: string | null;
+    appId?: string | null;
+    /** The client address the request comes from (default: none, counted as `unknown`). */
+    ip?: string;
+  } = {},
 ) {
   const all: Record<string, string> = { 'content-type': 'application/json', ...headers };
   if (token !== undefined) all.authorization = `Bearer ${token}`;
   if (appId !== null) all['x-inkeep-app-id'] = appId;
   if (origin !== null) all.origin = origin;
-  return app.request('/run/v1/chat/completions', {
-    method: 'POST',
-    headers: all,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  return app.request(
+    '/run/v1/chat/completions',
+    { method: 'POST', headers: all, body: typeof body === 'string' ? body : JSON.stringify(body) },
+    ip ? { incoming: { socket: { remoteAddress: ip } } } : undefined,
+  );
 }
 
 /** The `data:` payloads of an SSE body. */
