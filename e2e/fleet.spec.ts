@@ -60,8 +60,11 @@ async function fleet(db: number, env: Record<string, string> = {}, args: string[
   return { a, b, env: shared };
 }
 
-/** The `x-inkeep-challenge-solution` header for a fresh challenge from `server`. */
-async function solve(server: RunningProcess): Promise<string> {
+/**
+ * The `x-inkeep-challenge-solution` header for a fresh challenge from `server`; `seen` collects
+ * each challenge's `maxnumber` (it rises with the difficulty level).
+ */
+async function solve(server: RunningProcess, seen: number[] = []): Promise<string> {
   const response = await fetch(`${server.url}/run/auth/pow/challenge`);
   expect(response.status).toBe(200);
   const challenge = (await response.json()) as {
@@ -78,6 +81,7 @@ async function solve(server: RunningProcess): Promise<string> {
     challenge.maxnumber,
   ).promise;
   if (!solution) throw new Error('could not solve the challenge');
+  seen.push(challenge.maxnumber);
   const { algorithm, challenge: hash, salt, signature } = challenge;
   return btoa(
     JSON.stringify({ algorithm, challenge: hash, number: solution.number, salt, signature }),
@@ -198,17 +202,23 @@ test('a proof-of-work solution accepted by one instance is refused by the other'
   expect(await problemCode(again)).toBe('pow_invalid');
 });
 
-test('the session rate limit is one budget across the instances', async () => {
-  const { a, b } = await fleet(2, { INKEEP_SESSION_RATE_LIMIT: '20' });
+test('the session rate limit is one budget across the instances, difficulty rising past it', async () => {
+  const { a, b } = await fleet(2, { INKEEP_SESSION_RATE_LIMIT: '5' });
   const remaining: number[] = [];
+  const maxnumbers: number[] = [];
   for (let request = 0; request < 20; request++) {
     const server = request % 2 === 0 ? a : b;
-    const response = await requestSession(server.url, { solution: await solve(server) });
+    const response = await requestSession(server.url, {
+      solution: await solve(server, maxnumbers),
+    });
     expect(response.status).toBe(200);
+    // A budget of 5 at each difficulty level 0–3: 20 a minute, counted once for the fleet.
     expect(response.headers.get('x-ratelimit-limit')).toBe('20');
     remaining.push(Number(response.headers.get('x-ratelimit-remaining')));
   }
   expect(remaining).toEqual(Array.from({ length: 20 }, (_, index) => 19 - index));
+  // Each instance asks for four times the work of the level before, by the shared count.
+  expect(maxnumbers).toEqual([1000, 4000, 16_000, 64_000].flatMap((n) => Array(5).fill(n)));
   for (const server of [a, b]) {
     const refused = await requestSession(server.url, { solution: await solve(server) });
     expect(refused.status).toBe(429);
