@@ -4,27 +4,36 @@ import { ConfirmButton } from './confirm-button.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { embedSnippet } from './embed-snippet.ts';
 import { ErrorMessage } from './error-message.tsx';
+import { formatDate } from './format-date.ts';
 import type { App, AppInput } from './manage-types.ts';
 import { useAction } from './use-action.ts';
 
 /**
- * One app: its settings, an embed snippet to copy, a try-it link, and edit, enable/disable and
- * delete (confirmed) controls, each with its own error.
+ * One app: its settings, an embed snippet to copy, a try-it link, edit, enable/disable and
+ * delete (confirmed) controls, and signing out its visitors (all, confirmed, or one by id),
+ * each with its own error.
  */
 export function AppCard({
   app,
   origin,
   onUpdate,
   onDelete,
+  onRevokeSessions,
 }: {
   app: App;
   /** This server's origin, for the snippet and the try page. */
   origin: string;
   onUpdate: (input: AppInput) => Promise<unknown>;
   onDelete: () => Promise<unknown>;
+  /** Signs out every visitor, or the one with `sub`. */
+  onRevokeSessions: (sub?: string) => Promise<unknown>;
 }) {
   const [editing, setEditing] = useState(false);
+  const [visitor, setVisitor] = useState('');
   const toggle = useAction();
+  const signOutOne = useAction();
+  const visitorId = `app-${app.id}-visitor`;
+  const { systemPrompt } = app.config;
   const headingId = `app-${app.id}-name`;
   const snippetId = `app-${app.id}-snippet`;
   const { allowedDomains, allowAnonymous } = app.config.webClient;
@@ -75,6 +84,23 @@ export function AppCard({
             <dd>
               <code>{app.defaultAgentId}</code>
             </dd>
+            <dt>System prompt</dt>
+            <dd>
+              {systemPrompt ? (
+                <details>
+                  <summary>{`${systemPrompt.length} characters`}</summary>
+                  <p class="prompt">{systemPrompt}</p>
+                </details>
+              ) : (
+                'None'
+              )}
+            </dd>
+            {app.sessionsRevokedBefore && (
+              <>
+                <dt>Visitors signed out</dt>
+                <dd>{formatDate(app.sessionsRevokedBefore)}</dd>
+              </>
+            )}
           </dl>
           <div class="buttons">
             <button type="button" onClick={() => setEditing(true)} aria-label={`Edit ${app.name}`}>
@@ -96,6 +122,50 @@ export function AppCard({
             />
           </div>
           <ErrorMessage error={toggle.error} />
+          <fieldset class="sessions">
+            <legend>Visitors’ sessions</legend>
+            <p class="note">
+              Signed-out visitors start over as new visitors on their next message; their earlier
+              conversations are no longer theirs to read.
+            </p>
+            <div class="buttons">
+              <ConfirmButton
+                label="Sign out all visitors"
+                question={`Sign out every visitor of ${app.name}?`}
+                confirmLabel={`Sign out all visitors of ${app.name}`}
+                onConfirm={() => onRevokeSessions()}
+              />
+            </div>
+            <form
+              class="inline-form"
+              aria-label={`Sign out one visitor of ${app.name}`}
+              onSubmit={async (event) => {
+                event.preventDefault();
+                const sub = visitor.trim();
+                if (await signOutOne.run(() => onRevokeSessions(sub))) setVisitor('');
+              }}
+            >
+              <label for={visitorId}>Sign out one visitor (visitor id)</label>
+              <div class="row">
+                <input
+                  id={visitorId}
+                  value={visitor}
+                  placeholder="anon_…"
+                  spellcheck={false}
+                  autocomplete="off"
+                  onInput={(event) => setVisitor(event.currentTarget.value)}
+                />
+                <button
+                  type="submit"
+                  class="danger"
+                  disabled={signOutOne.pending || !visitor.trim()}
+                >
+                  Sign out visitor
+                </button>
+              </div>
+              <ErrorMessage error={signOutOne.error} />
+            </form>
+          </fieldset>
         </>
       )}
       <label for={snippetId}>Embed on a site</label>

@@ -2,22 +2,23 @@ import { useState } from 'preact/hooks';
 import { type DomainEntry, DomainListField, domainError } from './domain-list-field.tsx';
 import { ErrorMessage } from './error-message.tsx';
 import { ManageApiError } from './manage-api-error.ts';
-import type { App, AppInput, AppType } from './manage-types.ts';
+import { type App, type AppInput, type AppType, maxSystemPromptLength } from './manage-types.ts';
 import { useAction } from './use-action.ts';
 
-type Field = 'name' | 'type' | 'defaultAgentId' | 'allowAnonymous';
+type Field = 'name' | 'type' | 'defaultAgentId' | 'allowAnonymous' | 'systemPrompt';
 
 const fieldOf: Record<string, Field> = {
   name: 'name',
   type: 'type',
   defaultAgentId: 'defaultAgentId',
   'config.webClient.allowAnonymous': 'allowAnonymous',
+  'config.systemPrompt': 'systemPrompt',
 };
 
 /**
  * Creates or edits an app: name, type, allowed domains (checked in the browser as typed),
- * anonymous sessions and default agent. Nothing typed is lost when the server refuses it; its
- * message appears next to the field it names.
+ * anonymous sessions, default agent and the agent's system prompt. Nothing typed is lost when
+ * the server refuses it; its message appears next to the field it names.
  */
 export function AppForm({
   app,
@@ -36,6 +37,8 @@ export function AppForm({
   const [allowAnonymous, setAllowAnonymous] = useState(
     app?.config.webClient.allowAnonymous ?? true,
   );
+  const savedPrompt = app?.config.systemPrompt ?? '';
+  const [systemPrompt, setSystemPrompt] = useState(savedPrompt);
   const [domains, setDomains] = useState<DomainEntry[]>(
     (app?.config.webClient.allowedDomains ?? ['']).map((value) => ({ value, touched: !!app })),
   );
@@ -65,6 +68,10 @@ export function AppForm({
           allowedDomains: kept.map((index) => checked[index]?.value.trim() ?? ''),
           allowAnonymous,
         },
+        // Sent only when changed; emptied, it is removed.
+        ...(systemPrompt !== savedPrompt
+          ? { systemPrompt: systemPrompt.trim() ? systemPrompt : null }
+          : {}),
       },
     };
     let refusal: unknown;
@@ -154,6 +161,23 @@ export function AppForm({
         onInput={(event) => setDefaultAgentId(event.currentTarget.value)}
       />
       {fieldError('defaultAgentId')}
+      <label for={id('system-prompt')}>System prompt</label>
+      <p class="note" id={`${id('system-prompt')}-hint`}>
+        Instructions the agent gives the model before each conversation. Visitors never see them and
+        cannot replace them. Up to {maxSystemPromptLength} characters; leave empty for none.
+      </p>
+      <textarea
+        id={id('system-prompt')}
+        rows={5}
+        value={systemPrompt}
+        maxLength={maxSystemPromptLength}
+        aria-invalid={fieldErrors.systemPrompt ? 'true' : undefined}
+        aria-describedby={[`${id('system-prompt')}-hint`, describedBy('systemPrompt')]
+          .filter(Boolean)
+          .join(' ')}
+        onInput={(event) => setSystemPrompt(event.currentTarget.value)}
+      />
+      {fieldError('systemPrompt')}
       <div class="buttons">
         <button type="submit" class="primary" disabled={action.pending}>
           {app ? 'Save changes' : 'Create app'}

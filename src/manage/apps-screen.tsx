@@ -83,6 +83,19 @@ export function AppsScreen({
               setApps((list) => list?.map((item) => (item.id === app.id ? updated : item)));
               setStatus(`Saved ${updated.name}.`);
             }}
+            onRevokeSessions={async (sub) => {
+              const { revokedBefore } = await client.revokeSessions(app.id, sub ? { sub } : {});
+              if (sub) {
+                setStatus(`Signed out visitor ${sub} of ${app.name}.`);
+                return;
+              }
+              setApps((list) =>
+                list?.map((item) =>
+                  item.id === app.id ? { ...item, sessionsRevokedBefore: revokedBefore } : item,
+                ),
+              );
+              setStatus(`Signed out all visitors of ${app.name}.`);
+            }}
             onDelete={async () => {
               await client.deleteApp(app.id);
               setApps((list) => list?.filter((item) => item.id !== app.id));

@@ -6,6 +6,8 @@ import type {
   AppInput,
   CreatedApiKey,
   KeyUsage,
+  RevokedSessions,
+  SessionRevocation,
 } from './manage-types.ts';
 
 /** Options of {@link createManageClient}. */
@@ -25,6 +27,8 @@ export interface ManageClient {
   createApp(input: AppInput): Promise<App>;
   updateApp(id: string, input: AppInput): Promise<App>;
   deleteApp(id: string): Promise<void>;
+  /** Signs out an app's visitors (all of them, or one `sub`): their sessions are refused. */
+  revokeSessions(id: string, revocation?: SessionRevocation): Promise<RevokedSessions>;
   listKeys(): Promise<ApiKeyView[]>;
   createKey(input: ApiKeyInput): Promise<CreatedApiKey>;
   revokeKey(id: string): Promise<void>;
@@ -76,6 +80,14 @@ export function createManageClient({
     updateApp: async (appId, input) =>
       (await call<{ data: App }>('PATCH', `/apps${id(appId)}`, input)).data,
     deleteApp: (appId) => call<void>('DELETE', `/apps${id(appId)}`),
+    revokeSessions: async (appId, revocation = {}) =>
+      (
+        await call<{ data: RevokedSessions }>(
+          'POST',
+          `/apps${id(appId)}/sessions/revoke`,
+          revocation,
+        )
+      ).data,
     listKeys: async () => (await call<{ data: ApiKeyView[] }>('GET', '/api-keys')).data,
     createKey: (input) => call<CreatedApiKey>('POST', '/api-keys', input),
     revokeKey: (keyId) => call<void>('DELETE', `/api-keys${id(keyId)}`),

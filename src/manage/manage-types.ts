@@ -10,8 +10,17 @@ export interface App {
   type: AppType;
   enabled: boolean;
   defaultAgentId: string;
-  config: { webClient: { allowedDomains: string[]; allowAnonymous: boolean } };
+  config: {
+    webClient: { allowedDomains: string[]; allowAnonymous: boolean };
+    /** Instructions the agent gives the model first; absent when the app has none. */
+    systemPrompt?: string;
+  };
+  /** Anonymous sessions issued before this time are refused (absent until visitors are signed out). */
+  sessionsRevokedBefore?: string;
 }
+
+/** The longest system prompt the server keeps, in characters. */
+export const maxSystemPromptLength = 8000;
 
 /** The fields of an app the dashboard creates or changes. */
 export interface AppInput {
@@ -19,7 +28,26 @@ export interface AppInput {
   type?: AppType;
   enabled?: boolean;
   defaultAgentId?: string;
-  config?: { webClient?: { allowedDomains?: string[]; allowAnonymous?: boolean } };
+  config?: {
+    webClient?: { allowedDomains?: string[]; allowAnonymous?: boolean };
+    /** `null` (or blank) removes it. */
+    systemPrompt?: string | null;
+  };
+}
+
+/** Whose sessions to revoke: every visitor of the app, or the one with `sub`. */
+export interface SessionRevocation {
+  /** Sessions issued before this time (ISO 8601; default: now). */
+  before?: string;
+  /** One visitor, `anon_…`; absent = every visitor. */
+  sub?: string;
+}
+
+/** The answer to revoking sessions: the cutoff now in force. */
+export interface RevokedSessions {
+  appId: string;
+  sub: string | null;
+  revokedBefore: string;
 }
 
 /** What an API key may do. */

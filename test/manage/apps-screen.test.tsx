@@ -200,4 +200,137 @@ describe('AppsScreen', () => {
       'delete app_docs',
     ]);
   });
+
+  it('edits the system prompt, sending it only when changed and null when emptied', async () => {
+    let app = makeApp({
+      config: { ...makeApp().config, systemPrompt: 'Answer from the docs.' },
+    });
+    const inputs: AppInput[] = [];
+    render(
+      <AppsScreen
+        origin={origin}
+        client={fakeClient({
+          listApps: async () => [app],
+          updateApp: async (_id, input) => {
+            inputs.push(input);
+            const { systemPrompt } = input.config ?? {};
+            const config = { ...app.config };
+            if (systemPrompt) config.systemPrompt = systemPrompt;
+            else if (systemPrompt === null) delete config.systemPrompt;
+            app = { ...app, config };
+            return app;
+          },
+        })}
+      />,
+    );
+    const card = within(await screen.findByRole('article', { name: 'Docs' }));
+    expect(card.getByText('21 characters')).toBeTruthy();
+    fireEvent.click(card.getByRole('button', { name: 'Edit Docs' }));
+    let form = within(screen.getByRole('form', { name: 'Edit Docs' }));
+    const prompt = form.getByLabelText('System prompt') as HTMLTextAreaElement;
+    expect(prompt.value).toBe('Answer from the docs.');
+    expect(prompt.maxLength).toBe(8000);
+    fireEvent.click(form.getByRole('button', { name: 'Save changes' }));
+    await screen.findByText('Saved Docs.');
+    expect(inputs[0]?.config).not.toHaveProperty('systemPrompt');
+
+    fireEvent.click(card.getByRole('button', { name: 'Edit Docs' }));
+    form = within(screen.getByRole('form', { name: 'Edit Docs' }));
+    type(form.getByLabelText('System prompt'), 'Be brief.\nCite the pages.');
+    fireEvent.click(form.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(inputs).toHaveLength(2));
+    expect(inputs[1]?.config?.systemPrompt).toBe('Be brief.\nCite the pages.');
+    await card.findByText('25 characters');
+
+    fireEvent.click(card.getByRole('button', { name: 'Edit Docs' }));
+    form = within(screen.getByRole('form', { name: 'Edit Docs' }));
+    type(form.getByLabelText('System prompt'), '  ');
+    fireEvent.click(form.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(inputs).toHaveLength(3));
+    expect(inputs[2]?.config?.systemPrompt).toBeNull();
+    await waitFor(() =>
+      expect(within(screen.getByRole('article', { name: 'Docs' })).getByText('None')).toBeTruthy(),
+    );
+  });
+
+  it('shows the server’s refusal of a system prompt next to the field', async () => {
+    render(
+      <AppsScreen
+        origin={origin}
+        client={fakeClient({
+          createApp: async () => {
+            throw new ManageApiError(
+              400,
+              'bad_request',
+              'config.systemPrompt must be a string of at most 8000 characters',
+            );
+          },
+        })}
+      />,
+    );
+    const form = await openForm();
+    type(form.getByLabelText('Name'), 'Docs');
+    type(form.getByLabelText('System prompt'), 'x');
+    fireEvent.click(form.getByRole('button', { name: 'Create app' }));
+    const prompt = form.getByLabelText('System prompt');
+    await waitFor(() => expect(prompt.getAttribute('aria-invalid')).toBe('true'));
+    expect(prompt.getAttribute('aria-describedby')).toContain('new-app-systemPrompt-error');
+    expect(form.getByRole('alert').textContent).toBe(
+      'config.systemPrompt must be a string of at most 8000 characters',
+    );
+    expect((prompt as HTMLTextAreaElement).value).toBe('x');
+  });
+
+  it('signs out all visitors after confirming, and one visitor by id', async () => {
+    const calls: string[] = [];
+    const sub = 'anon_123e4567-e89b-42d3-a456-426614174000';
+    render(
+      <AppsScreen
+        origin={origin}
+        client={fakeClient({
+          listApps: async () => [makeApp()],
+          revokeSessions: async (id, revocation = {}) => {
+            calls.push(`${id} ${JSON.stringify(revocation)}`);
+            if (revocation.sub === 'nope') {
+              throw new ManageApiError(
+                400,
+                'bad_request',
+                'sub must be an anonymous visitor id (anon_<uuid>)',
+              );
+            }
+            return {
+              appId: id,
+              sub: revocation.sub ?? null,
+              revokedBefore: '2026-01-01T12:00:00.000Z',
+            };
+          },
+        })}
+      />,
+    );
+    const card = within(await screen.findByRole('article', { name: 'Docs' }));
+    expect(card.queryByText('Visitors signed out')).toBeNull();
+    fireEvent.click(card.getByRole('button', { name: 'Sign out all visitors' }));
+    expect(calls).toEqual([]);
+    expect(card.getByText('Sign out every visitor of Docs?')).toBeTruthy();
+    fireEvent.click(card.getByRole('button', { name: 'Sign out all visitors of Docs' }));
+    await screen.findByText('Signed out all visitors of Docs.');
+    expect(calls).toEqual(['app_docs {}']);
+    expect(card.getByText('Visitors signed out')).toBeTruthy();
+
+    const one = within(card.getByRole('form', { name: 'Sign out one visitor of Docs' }));
+    const button = one.getByRole('button', { name: 'Sign out visitor' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    type(one.getByLabelText('Sign out one visitor (visitor id)'), 'nope');
+    fireEvent.click(button);
+    expect((await one.findByRole('alert')).textContent).toBe(
+      'sub must be an anonymous visitor id (anon_<uuid>)',
+    );
+    type(one.getByLabelText('Sign out one visitor (visitor id)'), ` ${sub} `);
+    fireEvent.click(button);
+    await screen.findByText(`Signed out visitor ${sub} of Docs.`);
+    expect(calls.at(-1)).toBe(`app_docs {"sub":"${sub}"}`);
+    expect(
+      (one.getByLabelText('Sign out one visitor (visitor id)') as HTMLInputElement).value,
+    ).toBe('');
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createManageClient } from '../../src/manage/create-manage-client.ts';
 import { describeError, ManageApiError } from '../../src/manage/manage-api-error.ts';
 
-function recorder(respond: (request: Request) => Response) {
+function recorder(respond: (request: Request) => Response | Promise<Response>) {
   const requests: Request[] = [];
   const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
@@ -52,6 +52,26 @@ describe('createManageClient', () => {
     expect(await client.deleteApp('app_x')).toBeUndefined();
     expect(requests[1]?.url).toBe(
       'http://s.test/manage/tenants/default/projects/default/apps/app_x',
+    );
+  });
+
+  it('revokes sessions of an app, for everyone or one visitor', async () => {
+    const { requests, fetch } = recorder(async (request) => {
+      const body = (await request.json()) as { sub?: string };
+      return Response.json({
+        data: { appId: 'app_x', sub: body.sub ?? null, revokedBefore: '2026-01-01T00:00:00.000Z' },
+      });
+    });
+    const client = createManageClient({ apiKey: 'k', baseUrl: 'http://s.test', fetch });
+    expect(await client.revokeSessions('app_x')).toEqual({
+      appId: 'app_x',
+      sub: null,
+      revokedBefore: '2026-01-01T00:00:00.000Z',
+    });
+    expect((await client.revokeSessions('app_x', { sub: 'anon_1' })).sub).toBe('anon_1');
+    expect(requests[0]?.method).toBe('POST');
+    expect(requests[0]?.url).toBe(
+      'http://s.test/manage/tenants/default/projects/default/apps/app_x/sessions/revoke',
     );
   });
 

@@ -44,6 +44,7 @@ export function fakeClient(overrides: Partial<ManageClient> = {}): ManageClient 
     createApp: never,
     updateApp: never,
     deleteApp: never,
+    revokeSessions: never,
     listKeys: async () => [],
     createKey: never,
     revokeKey: never,
