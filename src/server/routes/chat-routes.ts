@@ -118,9 +118,7 @@ export function createChatRoutes(context: ServerContext): Hono {
     const created = Math.floor(now() / 1000);
     // The app's own instructions go first, every time, and are never stored or shown.
     const systemPrompt =
-      principal.kind === 'anonymous'
-        ? (principal.app.config as { systemPrompt?: string }).systemPrompt
-        : undefined;
+      principal.kind === 'anonymous' ? principal.app.config.systemPrompt : undefined;
     const chunks = responder.respond({
       messages: systemPrompt ? [{ role: 'system', content: systemPrompt }, ...history] : history,
       signal: abort.signal,
