@@ -74,12 +74,16 @@ export const openApiDocument = {
       get: {
         summary:
           'An ALTCHA proof-of-work challenge (classic format unless INKEEP_POW_ALGORITHM selects v2)',
+        description:
+          "Issued with an HMAC only (v2: non-deterministic, a key prefix of zeros). Budgeted per client IP (IPv6 by /64, INKEEP_POW_CHALLENGE_RATE_LIMIT a minute). At the difficulty level of the client's next session request: 0 within its session budget, one more per further budget in the window (classic: maxnumber ×4 and level=<n> in the salt; v2: one more zero digit of keyPrefix and data.level).",
         responses: {
           200: {
             description: 'Challenge (Cache-Control: no-store)',
+            headers: rateLimitHeaders,
             content: json({ oneOf: [ref('ClassicChallenge'), ref('ChallengeV2')] }),
           },
           404: problem('PoW is not enabled'),
+          429: problem('rate_limit_exceeded: too many challenges from this client (Retry-After)'),
         },
       },
     },
@@ -88,7 +92,7 @@ export const openApiDocument = {
         summary:
           'Issue an anonymous-session JWT (rolling refresh with the previous token as bearer)',
         description:
-          'Checks, in order: app exists and enabled (404), web_client (400), allowAnonymous (401), Origin (403), rate limit per client IP (429), proof of work (400). Every request counts against the per-IP budget, refused ones too. The body is ignored.',
+          'Checks, in order: app exists and enabled (404), web_client (400), allowAnonymous (401), Origin (403), rate limit per client IP (429), proof of work (400). Every request counts against the per-IP budget, refused ones too. With proof of work a client over its budget is served at rising difficulty levels (it must solve a challenge at its level) and refused past the last one; X-RateLimit-Limit then counts every level. The body is ignored.',
         parameters: [
           { name: 'appId', in: 'path', required: true, schema: { type: 'string' } },
           { name: 'Origin', in: 'header', required: true, schema: { type: 'string' } },
@@ -105,12 +109,16 @@ export const openApiDocument = {
         ],
         responses: {
           200: { description: 'Session', headers: rateLimitHeaders, content: json(ref('Session')) },
-          400: problem('bad_request (not a web client), pow_required, pow_invalid, pow_expired'),
+          400: problem(
+            "bad_request (not a web client), pow_required, pow_invalid (also: a challenge below the client's level), pow_expired",
+          ),
           401: problem('anonymous_disabled'),
           403: problem('origin_not_allowed'),
           404: problem('not_found'),
           413: problem('payload_too_large'),
-          429: problem('rate_limit_exceeded (Retry-After)'),
+          429: problem(
+            'rate_limit_exceeded (Retry-After): over the budget, or this client holds too many unexpired solutions in memory',
+          ),
           503: problem(
             'service_unavailable: proof of work is on and Redis, which remembers used solutions, is unreachable (fails closed)',
           ),
