@@ -32,7 +32,13 @@ const server = await startServer({
   shared,
   port: 0,
   host: '127.0.0.1',
-  env: {},
+  // One loopback client stands for many visitors here: lift the per-client budgets.
+  env: {
+    INKEEP_IP_CHAT_RATE_LIMIT: '1000000',
+    INKEEP_IP_CONCURRENT_STREAMS: '100000',
+    INKEEP_VISITOR_CONCURRENT_STREAMS: '1000',
+    INKEEP_CHAT_DAILY_LIMIT: '100000000',
+  },
   apps: [{ id: 'app_bench', name: 'Bench', config: { webClient: { allowedDomains: ['localhost'] } } }],
   settings: {
     jwtSecret: 'bench-secret-bench-secret-bench-secret-01',
