@@ -128,6 +128,8 @@ export const openApiDocument = {
     '/run/v1/chat/completions': {
       post: {
         summary: 'Chat completion, streamed as OpenAI chat.completion.chunk events or whole',
+        description:
+          "With an app credential: only user and assistant messages (system/developer are 400 naming the role; the app's config.systemPrompt goes to the model first and is never stored). Budgeted in order per client IP (INKEEP_IP_CHAT_RATE_LIMIT a minute; IPv6 by /64), per visitor (INKEEP_CHAT_RATE_LIMIT a minute, INKEEP_CHAT_DAILY_LIMIT a day) and per app (INKEEP_APP_CHAT_RATE_LIMIT, 0 = off), with at most INKEEP_IP_CONCURRENT_STREAMS answers generated at once per client and INKEEP_VISITOR_CONCURRENT_STREAMS per visitor. A client whose credentials failed INKEEP_AUTH_FAILURE_LIMIT times this minute gets 429 before its credential is checked. API keys with the chat scope may send any role and are budgeted per key.",
         security: bearer,
         parameters: [
           { ...appHeader, required: true },
@@ -148,13 +150,15 @@ export const openApiDocument = {
               'application/json': { schema: ref('ChatCompletion') },
             },
           },
-          400: problem('bad_request'),
+          400: problem(
+            'bad_request naming the field, e.g. `messages[0].role "system" is not allowed` for an app credential',
+          ),
           401: problem('unauthorized: "Bearer token required" or "Invalid end-user JWT"'),
           403: problem('origin_not_allowed, or forbidden for another agent'),
           404: problem('not_found: app disabled, or conversation unknown or not yours'),
           413: problem('payload_too_large'),
           429: problem(
-            'rate_limit_exceeded (Retry-After), or quota_exceeded: a stored-data quota of the visitor or the app is full. quota_exceeded has no Retry-After (retrying later does not help) and deletes nothing to make room; the answer to an accepted turn is always kept.',
+            'rate_limit_exceeded (Retry-After; X-RateLimit-* of the budget that refused, or Retry-After 2 when answers at once are at their limit), or quota_exceeded: a stored-data quota of the visitor or the app is full. quota_exceeded has no Retry-After (retrying later does not help) and deletes nothing to make room; the answer to an accepted turn is always kept.',
           ),
           503: unavailable,
         },
