@@ -41,7 +41,14 @@ export interface Conversation extends ConversationSummary {
 /** A page of conversations, newest first. */
 export interface ConversationPage {
   data: ConversationSummary[];
-  pagination: { page: number; limit: number; total: number; pages: number };
+  pagination: {
+    page: number;
+    limit: number;
+    total: number;
+    pages: number;
+    /** A cursor to the next page (the reference server's `before`); null on the last. */
+    next?: string | null;
+  };
 }
 
 /** The widget's client of the Run API chat and conversation endpoints. */
