@@ -10,6 +10,7 @@ export { ConfigError } from './config/config-error.ts';
 export { loadAppsFile, normalizeApps } from './config/load-apps.ts';
 export {
   type Environment,
+  type LimitSettings,
   type ResponderName,
   readSettings,
   type ServerSettings,
@@ -26,6 +27,8 @@ export {
 export { createIpAllowlist, type IpAllowlist } from './keys/ip-allowlist.ts';
 export { parseApiKeyInput, parseDuration } from './keys/parse-api-key-input.ts';
 export { signRequest } from './keys/verify-request-signature.ts';
+export { clientKey } from './limits/client-key.ts';
+export { type Budgets, createBudgets } from './limits/create-budgets.ts';
 export {
   describeDatabaseUrl,
   openConfiguredDatabase,
@@ -42,6 +45,8 @@ export { createMemorySharedState } from './shared/create-memory-shared-state.ts'
 export { createRedisSharedState } from './shared/create-redis-shared-state.ts';
 export type {
   ChangeNotice,
+  ConcurrencyLease,
+  ConcurrencyLimiter,
   RateLimiter,
   RateLimitResult,
   SharedState,
