@@ -6,7 +6,8 @@
 //
 // Throughput challenges are altcha-lib v2 SHA-256 (and classic) challenges in deterministic
 // mode: the answer is a known counter N, so every solver tries exactly counters 0…N and
-// N / time is its effective rate, startup included.
+// N / time is its effective rate, startup included. The median solves use challenges as the
+// server issues them (v2: non-deterministic, a key prefix of zeros).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -393,17 +394,18 @@ export async function run() {
       15,
       `default workers (min(4, ${cores} cores))`,
     );
+    // As the server issues them: non-deterministic, a zero key prefix (difficulty 256 → '00').
     const pbkdf2 = () =>
       createChallenge({
         algorithm: 'PBKDF2/SHA-256',
         cost: 1000,
-        counter: 500 + Math.floor(Math.random() * 500),
+        keyPrefix: '00',
         deriveKey: derivePbkdf2,
         expiresAt: inAnHour(),
         hmacSignatureSecret: secret,
       });
     await medianSolve(
-      'PBKDF2/SHA-256 (server default 1000/1000)',
+      'PBKDF2/SHA-256 (server default: cost 1000, prefix 00)',
       pbkdf2,
       7,
       'WebCrypto deriveBits',
@@ -419,13 +421,13 @@ export async function run() {
       note: '3 challenges; baseline',
     });
     await medianSolve(
-      'SCRYPT (server default N 1024, r 8, counter ≤ 200)',
+      'SCRYPT (server default N 1024, r 8, prefix 00)',
       () =>
         createChallenge({
           algorithm: 'SCRYPT',
           cost: 1024,
           memoryCost: 8,
-          counter: 100 + Math.floor(Math.random() * 100),
+          keyPrefix: '00',
           deriveKey: deriveScrypt,
           expiresAt: inAnHour(),
           hmacSignatureSecret: secret,
