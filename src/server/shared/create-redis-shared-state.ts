@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { randomUUID } from 'node:crypto';
 import { createFlexibleLimiter } from './create-flexible-limiter.ts';
 import { createMemoryConcurrency } from './create-memory-shared-state.ts';
 import {
