@@ -351,6 +351,10 @@ test('kill -9 of a server on --data DIR during a burst of writes loses no answer
     INKEEP_RESPONDER_TOKEN_DELAY_MS: '0',
     INKEEP_SESSION_RATE_LIMIT: '1000',
     INKEEP_CHAT_RATE_LIMIT: '100000',
+    // Eight streams at once from one visitor on one IP, and every answer read back.
+    INKEEP_IP_CHAT_RATE_LIMIT: '100000',
+    INKEEP_VISITOR_CONCURRENT_STREAMS: '100',
+    INKEEP_IP_READ_RATE_LIMIT: '100000',
   };
   const server = await startApiServer(env, ['--data', dataDir]);
   started.push(server);
