@@ -224,7 +224,7 @@ test.describe('the manage dashboard', () => {
     await expect(page.getByRole('article', { name: 'Docs site' })).toHaveCount(0);
 
     // Sign out forgets the key; no secret went into a URL or the server's output.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(page.getByLabel('API key')).toHaveValue('');
     expect(await page.evaluate(() => JSON.stringify(sessionStorage))).not.toContain(adminKey);
     expect(await page.content()).not.toContain(adminKey);
@@ -236,6 +236,97 @@ test.describe('the manage dashboard', () => {
     expect(api.output()).not.toContain(adminKey);
     expect(api.output()).not.toContain(key);
     expect(violations).toEqual([]);
+  });
+
+  test('keeps the system prompt of an app across a reload, and signs its visitors out', async ({
+    page,
+  }) => {
+    const session = async () => {
+      const response = await fetch(`${api.url}/run/auth/apps/app_demo/anonymous-session`, {
+        method: 'POST',
+        headers: { origin: api.url, 'content-type': 'application/json' },
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { token: string }).token;
+    };
+    const read = (token: string) =>
+      fetch(`${api.url}/run/v1/conversations`, {
+        headers: {
+          authorization: `Bearer ${token}`,
+          origin: api.url,
+          'x-inkeep-app-id': 'app_demo',
+        },
+      });
+    const subOf = (token: string) =>
+      (
+        JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+          sub: string;
+        }
+      ).sub;
+
+    await page.goto(`${api.url}/manage/`);
+    await page.getByLabel('API key').fill(adminKey);
+    await page.getByLabel('API key').press('Enter');
+    const card = page.getByRole('article', { name: 'Demo', exact: true });
+    await expect(card).toContainText('System prompt');
+
+    // The system prompt: typed, saved, and there again after a reload.
+    const prompt = 'Answer only from the product docs.\nSay so when they do not cover it.';
+    await card.getByRole('button', { name: 'Edit Demo' }).click();
+    const form = page.getByRole('form', { name: 'Edit Demo' });
+    await form.getByLabel('System prompt').fill(prompt);
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByText('Saved Demo.')).toBeVisible();
+    await expect(card).toContainText(`${prompt.length} characters`);
+    await page.reload();
+    await card.getByText(`${prompt.length} characters`).click();
+    await expect(card.locator('.prompt')).toHaveText(prompt);
+    await card.getByRole('button', { name: 'Edit Demo' }).click();
+    await expect(
+      page.getByRole('form', { name: 'Edit Demo' }).getByLabel('System prompt'),
+    ).toHaveValue(prompt);
+    await expectNoAxeViolations(page);
+    await page
+      .getByRole('form', { name: 'Edit Demo' })
+      .getByRole('button', { name: 'Cancel' })
+      .click();
+    const stored = await fetch(`${api.url}/manage/tenants/default/projects/default/apps/app_demo`, {
+      headers: { 'x-api-key': adminKey },
+    });
+    expect(
+      ((await stored.json()) as { data: { config: { systemPrompt?: string } } }).data.config
+        .systemPrompt,
+    ).toBe(prompt);
+
+    // Sign out all visitors, after confirming: a session from before is refused.
+    const before = await session();
+    expect((await read(before)).status).toBe(200);
+    await card.getByRole('button', { name: 'Sign out all visitors' }).click();
+    await expect(card.getByText('Sign out every visitor of Demo?', { exact: false })).toBeVisible();
+    await card.getByRole('button', { name: 'Sign out all visitors of Demo' }).click();
+    await expect(page.getByText('Signed out all visitors of Demo.')).toBeVisible();
+    await expect(card).toContainText('Visitors signed out');
+    const refused = await read(before);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({
+      code: 'unauthorized',
+      detail: 'Invalid end-user JWT',
+    });
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${shots}/manage-sessions.png`, fullPage: true });
+
+    // One visitor, by id: only that visitor is refused.
+    const target = await session();
+    const bystander = await session();
+    expect((await read(target)).status).toBe(200);
+    await card.locator('summary', { hasText: 'Sign out one visitor' }).click();
+    const one = card.getByRole('form', { name: 'Sign out one visitor of Demo' });
+    await one.getByLabel('Visitor id').fill(subOf(target));
+    await one.getByRole('button', { name: 'Sign out visitor' }).click();
+    await expect(page.getByText(`Signed out visitor ${subOf(target)} of Demo.`)).toBeVisible();
+    expect((await read(target)).status).toBe(401);
+    expect((await read(bystander)).status).toBe(200);
+    await expectNoAxeViolations(page);
   });
 
   test('works from the keyboard alone, and in dark mode without axe violations', async ({

@@ -115,6 +115,12 @@ export function AppCard({
               {app.enabled ? 'Disable' : 'Enable'}
             </button>
             <ConfirmButton
+              label="Sign out all visitors"
+              question={`Sign out every visitor of ${app.name}? Each starts over as a new visitor, without their earlier conversations.`}
+              confirmLabel={`Sign out all visitors of ${app.name}`}
+              onConfirm={() => onRevokeSessions()}
+            />
+            <ConfirmButton
               label="Delete"
               question={`Delete ${app.name}? Sites using it stop working.`}
               confirmLabel={`Delete ${app.name}`}
@@ -122,20 +128,8 @@ export function AppCard({
             />
           </div>
           <ErrorMessage error={toggle.error} />
-          <fieldset class="sessions">
-            <legend>Visitors’ sessions</legend>
-            <p class="note">
-              Signed-out visitors start over as new visitors on their next message; their earlier
-              conversations are no longer theirs to read.
-            </p>
-            <div class="buttons">
-              <ConfirmButton
-                label="Sign out all visitors"
-                question={`Sign out every visitor of ${app.name}?`}
-                confirmLabel={`Sign out all visitors of ${app.name}`}
-                onConfirm={() => onRevokeSessions()}
-              />
-            </div>
+          <details class="visitor">
+            <summary>Sign out one visitor</summary>
             <form
               class="inline-form"
               aria-label={`Sign out one visitor of ${app.name}`}
@@ -145,7 +139,7 @@ export function AppCard({
                 if (await signOutOne.run(() => onRevokeSessions(sub))) setVisitor('');
               }}
             >
-              <label for={visitorId}>Sign out one visitor (visitor id)</label>
+              <label for={visitorId}>Visitor id</label>
               <div class="row">
                 <input
                   id={visitorId}
@@ -165,7 +159,7 @@ export function AppCard({
               </div>
               <ErrorMessage error={signOutOne.error} />
             </form>
-          </fieldset>
+          </details>
         </>
       )}
       <label for={snippetId}>Embed on a site</label>
