@@ -23,6 +23,9 @@ interface Engine {
   engine: DatabaseEngine;
   base: Kysely<DatabaseTables>;
   statements: number;
+  /** Statements per test schema (each names its schema), so that one test server's count is
+   * not moved by another's background work in the same process. */
+  bySchema: Map<string, number>;
 }
 
 const engines = new Map<string, Promise<Engine>>();
@@ -33,14 +36,20 @@ function engineFor(url: string | undefined): Promise<Engine> {
   let engine = engines.get(key);
   if (!engine) {
     engine = (async () => {
-      const counted: Engine = { engine: url ? 'postgres' : 'embedded', statements: 0 } as Engine;
+      const counted = {
+        engine: url ? 'postgres' : 'embedded',
+        statements: 0,
+        bySchema: new Map<string, number>(),
+      } as Engine;
       const dialect = url
         ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4 }) })
         : new PGliteDialect(await PGlite.create());
       counted.base = new Kysely<DatabaseTables>({
         dialect,
-        log: () => {
+        log: (event) => {
           counted.statements++;
+          const schema = /"(test_\d+_\d+)"/.exec(event.query.sql)?.[1];
+          if (schema) counted.bySchema.set(schema, (counted.bySchema.get(schema) ?? 0) + 1);
         },
       });
       return counted;
@@ -67,7 +76,7 @@ export async function openTestDatabase(
     db,
     table: (name) => sql.table(`${schema}.${name}`),
     get statements() {
-      return engine.statements;
+      return engine.bySchema.get(schema) ?? 0;
     },
     async ping() {
       await sql`select 1`.execute(engine.base);
