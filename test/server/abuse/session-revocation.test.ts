@@ -190,44 +190,53 @@ describe('revoking one visitor', () => {
   });
 });
 
-describe('revocation across instances', () => {
-  it('reaches a second instance on the same database and shared state, and survives restarts', async () => {
-    const { clock, now } = createClock();
-    const shared = createMemorySharedState({ now });
-    const database = await openTestDatabase();
-    // Instances after the first must not drop the shared schema when they close.
-    const sharedDatabase = { ...database, close: async () => {} } as Database;
-    const open = (db: Database) => openStores({ database: db, shared, now, refreshMs: 0 });
-    const first = createTestApp({ stores: open(database), shared, now, env });
-    const second = createTestApp({ stores: open(sharedDatabase), shared, now, env });
-    await Promise.all([first.ready, second.ready]);
+const postgresUrl = process.env.INKEEP_TEST_POSTGRES_URL || undefined;
+const engines = [
+  { name: 'the embedded engine (PGlite)', url: undefined, missing: false },
+  { name: 'PostgreSQL', url: postgresUrl, missing: !postgresUrl },
+];
 
-    const target = await session(first, { ip: '10.0.0.1' });
-    const bystander = await session(second, { ip: '10.0.0.2' });
-    const everyone = await session(second, { ip: '10.0.0.3' });
-    expect((await listConversations(second, target, { ip: '10.0.0.1' })).status).toBe(200);
+describe.each(engines)('revocation across instances on $name', ({ url, missing }) => {
+  it.skipIf(missing)(
+    'reaches a second instance on the same database and shared state, and survives restarts',
+    async () => {
+      const { clock, now } = createClock();
+      const shared = createMemorySharedState({ now });
+      const database = await openTestDatabase(url);
+      // Instances after the first must not drop the shared schema when they close.
+      const sharedDatabase = { ...database, close: async () => {} } as Database;
+      const open = (db: Database) => openStores({ database: db, shared, now, refreshMs: 0 });
+      const first = createTestApp({ stores: open(database), shared, now, env });
+      const second = createTestApp({ stores: open(sharedDatabase), shared, now, env });
+      await Promise.all([first.ready, second.ready]);
 
-    clock.now += 10;
-    expect((await revoke(first, { sub: subOf(target) })).status).toBe(200);
-    // The notice reaches the second instance; its reload runs in the background.
-    await expect
-      .poll(async () => (await listConversations(second, target, { ip: '10.0.0.1' })).status)
-      .toBe(401);
-    expect((await listConversations(second, bystander, { ip: '10.0.0.2' })).status).toBe(200);
+      const target = await session(first, { ip: '10.0.0.1' });
+      const bystander = await session(second, { ip: '10.0.0.2' });
+      const everyone = await session(second, { ip: '10.0.0.3' });
+      expect((await listConversations(second, target, { ip: '10.0.0.1' })).status).toBe(200);
 
-    // A third instance, started afterwards, reads both revocations from the database.
-    clock.now += 1000;
-    expect((await revoke(second, {})).status).toBe(200);
-    await expect
-      .poll(async () => (await listConversations(first, everyone, { ip: '10.0.0.3' })).status)
-      .toBe(401);
-    const third = createTestApp({ stores: open(sharedDatabase), shared, now, env });
-    await third.ready;
-    await expectRefused(await listConversations(third, target, { ip: '10.0.0.1' }));
-    await expectRefused(await listConversations(third, everyone, { ip: '10.0.0.3' }));
-    const fresh = await session(third, { ip: '10.0.0.4' });
-    expect((await listConversations(first, fresh, { ip: '10.0.0.4' })).status).toBe(200);
+      clock.now += 10;
+      expect((await revoke(first, { sub: subOf(target) })).status).toBe(200);
+      // The notice reaches the second instance; its reload runs in the background.
+      await expect
+        .poll(async () => (await listConversations(second, target, { ip: '10.0.0.1' })).status)
+        .toBe(401);
+      expect((await listConversations(second, bystander, { ip: '10.0.0.2' })).status).toBe(200);
 
-    for (const app of [third, second, first]) await app.context.stores.close();
-  });
+      // A third instance, started afterwards, reads both revocations from the database.
+      clock.now += 1000;
+      expect((await revoke(second, {})).status).toBe(200);
+      await expect
+        .poll(async () => (await listConversations(first, everyone, { ip: '10.0.0.3' })).status)
+        .toBe(401);
+      const third = createTestApp({ stores: open(sharedDatabase), shared, now, env });
+      await third.ready;
+      await expectRefused(await listConversations(third, target, { ip: '10.0.0.1' }));
+      await expectRefused(await listConversations(third, everyone, { ip: '10.0.0.3' }));
+      const fresh = await session(third, { ip: '10.0.0.4' });
+      expect((await listConversations(first, fresh, { ip: '10.0.0.4' })).status).toBe(200);
+
+      for (const app of [third, second, first]) await app.context.stores.close();
+    },
+  );
 });
