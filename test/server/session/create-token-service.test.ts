@@ -30,4 +30,19 @@ describe('createTokenService', () => {
       expect(await tokens.verify(junk)).toBeUndefined();
     }
   });
+
+  it("dates a token issued in the second of its app's revocation the next second", async () => {
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0, 400);
+    const tokens = createTokenService({ secret, lifetimeSeconds: 60, now: () => now });
+    const second = Math.floor(now / 1000);
+    expect((await tokens.issue(app)).claims.iat).toBe(second);
+    const revoked = { ...app, sessionsRevokedBefore: new Date(now - 100).toISOString() };
+    const { token, claims } = await tokens.issue(revoked);
+    expect(claims.iat).toBe(second + 1);
+    expect(claims.exp).toBe(second + 61);
+    expect(await tokens.verify(token)).toEqual(claims);
+    // A revocation of an earlier second changes nothing.
+    const earlier = { ...app, sessionsRevokedBefore: new Date(now - 5_000).toISOString() };
+    expect((await tokens.issue(earlier)).claims.iat).toBe(second);
+  });
 });
