@@ -15,7 +15,7 @@ const serverModule = new URL('../dist/server/index.js', import.meta.url).href;
 const adminKey = 'bench-admin-key-bench-admin-key-0123456789';
 
 const serverSource = `
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 const { createTokenService, openServerState, readSettings, startServer } = await import(${JSON.stringify(serverModule)});
@@ -29,6 +29,7 @@ const env = {
   INKEEP_CHAT_RATE_LIMIT: '1000000',
   INKEEP_IP_CHAT_RATE_LIMIT: '1000000',
   INKEEP_CHAT_DAILY_LIMIT: '100000000',
+  ...workerData.env,
 };
 const { settings } = readSettings(env);
 const { stores, shared } = await openServerState({ settings });
@@ -135,19 +136,40 @@ function attack(options) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-export async function run() {
-  const worker = new Worker(serverSource, { eval: true, type: 'module' });
-  const { server, apiKey, visitor, attacker } = await new Promise((resolve, reject) => {
+/** Starts the server thread with `env` on top of the bench's own. */
+async function startServerThread(env = {}) {
+  const worker = new Worker(serverSource, { eval: true, type: 'module', workerData: { env } });
+  const started = await new Promise((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  return {
+    ...started,
+    memory: () => ask(worker, 'memory', 'memory'),
+    async close() {
+      await ask(worker, 'close', 'closed');
+      await worker.terminate();
+    },
+  };
+}
+
+const chatBody = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], stream: false });
+const wrongKeyOf = (server, apiKey) => ({
+  url: `${server}/run/v1/chat/completions`,
+  method: 'POST',
+  headers: {
+    'x-api-key': `sk_${apiKey.slice(3).split('.')[0]}.wrong-secret-0123456789abcdef`,
+    'content-type': 'application/json',
+  },
+  body: chatBody,
+});
+
+async function latencyUnderGuessing() {
+  const { server, apiKey, visitor, close } = await startServerThread();
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-  const rows = [];
-  const chatUrl = `${server}/run/v1/chat/completions`;
-  const chatBody = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], stream: false });
   const visitorChat = async () => {
     const started = performance.now();
-    const response = await send(agent, chatUrl, {
+    const response = await send(agent, `${server}/run/v1/chat/completions`, {
       headers: {
         authorization: `Bearer ${visitor}`,
         'x-inkeep-app-id': 'app_bench',
@@ -164,25 +186,15 @@ export async function run() {
     for (let index = 0; index < count; index++) times.push(await visitorChat());
     return median(times);
   };
-  const [keyId] = apiKey.slice(3).split('.');
-  const wrongKey = {
-    url: chatUrl,
-    method: 'POST',
-    headers: {
-      'x-api-key': `sk_${keyId}.wrong-secret-0123456789abcdef`,
-      'content-type': 'application/json',
-    },
-    body: chatBody,
-  };
   try {
     await latencies(100);
     const quiet = await latencies(300);
-    const guesses = attack({ ...wrongKey, count: 0, connections: 32 });
+    const guesses = attack({ ...wrongKeyOf(server, apiKey), count: 0, connections: 32 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const attacked = await latencies(300);
     guesses.stop();
     const statuses = await guesses.done;
-    rows.push({
+    return {
       metric: 'visitor chat latency under 32 wrong-key connections',
       value: `${(attacked / quiet).toFixed(2)}×`,
       note: `median ${quiet.toFixed(2)} → ${attacked.toFixed(2)} ms (goal ≤ 2×); attacker got ${Object.entries(
@@ -190,12 +202,24 @@ export async function run() {
       )
         .map(([status, count]) => `${count}× ${status}`)
         .join(', ')}`,
-    });
+    };
+  } finally {
+    agent.destroy();
+    await close();
+  }
+}
 
-    const before = await ask(worker, 'memory', 'memory');
+async function memoryAfterAttacks() {
+  // Refusals answered at once, so that 20,000 of each kind arrive in seconds (with the default
+  // delay at most 1024 refusals wait at once, each a timer and a socket).
+  const { server, apiKey, attacker, memory, close } = await startServerThread({
+    INKEEP_AUTH_FAILURE_DELAY_MS: '0',
+  });
+  try {
+    const before = await memory();
     const kinds = {
       'bad JWT': {
-        url: chatUrl,
+        url: `${server}/run/v1/chat/completions`,
         headers: {
           authorization: `Bearer ${attacker.slice(0, -4)}AAAA`,
           'x-inkeep-app-id': 'app_bench',
@@ -204,7 +228,7 @@ export async function run() {
         },
         body: chatBody,
       },
-      'wrong key secret': wrongKey,
+      'wrong key secret': wrongKeyOf(server, apiKey),
       'wrong admin key': {
         url: `${server}/manage/tenants/default/projects/default/apps`,
         method: 'GET',
@@ -231,17 +255,18 @@ export async function run() {
           .join(' ')}`,
       );
     }
-    const after = await ask(worker, 'memory', 'memory');
+    const after = await memory();
     const change = (after.heapUsed - before.heapUsed) / before.heapUsed;
-    rows.push({
+    return {
       metric: 'server heap after 6 × 20,000 attack requests',
       value: `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%`,
       note: `${mib(before.heapUsed)} → ${mib(after.heapUsed)} after GC (goal within 20%); ${notes.join('; ')}`,
-    });
+    };
   } finally {
-    agent.destroy();
-    await ask(worker, 'close', 'closed');
-    await worker.terminate();
+    await close();
   }
-  return rows;
+}
+
+export async function run() {
+  return [await latencyUnderGuessing(), await memoryAfterAttacks()];
 }

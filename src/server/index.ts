@@ -1,5 +1,5 @@
 // The server as a library (`inkeep-chat/server`): named exports only, no side effects.
-export type { App, AppType, WebClientConfig } from './apps/app.ts';
+export type { App, AppConfig, AppType, WebClientConfig } from './apps/app.ts';
 export { isOriginAllowed, parseDomainRule } from './apps/is-origin-allowed.ts';
 export { AppValidationError, normalizeApp } from './apps/normalize-app.ts';
 export { createEchoResponder } from './chat/create-echo-responder.ts';

@@ -75,6 +75,8 @@ export interface LimitSettings {
   authFailuresPerMinute: number;
   /** `INKEEP_KEY_CHECK_LIMIT`: slow (scrypt) key checks per minute per client IP and per key id. */
   slowKeyChecksPerMinute: number;
+  /** `INKEEP_AUTH_FAILURE_DELAY_MS`: how long a client over its failure budget waits for its 429. */
+  authFailureDelayMs: number;
   /** `INKEEP_CHAT_DAILY_LIMIT`: chat requests per visitor per day. */
   visitorChatPerDay: number;
   /** `INKEEP_VISITOR_CONCURRENT_STREAMS`: answers generated at once per visitor. */
@@ -128,6 +130,7 @@ function readLimits(env: Environment): LimitSettings {
     ipChallengesPerMinute: perMinute('INKEEP_POW_CHALLENGE_RATE_LIMIT', 60),
     authFailuresPerMinute: perMinute('INKEEP_AUTH_FAILURE_LIMIT', 20),
     slowKeyChecksPerMinute: perMinute('INKEEP_KEY_CHECK_LIMIT', 10),
+    authFailureDelayMs: integer(env, 'INKEEP_AUTH_FAILURE_DELAY_MS', 1000, 0, 10_000),
     visitorChatPerDay: integer(env, 'INKEEP_CHAT_DAILY_LIMIT', 1000, 1, 100_000_000),
     visitorStreams: integer(env, 'INKEEP_VISITOR_CONCURRENT_STREAMS', 2, 1, 1000),
     appChatPerMinute: integer(env, 'INKEEP_APP_CHAT_RATE_LIMIT', 0, 0, 100_000_000),

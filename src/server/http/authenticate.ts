@@ -73,7 +73,11 @@ export async function authenticate(
   }
   // A client that spent its failure budget waits before any credential of it is looked at.
   const failures = await budgets.authFailures.peek(client);
-  if (!failures.allowed) enforceRateLimit(c, failures);
+  if (!failures.allowed) {
+    // Held first: a guesser on N connections gets N answers a second, not thousands.
+    await budgets.failureTarpit.hold();
+    enforceRateLimit(c, failures);
+  }
   try {
     return await check(c, context, scope, options, ip, client);
   } catch (error) {
@@ -133,7 +137,10 @@ async function check(
     const slowCheck = async (id: string) => {
       for (const key of [`client:${client}`, `key:${id}`]) {
         const result = await budgets.slowKeyChecks.consume(key);
-        if (!result.allowed) enforceRateLimit(c, result);
+        if (!result.allowed) {
+          await budgets.failureTarpit.hold();
+          enforceRateLimit(c, result);
+        }
       }
     };
     const stored = credential.startsWith('sk_')

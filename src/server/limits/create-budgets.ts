@@ -1,5 +1,6 @@
 import type { ServerSettings } from '../config/read-settings.ts';
 import type { ConcurrencyLimiter, RateLimiter, SharedState } from '../shared/shared-state.ts';
+import { createTarpit, type Tarpit } from './create-tarpit.ts';
 
 /**
  * Every budget the server counts, in the shared state (so a fleet counts once). Keys: a client
@@ -18,6 +19,8 @@ export interface Budgets {
   clientReads: RateLimiter;
   /** Failed credentials per client per minute; once spent, the client's credentials wait. */
   authFailures: RateLimiter;
+  /** Where refusals of clients over their failure budget wait before they are answered. */
+  failureTarpit: Tarpit;
   /** Slow (scrypt) key checks per minute, per client and per key id (`key:<id>`). */
   slowKeyChecks: RateLimiter;
   /** Chat requests per visitor per minute (`INKEEP_CHAT_RATE_LIMIT`). */
@@ -42,6 +45,7 @@ export function createBudgets(shared: SharedState, settings: ServerSettings): Bu
     clientStreams: shared.concurrency('client', limits.ipStreams),
     clientReads: shared.limiter('client-reads', limits.ipReadsPerMinute),
     authFailures: shared.limiter('auth-failures', limits.authFailuresPerMinute),
+    failureTarpit: createTarpit({ delayMs: limits.authFailureDelayMs }),
     slowKeyChecks: shared.limiter('slow-key-checks', limits.slowKeyChecksPerMinute),
     visitorChat: shared.limiter('chat', settings.chatRateLimit),
     visitorChatDaily: shared.limiter('chat-daily', limits.visitorChatPerDay, 86_400),

@@ -30,7 +30,13 @@ async function setUp(env: Record<string, string> = {}) {
   const app = createTestApp({
     stores,
     now,
-    env: { INKEEP_ADMIN_API_KEY: adminKey, INKEEP_AUTH_FAILURE_LIMIT: '5', ...env },
+    env: {
+      INKEEP_ADMIN_API_KEY: adminKey,
+      INKEEP_AUTH_FAILURE_LIMIT: '5',
+      // Refusals are answered at once here; the test below holds them.
+      INKEEP_AUTH_FAILURE_DELAY_MS: '0',
+      ...env,
+    },
   });
   const { key } = await stores.apiKeys.create({
     name: 'server',
@@ -164,5 +170,24 @@ describe('failed credentials', () => {
     const visitor = await requestChat(app, token, hello, { ip: '198.51.100.3' });
     expect(visitor.status).toBe(200);
     await Promise.all(guesses);
+  });
+
+  it('a client over its failure budget waits for each refusal, a bounded number at once', async () => {
+    const { app } = await setUp({ INKEEP_AUTH_FAILURE_DELAY_MS: '200' });
+    const attacker = '203.0.113.10';
+    for (let index = 0; index < 5; index++) {
+      expect((await requestChat(app, 'not-a-jwt', hello, { ip: attacker })).status).toBe(401);
+    }
+    const { failureTarpit } = app.context.budgets;
+    const refusals = Array.from({ length: 8 }, () =>
+      requestChat(app, 'not-a-jwt', hello, { ip: attacker }),
+    );
+    // Counted, not timed: all eight are held before any is answered.
+    for (let turn = 0; failureTarpit.held < 8 && turn < 100; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(failureTarpit.held).toBe(8);
+    for (const refusal of await Promise.all(refusals)) await expectRateLimited(refusal, 5);
+    expect(failureTarpit.held).toBe(0);
   });
 });

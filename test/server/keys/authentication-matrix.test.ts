@@ -62,7 +62,11 @@ async function setUp(mode: Mode) {
   const app = createTestApp({
     stores,
     now: clock,
-    env: { ...modes[mode], ADMIN_API_KEY: envAdmin, VALID_API_KEYS: `other-key-0123456789-0123456789abcdef,${envClient}` },
+    env: {
+      ...modes[mode],
+      ADMIN_API_KEY: envAdmin,
+      VALID_API_KEYS: `other-key-0123456789-0123456789abcdef,${envClient}`,
+    },
     settings: { jwtSecret: secret },
   });
   const [prefix = '', keySecret = ''] = valid.split('.');
