@@ -38,6 +38,9 @@ const server = await startServer({
     INKEEP_IP_CONCURRENT_STREAMS: '100000',
     INKEEP_VISITOR_CONCURRENT_STREAMS: '1000',
     INKEEP_CHAT_DAILY_LIMIT: '100000000',
+    // Thousands of conversations from one visitor and one key: no stored-data quotas.
+    INKEEP_QUOTA_VISITOR_CONVERSATIONS: '0',
+    INKEEP_QUOTA_VISITOR_BYTES: '0',
   },
   apps: [{ id: 'app_bench', name: 'Bench', config: { webClient: { allowedDomains: ['localhost'] } } }],
   settings: {

@@ -72,17 +72,17 @@ export async function authenticate(
     return check(c, context, scope, options, ip, client);
   }
   // A client that spent its failure budget waits before any credential of it is looked at.
-  const failures = await budgets.authFailures.peek(client);
-  if (!failures.allowed) {
+  const blocked = budgets.authFailures.blocked(client);
+  if (blocked) {
     // Held first: a guesser on N connections gets N answers a second, not thousands.
     await budgets.failureTarpit.hold();
-    enforceRateLimit(c, failures);
+    enforceRateLimit(c, blocked);
   }
   try {
     return await check(c, context, scope, options, ip, client);
   } catch (error) {
     if (error instanceof ProblemError && error.status === 401) {
-      await budgets.authFailures.consume(client);
+      await budgets.authFailures.fail(client);
     }
     throw error;
   }

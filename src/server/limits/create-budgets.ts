@@ -1,5 +1,6 @@
 import type { ServerSettings } from '../config/read-settings.ts';
-import type { ConcurrencyLimiter, RateLimiter, SharedState } from '../shared/shared-state.ts';
+import type { CounterSpec, RateLimiter, SharedState, SlotSpec } from '../shared/shared-state.ts';
+import { createFailureBudget, type FailureBudget } from './create-failure-budget.ts';
 import { createTarpit, type Tarpit } from './create-tarpit.ts';
 
 /**
@@ -11,26 +12,20 @@ export interface Budgets {
   session: RateLimiter;
   /** PoW challenges per client per minute. */
   challenge: RateLimiter;
-  /** Chat requests per client per minute (app credentials and keyless development callers). */
-  clientChat: RateLimiter;
-  /** Answers generated at once per client. */
-  clientStreams: ConcurrencyLimiter;
+  /**
+   * What one chat request of a visitor spends, for `shared.admit`: chat requests per client
+   * and per visitor (minute, day) and per app (when set), then a slot for its answer per client
+   * and per visitor. `appId` is absent for keyless development callers.
+   */
+  chat(client: string, visitor: string, appId?: string): [CounterSpec[], SlotSpec[]];
   /** Conversation reads per client per minute. */
   clientReads: RateLimiter;
   /** Failed credentials per client per minute; once spent, the client's credentials wait. */
-  authFailures: RateLimiter;
+  authFailures: FailureBudget;
   /** Where refusals of clients over their failure budget wait before they are answered. */
   failureTarpit: Tarpit;
   /** Slow (scrypt) key checks per minute, per client and per key id (`key:<id>`). */
   slowKeyChecks: RateLimiter;
-  /** Chat requests per visitor per minute (`INKEEP_CHAT_RATE_LIMIT`). */
-  visitorChat: RateLimiter;
-  /** Chat requests per visitor per day. */
-  visitorChatDaily: RateLimiter;
-  /** Answers generated at once per visitor. */
-  visitorStreams: ConcurrencyLimiter;
-  /** Chat requests per app per minute, all its visitors together (absent = unlimited). */
-  appChat: RateLimiter | undefined;
   /** Requests per API key (or per client for keyless modes) per minute (`API_RATE_LIMIT`). */
   api: RateLimiter;
 }
@@ -41,18 +36,39 @@ export function createBudgets(shared: SharedState, settings: ServerSettings): Bu
   return {
     session: shared.limiter('session', settings.sessionRateLimit),
     challenge: shared.limiter('challenge', limits.ipChallengesPerMinute),
-    clientChat: shared.limiter('client-chat', limits.ipChatPerMinute),
-    clientStreams: shared.concurrency('client', limits.ipStreams),
+    chat(client, visitor, appId) {
+      const minute = (name: string, key: string, limit: number) => ({
+        name,
+        key,
+        limit,
+        windowSeconds: 60,
+      });
+      return [
+        [
+          minute('client-chat', client, limits.ipChatPerMinute),
+          minute('chat', visitor, settings.chatRateLimit),
+          {
+            name: 'chat-daily',
+            key: visitor,
+            limit: limits.visitorChatPerDay,
+            windowSeconds: 86_400,
+          },
+          ...(appId && limits.appChatPerMinute
+            ? [minute('app-chat', appId, limits.appChatPerMinute)]
+            : []),
+        ],
+        [
+          { name: 'client-streams', key: client, limit: limits.ipStreams },
+          { name: 'visitor-streams', key: visitor, limit: limits.visitorStreams },
+        ],
+      ];
+    },
     clientReads: shared.limiter('client-reads', limits.ipReadsPerMinute),
-    authFailures: shared.limiter('auth-failures', limits.authFailuresPerMinute),
+    authFailures: createFailureBudget(
+      shared.limiter('auth-failures', limits.authFailuresPerMinute),
+    ),
     failureTarpit: createTarpit({ delayMs: limits.authFailureDelayMs }),
     slowKeyChecks: shared.limiter('slow-key-checks', limits.slowKeyChecksPerMinute),
-    visitorChat: shared.limiter('chat', settings.chatRateLimit),
-    visitorChatDaily: shared.limiter('chat-daily', limits.visitorChatPerDay, 86_400),
-    visitorStreams: shared.concurrency('visitor', limits.visitorStreams),
-    appChat: limits.appChatPerMinute
-      ? shared.limiter('app-chat', limits.appChatPerMinute)
-      : undefined,
     api: shared.limiter('api', settings.apiRateLimit),
   };
 }

@@ -6,7 +6,7 @@ import type { ChatMessage } from '../chat/responder.ts';
 import { authenticate, ownerOf, type Principal } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
-import { acquireSlots, enforceRateLimits } from '../http/set-rate-limit-headers.ts';
+import { enforceRateLimit } from '../http/set-rate-limit-headers.ts';
 import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -46,27 +46,30 @@ export function createChatRoutes(context: ServerContext): Hono {
     } else if (principal.agentId && requestedAgent && requestedAgent !== principal.agentId) {
       throw new ProblemError(403, 'forbidden', 'This credential is bound to another agent');
     }
+    // Counted and a slot taken in one step (one Redis round trip), before anything is stored,
+    // so a refused request leaves no turn behind.
+    let release = () => {};
     if (visitor) {
-      await enforceRateLimits(c, [
-        [budgets.clientChat, client],
-        [budgets.visitorChat, visitor],
-        [budgets.visitorChatDaily, visitor],
-        ...(budgets.appChat && principal.kind === 'anonymous'
-          ? [[budgets.appChat, principal.app.id] as const]
-          : []),
-      ]);
+      const admission = await context.shared.admit(
+        ...budgets.chat(
+          client,
+          visitor,
+          principal.kind === 'anonymous' ? principal.app.id : undefined,
+        ),
+      );
+      enforceRateLimit(c, admission.result);
+      release = admission.release;
     }
-    const request = parseChatRequest(await readJsonBody(c, settings.bodyLimitBytes), {
-      ...settings,
-      allowInstructions: principal.kind !== 'anonymous',
-    });
-    // Taken before anything is stored, so a refused request leaves no turn behind.
-    const release = visitor
-      ? await acquireSlots(c, [
-          [budgets.clientStreams, client],
-          [budgets.visitorStreams, visitor],
-        ])
-      : () => {};
+    let request: ChatRequest;
+    try {
+      request = parseChatRequest(await readJsonBody(c, settings.bodyLimitBytes), {
+        ...settings,
+        allowInstructions: principal.kind !== 'anonymous',
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
     try {
       return await answer(c, principal, request, release);
     } catch (error) {

@@ -1,6 +1,7 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { admitInOrder } from './admit-in-order.ts';
 import { createFlexibleLimiter } from './create-flexible-limiter.ts';
-import type { ChangeNotice, ConcurrencyLimiter, SharedState } from './shared-state.ts';
+import type { ChangeNotice, ConcurrencyLimiter, RateLimiter, SharedState } from './shared-state.ts';
 
 /** Options of {@link createMemorySharedState}. */
 export interface MemorySharedStateOptions {
@@ -56,6 +57,22 @@ export function createMemorySharedState({
     }
   };
   const listeners = new Set<(notice: ChangeNotice) => void>();
+  const limiter = (name: string, limit: number, windowSeconds = 60) =>
+    createFlexibleLimiter(
+      limit,
+      (points) => new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }),
+    );
+  // What admit() counts lives here, one limiter per budget name, so its counts persist.
+  const admitted = new Map<string, RateLimiter>();
+  const slots = new Map<string, ConcurrencyLimiter>();
+  const cached = <T>(map: Map<string, T>, name: string, create: () => T) => {
+    let found = map.get(name);
+    if (!found) {
+      found = create();
+      map.set(name, found);
+    }
+    return found;
+  };
   return {
     engine: 'memory',
     async claim(key, expiresAtMs, bucket = '') {
@@ -71,12 +88,18 @@ export function createMemorySharedState({
       perBucket.set(bucket, (perBucket.get(bucket) ?? 0) + 1);
       return 'claimed';
     },
-    limiter: (name, limit, windowSeconds = 60) =>
-      createFlexibleLimiter(
-        limit,
-        (points) => new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }),
-      ),
+    limiter,
     concurrency: (_name, limit) => createMemoryConcurrency(limit),
+    admit: (counters, slotSpecs) =>
+      admitInOrder(
+        counters,
+        slotSpecs,
+        (spec) =>
+          cached(admitted, `${spec.name}\n${spec.windowSeconds}`, () =>
+            limiter(spec.name, spec.limit, spec.windowSeconds),
+          ),
+        (spec) => cached(slots, spec.name, () => createMemoryConcurrency(spec.limit)),
+      ),
     async publish(notice) {
       for (const listener of listeners) listener(notice);
     },

@@ -1,18 +1,63 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { slotRefusal, tightest } from './admit-in-order.ts';
 import { createFlexibleLimiter } from './create-flexible-limiter.ts';
-import { createMemoryConcurrency } from './create-memory-shared-state.ts';
+import { createMemoryConcurrency, createMemorySharedState } from './create-memory-shared-state.ts';
 import {
+  type Admission,
   type ChangeNotice,
   type ConcurrencyLimiter,
+  type CounterSpec,
   engineUnavailable,
+  type RateLimitResult,
   type SharedState,
+  type SlotSpec,
 } from './shared-state.ts';
 
 /** How long a slot lives in Redis unless its holder renews it (an instance that dies frees its
  * slots within this time); holders renew at a third of it. */
 const leaseMs = 60_000;
+
+// Admits one request in one step: counts each fixed window in order (INCR, expiry set when the
+// window opens), stopping at the first over its limit; then takes a lease in every slot set or
+// none. KEYS = counter keys, then slot keys. ARGV = counters, slots, now, lease expiry, lease id,
+// then limit and window ms per counter, then limit per slot. Returns
+// { admitted (1/0), index of the refusing budget (1-based, 0 = none), count, ttl ms, ... }.
+const admitScript = `
+local counters = tonumber(ARGV[1])
+local slots = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local out = {}
+for i = 1, counters do
+  local limit = tonumber(ARGV[4 + 2 * i])
+  local window = tonumber(ARGV[5 + 2 * i])
+  local count = redis.call('INCR', KEYS[i])
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl < 0 then
+    redis.call('PEXPIRE', KEYS[i], window)
+    ttl = window
+  end
+  out[#out + 1] = count
+  out[#out + 1] = ttl
+  if count > limit then return { 0, i, unpack(out) } end
+end
+for j = 1, slots do
+  local key = KEYS[counters + j]
+  local limit = tonumber(ARGV[5 + 2 * counters + j])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  local held = redis.call('ZCARD', key)
+  if held >= limit then
+    for k = 1, j - 1 do redis.call('ZREM', KEYS[counters + k], ARGV[5]) end
+    out[#out + 1] = held
+    return { 0, counters + j, unpack(out) }
+  end
+  redis.call('ZADD', key, ARGV[4], ARGV[5])
+  redis.call('PEXPIRE', key, ${leaseMs})
+  out[#out + 1] = held + 1
+end
+return { 1, 0, unpack(out) }
+`;
 
 // Drops expired leases, then adds one when fewer than the limit are held: one atomic step.
 // KEYS[1] = the key's sorted set (lease id -> expiry); ARGV = now, lease expiry, lease id, limit.
@@ -102,6 +147,91 @@ export async function createRedisSharedState({
   await Promise.all([redis.connect(), subscriber.connect()]).catch(warn);
   await subscriber.subscribe(channel).catch(warn);
 
+  // While Redis is down, admit() counts in this instance, as the limiters' insurance does.
+  const insurance = createMemorySharedState({ now });
+  const admit = async (
+    counters: readonly CounterSpec[],
+    slots: readonly SlotSpec[],
+  ): Promise<Admission> => {
+    const id = randomUUID();
+    const counterKeys = counters.map(({ name, key }) => `${prefix}:limit:${name}:${key}`);
+    const slotKeys = slots.map(({ name, key }) => `${prefix}:streams:${name}:${key}`);
+    const time = now();
+    roundTrips++;
+    let reply: number[];
+    try {
+      reply = (await redis.eval(
+        admitScript,
+        counterKeys.length + slotKeys.length,
+        ...counterKeys,
+        ...slotKeys,
+        counters.length,
+        slots.length,
+        time,
+        time + leaseMs,
+        id,
+        ...counters.flatMap(({ limit, windowSeconds }) => [limit, windowSeconds * 1000]),
+        ...slots.map(({ limit }) => limit),
+      )) as number[];
+    } catch (error) {
+      warn(error);
+      return insurance.admit(counters, slots);
+    }
+    const [admitted, refusedAt = 0, ...values] = reply.map(Number);
+    const results = counters
+      .slice(0, Math.min(counters.length, values.length / 2))
+      .map(({ limit }, index): RateLimitResult => {
+        const count = values[2 * index] ?? 0;
+        const ttl = values[2 * index + 1] ?? 0;
+        const allowed = count <= limit;
+        return {
+          allowed,
+          limit,
+          remaining: Math.max(0, limit - count),
+          reset: Math.ceil((time + ttl) / 1000),
+          retryAfter: allowed ? 0 : Math.max(1, Math.ceil(ttl / 1000)),
+          consumed: count,
+        };
+      });
+    if (!admitted) {
+      if (refusedAt <= counters.length) {
+        return {
+          allowed: false,
+          result: results[refusedAt - 1] ?? tightest(results),
+          release() {},
+        };
+      }
+      const slot = slots[refusedAt - counters.length - 1];
+      return {
+        allowed: false,
+        result: slotRefusal(slot?.limit ?? 0, values.at(-1) ?? 0, time),
+        release() {},
+      };
+    }
+    if (!slotKeys.length) return { allowed: true, result: tightest(results), release() {} };
+    const renew = setInterval(() => {
+      roundTrips++;
+      const pipeline = redis.pipeline();
+      for (const key of slotKeys) pipeline.zadd(key, 'XX', now() + leaseMs, id);
+      pipeline.exec().catch(warn);
+    }, leaseMs / 3);
+    renew.unref();
+    let released = false;
+    return {
+      allowed: true,
+      result: tightest(results),
+      release() {
+        if (released) return;
+        released = true;
+        clearInterval(renew);
+        roundTrips++;
+        const pipeline = redis.pipeline();
+        for (const key of slotKeys) pipeline.zrem(key, id);
+        pipeline.exec().catch(warn);
+      },
+    };
+  };
+
   const concurrency = (name: string, defaultLimit: number): ConcurrencyLimiter => {
     // While Redis is down, slots are counted in this instance (like the limiters' insurance).
     const fallback = createMemoryConcurrency(defaultLimit);
@@ -182,6 +312,7 @@ export async function createRedisSharedState({
       };
     },
     concurrency,
+    admit,
     async publish(notice) {
       roundTrips++;
       try {

@@ -40,6 +40,31 @@ export interface ConcurrencyLimiter {
   acquire(key: string, limit?: number): Promise<ConcurrencyLease>;
 }
 
+/** A fixed-window budget counted by {@link SharedState.admit}. */
+export interface CounterSpec {
+  /** The budget's name (its keys' prefix, as for {@link SharedState.limiter}). */
+  name: string;
+  key: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+/** A concurrency slot taken by {@link SharedState.admit}. */
+export interface SlotSpec {
+  name: string;
+  key: string;
+  limit: number;
+}
+
+/** The outcome of {@link SharedState.admit}. */
+export interface Admission {
+  allowed: boolean;
+  /** The budget that refused (slots: `retryAfter` 2), else the counter with the fewest left. */
+  result: RateLimitResult;
+  /** Gives back the slots taken (once; nothing when refused). */
+  release(): void;
+}
+
 /** Something changed that other instances cache. */
 /** `all`: notices may have been missed (e.g. Redis reconnected): reload everything. */
 export type ChangeNotice =
@@ -65,6 +90,11 @@ export interface SharedState {
   limiter(name: string, limit: number, windowSeconds?: number): RateLimiter;
   /** At most `limit` slots held at once per key under `name`. */
   concurrency(name: string, limit: number): ConcurrencyLimiter;
+  /**
+   * Admits one request: counts `counters` in order, stopping at the first that refuses, then
+   * takes every slot or none. One round trip with Redis, whatever the number of budgets.
+   */
+  admit(counters: readonly CounterSpec[], slots: readonly SlotSpec[]): Promise<Admission>;
   /** Tells every instance (this one too). */
   publish(notice: ChangeNotice): Promise<void>;
   /** Listens for notices; returns the unsubscribe function. */

@@ -151,6 +151,7 @@ describe('chat budgets', () => {
 
     const unlimited = createTestApp();
     await unlimited.ready;
-    expect(unlimited.context.budgets.appChat).toBeUndefined();
+    const [counters] = unlimited.context.budgets.chat('10.1.0.9', 'visitor', 'app_demo');
+    expect(counters.map((counter) => counter.name)).not.toContain('app-chat');
   });
 });

@@ -119,6 +119,46 @@ describe.skipIf(!redisUrl)('createRedisSharedState', () => {
     next.release();
   });
 
+  it('admits in one round trip: counters in order, then every slot or none, fleet-wide', async () => {
+    const { a, b } = await fleet();
+    const counters = [
+      { name: 'client-chat', key: '10.0.0.1', limit: 3, windowSeconds: 60 },
+      { name: 'chat', key: 'visitor', limit: 2, windowSeconds: 60 },
+    ];
+    const slots = [
+      { name: 'client-streams', key: '10.0.0.1', limit: 5 },
+      { name: 'visitor-streams', key: 'visitor', limit: 1 },
+    ];
+    const trips = a.roundTrips;
+    const first = await a.admit(counters, slots);
+    expect(a.roundTrips - trips).toBe(1);
+    expect(first.allowed).toBe(true);
+    // The visitor's budget is the tightest: 1 left of 2.
+    expect(first.result).toMatchObject({ allowed: true, limit: 2, remaining: 1, consumed: 1 });
+
+    // The visitor's only slot is held (on the other instance too): refused, nothing kept.
+    const second = await b.admit(counters, slots);
+    expect(second.allowed).toBe(false);
+    expect(second.result).toMatchObject({ limit: 1, remaining: 0, retryAfter: 2 });
+    first.release();
+    let third = await b.admit(counters.slice(0, 1), slots);
+    for (let attempt = 0; !third.allowed && attempt < 50; attempt++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      third = await b.admit(counters.slice(0, 1), slots);
+    }
+    expect(third.allowed).toBe(true);
+    third.release();
+
+    // The client's counter is spent (3 of 3): the first refusal stops the rest.
+    const refused = await a.admit(counters, []);
+    expect(refused.allowed).toBe(false);
+    expect(refused.result).toMatchObject({ limit: 3, remaining: 0, consumed: 4 });
+    expect(refused.result.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(refused.result.retryAfter).toBeLessThanOrEqual(60);
+    // What admit() counts, a limiter of the same name reads.
+    expect((await b.limiter('client-chat', 3).peek('10.0.0.1')).consumed).toBe(4);
+  });
+
   it('a notice published on one instance reaches the subscribers of both', async () => {
     const { a, b } = await fleet();
     const seenByA: ChangeNotice[] = [];
@@ -160,6 +200,13 @@ describe.skipIf(!redisUrl)('createRedisSharedState', () => {
       else await limiter.consume('10.0.0.1');
     }
     expect(await shared.health()).toBe('down');
+    // Admission counts in this instance meanwhile, slots included.
+    const slot = [{ name: 'visitor-streams', key: 'visitor', limit: 1 }];
+    const admitted = await shared.admit([], slot);
+    expect(admitted.allowed).toBe(true);
+    expect((await shared.admit([], slot)).allowed).toBe(false);
+    admitted.release();
+    expect((await shared.admit([], slot)).allowed).toBe(true);
     await shared.publish({ type: 'app', id: 'app_1' });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('Redis is unreachable');
