@@ -22,7 +22,17 @@ import { Hono } from 'hono';
 const { openServerState, readSettings, startServer } = await import(${JSON.stringify(serverModule)});
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
-const { stores, shared } = await openServerState({ settings: readSettings({}).settings });
+// One loopback client stands for many visitors here: lift the per-client budgets; thousands of
+// conversations come from one visitor and one key: no stored-data quotas (the stores read them).
+const env = {
+  INKEEP_IP_CHAT_RATE_LIMIT: '1000000',
+  INKEEP_IP_CONCURRENT_STREAMS: '100000',
+  INKEEP_VISITOR_CONCURRENT_STREAMS: '1000',
+  INKEEP_CHAT_DAILY_LIMIT: '100000000',
+  INKEEP_QUOTA_VISITOR_CONVERSATIONS: '0',
+  INKEEP_QUOTA_VISITOR_BYTES: '0',
+};
+const { stores, shared } = await openServerState({ settings: readSettings(env).settings });
 const { key: apiKey } = await stores.apiKeys.create({
   name: 'bench', tenantId: 'default', projectId: 'default', agentId: null, scopes: ['chat', 'read'],
   expiresAt: null, allowedIps: [], rateLimit: 1000000, signed: false,
@@ -32,16 +42,7 @@ const server = await startServer({
   shared,
   port: 0,
   host: '127.0.0.1',
-  // One loopback client stands for many visitors here: lift the per-client budgets.
-  env: {
-    INKEEP_IP_CHAT_RATE_LIMIT: '1000000',
-    INKEEP_IP_CONCURRENT_STREAMS: '100000',
-    INKEEP_VISITOR_CONCURRENT_STREAMS: '1000',
-    INKEEP_CHAT_DAILY_LIMIT: '100000000',
-    // Thousands of conversations from one visitor and one key: no stored-data quotas.
-    INKEEP_QUOTA_VISITOR_CONVERSATIONS: '0',
-    INKEEP_QUOTA_VISITOR_BYTES: '0',
-  },
+  env,
   apps: [{ id: 'app_bench', name: 'Bench', config: { webClient: { allowedDomains: ['localhost'] } } }],
   settings: {
     jwtSecret: 'bench-secret-bench-secret-bench-secret-01',
