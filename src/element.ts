@@ -62,6 +62,10 @@ export class InkeepChatElement extends BaseElement {
   #teardown: Promise<void> | null = null;
   #idle: (() => void) | null = null;
   #unsubscribe: (() => void) | null = null;
+  #configError: InkeepChatError | null = null;
+  // A session failure reaches the element twice: through the session's subscription and, as
+  // the same object, through the controller's send that needed the token. Announce it once.
+  #announced = new WeakSet<InkeepChatError>();
 
   /** The app's id (`app_…`), as issued by the server. */
   get appId(): string {
@@ -176,12 +180,23 @@ export class InkeepChatElement extends BaseElement {
     const baseUrl = this.baseUrl;
     const configError = validateConfig(appId, baseUrl);
     if (configError) {
+      // The same mistake found again (another send, another attribute) is not a new failure.
+      if (configError.message === this.#configError?.message && this.#controller) return;
+      this.#configError = configError;
       this.#sessionView = staticSession({ status: 'error', error: configError });
-      this.#controller ??= createChatController({
+      this.#controller?.dispose();
+      this.#controller = createChatController({
         client: { streamChat: failingStream(configError) },
+        onError: (error) => this.#emitError(error),
+      });
+      // Announced once the running script is done: a page that sets app-id and base-url one
+      // after the other hears nothing of the moment between them.
+      queueMicrotask(() => {
+        if (this.#configError === configError && this.isConnected) this.#emitError(configError);
       });
       return;
     }
+    this.#configError = null;
     const session = createSession({ appId, baseUrl });
     this.#session = session;
     this.#sessionView = session;
@@ -212,6 +227,7 @@ export class InkeepChatElement extends BaseElement {
     this.#unsubscribe = null;
     this.#controller?.dispose();
     this.#controller = null;
+    this.#configError = null;
     this.#session?.dispose();
     this.#session = null;
     this.#sessionView = null;
@@ -219,6 +235,8 @@ export class InkeepChatElement extends BaseElement {
   }
 
   #emitError(error: InkeepChatError) {
+    if (this.#announced.has(error)) return;
+    this.#announced.add(error);
     this.dispatchEvent(new InkeepChatEvent('inkeep-chat-error', error));
   }
 

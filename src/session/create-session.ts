@@ -137,8 +137,9 @@ export function createSession(options: SessionOptions): Session {
         retryDelay = 1_000;
         return session.token;
       } catch (error) {
-        if (!controller.signal.aborted) fail(error);
-        throw error;
+        if (controller.signal.aborted) throw error;
+        // The caller gets the very error the subscribers saw, so it is recognized as the same.
+        throw fail(error);
       }
     })().finally(() => {
       inflight = null;
@@ -173,7 +174,7 @@ export function createSession(options: SessionOptions): Session {
     acquire(current?.token).catch(() => {});
   }
 
-  function fail(error: unknown) {
+  function fail(error: unknown): InkeepChatError {
     const reason =
       error instanceof InkeepChatError
         ? error
@@ -191,6 +192,7 @@ export function createSession(options: SessionOptions): Session {
     }
     // A failed background refresh leaves the still valid token in use.
     if (!usable(current)) setState({ status: 'error', error: reason });
+    return reason;
   }
 
   async function getToken({ signal }: { signal?: AbortSignal | undefined } = {}) {

@@ -299,6 +299,29 @@ describe('createSession', () => {
     expect(api.to(sessionPath)).toHaveLength(0);
   });
 
+  it('rejects with the very error its subscribers were shown, so it is announced once', async () => {
+    const broken = new Error('storage exploded');
+    const { session } = setup(
+      {},
+      {
+        cache: {
+          get: () => Promise.reject(broken),
+          set: async () => {},
+          delete: async () => {},
+        },
+      },
+    );
+    const shown: unknown[] = [];
+    session.subscribe((state) => {
+      if (state.error) shown.push(state.error);
+    });
+    const error = (await session.getToken().catch((error) => error)) as InkeepChatError;
+    expect(error.code).toBe('server_error');
+    expect(error.cause).toBe(broken);
+    expect(shown).toEqual([error]);
+    expect(shown[0]).toBe(error);
+  });
+
   it('stops notifying after unsubscribe', async () => {
     const { session } = setup({ [sessionPath]: issue() });
     const listener = vi.fn();

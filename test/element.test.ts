@@ -1,0 +1,130 @@
+// @vitest-environment happy-dom
+import { waitFor } from '@testing-library/preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InkeepChatElement } from '../src/element.ts';
+import type { InkeepChatError } from '../src/errors.ts';
+import type { InkeepChatEvent } from '../src/events.ts';
+import { base, createFakeRunApi, json, problem, sessionPath } from './session/fake-run-api.ts';
+
+const chatPath = '/run/v1/chat/completions';
+/** A request that never answers: a background retry that must not add an event of its own. */
+const never = () => new Promise<Response>(() => {});
+const unreachable = () => Promise.reject(new TypeError('Failed to fetch'));
+const session = () => json({ token: 'token_1', expiresAt: new Date(Date.now() + 3_600_000) });
+
+InkeepChatElement.define();
+
+beforeEach(() => {
+  // The idle pre-warm would start a session of its own at a moment the test does not choose.
+  vi.stubGlobal('requestIdleCallback', () => 0);
+  vi.stubGlobal('cancelIdleCallback', () => {});
+});
+
+afterEach(async () => {
+  document.body.replaceChildren();
+  // The element lets go of its session a microtask after it leaves the document.
+  await Promise.resolve();
+  vi.unstubAllGlobals();
+});
+
+function mount(
+  attributes: Record<string, string>,
+  handlers: Parameters<typeof createFakeRunApi>[0],
+) {
+  const api = createFakeRunApi(handlers);
+  vi.stubGlobal('fetch', api.fetch);
+  const element = document.createElement('inkeep-chat') as InkeepChatElement;
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  const errors: InkeepChatError[] = [];
+  element.addEventListener('inkeep-chat-error', (event) => {
+    errors.push((event as InkeepChatEvent<'inkeep-chat-error'>).detail);
+  });
+  document.body.append(element);
+  const composer = () => element.shadowRoot?.querySelector<HTMLTextAreaElement>('textarea') ?? null;
+  return { element, errors, api, composer };
+}
+
+/** The alert's text; a rate limit's shows the seconds until the message is sent again. */
+const alert = (element: InkeepChatElement) =>
+  element.shadowRoot?.querySelector('[role="alert"]')?.textContent ?? '';
+
+const configured = { 'app-id': 'app_1', 'base-url': base, mode: 'inline' };
+
+describe('<inkeep-chat> error events', () => {
+  it('announces a configuration error once, however often it is met', async () => {
+    const { element, errors, composer } = mount({ mode: 'inline' }, {});
+    await waitFor(() => expect(errors.map((error) => error.code)).toEqual(['config']));
+    element.send('Hi');
+    element.send('Hi again');
+    await waitFor(() => expect(composer()?.value).toContain('Hi'));
+    expect(errors).toHaveLength(1);
+  });
+
+  it('says nothing of a configuration completed in the same task', async () => {
+    const { element, errors } = mount({ mode: 'inline' }, { [sessionPath]: never });
+    element.appId = 'app_1';
+    element.baseUrl = base;
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(errors).toHaveLength(0);
+  });
+
+  it('announces a refused session once, not again through the send that needed it', async () => {
+    const { element, errors, composer } = mount(configured, {
+      [sessionPath]: () => problem(403, 'origin_not_allowed', 'This origin is not allowed'),
+    });
+    element.send('Hi');
+    await waitFor(() => expect(composer()?.value).toBe('Hi'));
+    expect(errors.map((error) => error.code)).toEqual(['origin_not_allowed']);
+  });
+
+  it('announces an unreachable session server once', async () => {
+    const { element, errors, composer } = mount(configured, {
+      [sessionPath]: (_request, index) => (index === 0 ? unreachable() : never()),
+    });
+    element.send('Hi');
+    await waitFor(() => expect(composer()?.value).toBe('Hi'));
+    expect(errors.map((error) => error.code)).toEqual(['network']);
+  });
+
+  it('announces a rate-limited session once', async () => {
+    const { element, errors } = mount(configured, {
+      [sessionPath]: (_request, index) =>
+        index === 0 ? problem(429, 'rate_limit_exceeded', 'Slow down') : never(),
+    });
+    element.send('Hi');
+    await waitFor(() => expect(alert(element)).toMatch(/\d/));
+    expect(errors.map((error) => error.code)).toEqual(['rate_limited']);
+  });
+
+  it('announces a failed chat once', async () => {
+    const { element, errors, composer } = mount(configured, {
+      [sessionPath]: session,
+      [chatPath]: () => problem(500, 'internal', 'Broken'),
+    });
+    element.send('Hi');
+    await waitFor(() => expect(composer()?.value).toBe('Hi'));
+    expect(errors.map((error) => error.code)).toEqual(['server_error']);
+  });
+
+  it('announces a rate-limited chat once, while it waits to send again', async () => {
+    const { element, errors } = mount(configured, {
+      [sessionPath]: session,
+      [chatPath]: () =>
+        json({ code: 'rate_limit_exceeded', detail: 'Slow down' }, 429, { 'retry-after': '600' }),
+    });
+    element.send('Hi');
+    await waitFor(() => expect(alert(element)).toMatch(/\d/));
+    expect(errors.map((error) => error.code)).toEqual(['rate_limited']);
+  });
+
+  it('announces an unreachable chat server once', async () => {
+    const { element, errors, composer } = mount(configured, {
+      [sessionPath]: session,
+      [chatPath]: unreachable,
+    });
+    element.send('Hi');
+    await waitFor(() => expect(composer()?.value).toBe('Hi'));
+    expect(errors.map((error) => error.code)).toEqual(['network']);
+  });
+});
