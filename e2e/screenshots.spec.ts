@@ -42,3 +42,32 @@ test('screenshots of the error state and dark mode', async ({ page, site }) => {
   );
   await page.screenshot({ path: 'test-results/screenshots/dark.png' });
 });
+
+test('on a phone (390×844, touch) no demo page is wider than the screen and the launcher is on it', async ({
+  browser,
+  site,
+}) => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  for (const path of ['/', '/inline.html', '/zero-markup.html', '/strict-csp.html']) {
+    await page.goto(`${site.url}${path}`);
+    await expect(page.locator('inkeep-chat')).toBeAttached();
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      path,
+    ).toBeLessThanOrEqual(390);
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    if (path !== '/inline.html') {
+      const box = await launcher.boundingBox();
+      expect(box, path).not.toBeNull();
+      expect((box?.x ?? 0) + (box?.width ?? 0), path).toBeLessThanOrEqual(390);
+    }
+  }
+  await page.goto(site.url);
+  await page.screenshot({ path: 'test-results/screenshots/phone-closed.png' });
+  await context.close();
+});
