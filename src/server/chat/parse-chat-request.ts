@@ -6,6 +6,11 @@ export interface ChatRequest {
   messages: ChatMessage[];
   stream: boolean;
   conversationId: string | undefined;
+  /**
+   * Answer the stored conversation's last question again: its last answer (if any) is replaced,
+   * no user turn is added. Only with a `conversationId`.
+   */
+  regenerate: boolean;
 }
 
 /** The caps that keep one request cheap, and what the caller may say. */
@@ -46,7 +51,7 @@ function contentText(content: unknown, field: string): string {
 /** Validates a chat-completions body; throws 400 `bad_request` naming the field. */
 export function parseChatRequest(body: unknown, limits: ChatRequestLimits): ChatRequest {
   if (!isRecord(body)) throw badRequest('Request body must be a JSON object');
-  const { messages, stream = false, conversationId } = body;
+  const { messages, stream = false, conversationId, regenerate = false } = body;
   if (!Array.isArray(messages) || messages.length === 0) {
     throw badRequest('messages must be a non-empty array');
   }
@@ -60,6 +65,10 @@ export function parseChatRequest(body: unknown, limits: ChatRequestLimits): Chat
     typeof conversationId !== 'string'
   ) {
     throw badRequest('conversationId must be a string');
+  }
+  if (typeof regenerate !== 'boolean') throw badRequest('regenerate must be a boolean');
+  if (regenerate && !conversationId) {
+    throw badRequest('regenerate needs a conversationId: only a stored answer can be replaced');
   }
   const parsed = messages.map((message, index): ChatMessage => {
     const field = `messages[${index}]`;
@@ -86,5 +95,5 @@ export function parseChatRequest(body: unknown, limits: ChatRequestLimits): Chat
   if (last?.role !== 'user' || !last.content.trim()) {
     throw badRequest('the last message must be a non-empty user message');
   }
-  return { messages: parsed, stream, conversationId: conversationId || undefined };
+  return { messages: parsed, stream, conversationId: conversationId || undefined, regenerate };
 }

@@ -10,6 +10,7 @@ import { enforceRateLimit } from '../http/set-rate-limit-headers.ts';
 import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
 import type { ServerContext } from '../server-context.ts';
+import type { Conversation, ConversationOwner } from '../storage/stores.ts';
 
 /** Messages a conversation may hold; beyond it the visitor starts a new one. */
 const maxStoredMessages = 1000;
@@ -78,6 +79,37 @@ export function createChatRoutes(context: ServerContext): Hono {
     }
   });
 
+  /**
+   * The history to answer again for a `regenerate` request: the stored conversation must end
+   * with the request's question, answered or not; its answer is removed (never a user turn added).
+   */
+  async function askedAgain(
+    found: Conversation,
+    owner: ConversationOwner,
+    request: ChatRequest,
+  ): Promise<ChatMessage[]> {
+    const last = found.messages.at(-1);
+    const answered = last?.role === 'assistant';
+    const question = answered ? found.messages.at(-2) : last;
+    if (question?.role !== 'user' || question.content !== request.messages.at(-1)?.content) {
+      throw new ProblemError(
+        400,
+        'bad_request',
+        "regenerate: the conversation's last turn is not this question and its answer",
+      );
+    }
+    if (answered && !(await context.conversations.removeLastAnswer(found.id, owner, last.id))) {
+      throw new ProblemError(
+        400,
+        'bad_request',
+        'regenerate: the conversation changed meanwhile; its last answer is not this one',
+      );
+    }
+    return found.messages
+      .slice(0, answered ? -1 : undefined)
+      .map(({ role, content }) => ({ role, content }));
+  }
+
   async function answer(
     c: Context,
     principal: Principal,
@@ -91,15 +123,20 @@ export function createChatRoutes(context: ServerContext): Hono {
     if (request.conversationId) {
       const found = await conversations.get(request.conversationId, owner);
       if (!found) throw new ProblemError(404, 'not_found', 'Conversation not found');
-      const incoming = request.messages.slice(-1);
-      if (found.messageCount + incoming.length + 1 > maxStoredMessages) {
-        throw new ProblemError(400, 'bad_request', 'Conversation is full, start a new one');
+      if (request.regenerate) {
+        conversationId = found.id;
+        history = await askedAgain(found, owner, request);
+      } else {
+        const incoming = request.messages.slice(-1);
+        if (found.messageCount + incoming.length + 1 > maxStoredMessages) {
+          throw new ProblemError(400, 'bad_request', 'Conversation is full, start a new one');
+        }
+        if (!(await conversations.append(found.id, owner, incoming, { checkQuota: true }))) {
+          throw new ProblemError(404, 'not_found', 'Conversation not found');
+        }
+        conversationId = found.id;
+        history = [...found.messages, ...incoming].map(({ role, content }) => ({ role, content }));
       }
-      if (!(await conversations.append(found.id, owner, incoming, { checkQuota: true }))) {
-        throw new ProblemError(404, 'not_found', 'Conversation not found');
-      }
-      conversationId = found.id;
-      history = [...found.messages, ...incoming].map(({ role, content }) => ({ role, content }));
     } else {
       if (request.messages.length + 1 > maxStoredMessages) {
         throw new ProblemError(400, 'bad_request', 'Conversation is full, start a new one');

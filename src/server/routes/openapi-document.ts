@@ -151,7 +151,7 @@ export const openApiDocument = {
             },
           },
           400: problem(
-            'bad_request naming the field, e.g. `messages[0].role "system" is not allowed` for an app credential',
+            'bad_request naming the field, e.g. `messages[0].role "system" is not allowed` for an app credential, or `regenerate` when the conversation does not end with that question (and its answer)',
           ),
           401: problem('unauthorized: "Bearer token required" or "Invalid end-user JWT"'),
           403: problem('origin_not_allowed, or forbidden for another agent'),
@@ -620,6 +620,12 @@ export const openApiDocument = {
           messages: { type: 'array', minItems: 1, maxItems: 100, items: ref('ChatMessage') },
           stream: { type: 'boolean', default: false },
           conversationId: { type: 'string' },
+          regenerate: {
+            type: 'boolean',
+            default: false,
+            description:
+              "Only with conversationId: answer the conversation's last question again. The last message must equal the stored last user message, which must be the last turn or be followed only by its answer; that answer is replaced and no user turn is added. Otherwise 400 bad_request naming regenerate.",
+          },
           model: { type: 'string', description: 'ignored' },
         },
       },

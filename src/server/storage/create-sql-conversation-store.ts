@@ -167,6 +167,34 @@ export function createSqlConversationStore({
       if (messages.length === 0) return true;
       return (await write('append', id, owner, '', messages, checkQuota)).written;
     },
+    async removeLastAnswer(id, owner, messageId) {
+      // The row goes only while it is the last one (seq = message_count, 1-based) and the
+      // totals move by what the delete returned, so two racing removals take it off once.
+      const result = await sql<{ removed: number }>`
+        with removed as (
+          delete from ${table('messages')} as m
+          using ${table('conversations')} as c
+          where m.id = ${messageId} and m.conversation_id = c.id and m.role = 'assistant'
+            and m.seq = c.message_count
+            and c.id = ${id} and c.app_id = ${owner.appId} and c.sub = ${owner.sub}
+          returning m.conversation_id, octet_length(m.content)::bigint as bytes
+        ),
+        conversation as (
+          update ${table('conversations')} as c
+          set message_count = c.message_count - 1, bytes = c.bytes - removed.bytes,
+            updated_at = ${new Date(now())}::timestamptz
+          from removed
+          where c.id = removed.conversation_id
+        ),
+        counted as (
+          update ${table('storage_usage')} as usage
+          set bytes = usage.bytes - removed.bytes
+          from removed
+          where usage.app_id = ${owner.appId} and usage.owner in (${owner.sub}, '')
+        )
+        select count(*)::int as removed from removed`.execute(db);
+      return (result.rows[0]?.removed ?? 0) > 0;
+    },
     async get(id, owner, page) {
       const before = page?.before;
       // The latest messages first, walking the (conversation_id, seq) index backwards from the

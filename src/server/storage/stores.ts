@@ -158,6 +158,12 @@ export interface ConversationStore {
     options?: { checkQuota?: boolean },
   ): Promise<boolean>;
   /**
+   * Removes the conversation's last message when it is the assistant message `messageId`, in one
+   * statement that also takes its bytes off the conversation's and the usage totals.
+   * @returns false when that message is not (or no longer) the owner's conversation's last answer.
+   */
+  removeLastAnswer(id: string, owner: ConversationOwner, messageId: string): Promise<boolean>;
+  /**
    * The owner's conversations, most recently updated first: one statement, a range of the
    * owner's index (skipping `(page - 1) * limit` entries, counted from `before` when given: the
    * ones updated before it), the total from the stored counter. `hasMore`: more follow.

@@ -150,6 +150,102 @@ describe('POST /run/v1/chat/completions', () => {
     await third.text();
   });
 
+  it('regenerate replaces the last answer instead of adding a turn', async () => {
+    const heard: string[][] = [];
+    let calls = 0;
+    const app = createTestApp({
+      responder: {
+        model: 'counting',
+        async *respond({ messages }) {
+          heard.push(messages.map((message) => `${message.role}:${message.content}`));
+          // The first answer is interrupted before any text: the question stays unanswered.
+          if (calls++ > 0) yield `answer ${calls}`;
+        },
+      },
+    });
+    const token = await getToken(app);
+    const headers = { authorization: `Bearer ${token}`, origin: demoOrigin };
+    const stored = async (id: string | null) => {
+      const read = await app.request(`/run/v1/conversations/${id}`, { headers });
+      const body = (await read.json()) as {
+        data: { messages: { role: string; content: string }[] };
+      };
+      return body.data.messages.map((message) => `${message.role}:${message.content}`);
+    };
+    const first = await requestChat(app, token, ask('Q'));
+    const id = first.headers.get('x-inkeep-conversation-id');
+    await first.text();
+    expect(await stored(id)).toEqual(['user:Q']);
+
+    // Unanswered: answered from the history, no second question stored.
+    const retried = await requestChat(
+      app,
+      token,
+      ask('Q', { conversationId: id, regenerate: true }),
+    );
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('x-inkeep-conversation-id')).toBe(id);
+    expect(streamedText(await retried.text())).toBe('answer 2');
+    expect(await stored(id)).toEqual(['user:Q', 'assistant:answer 2']);
+
+    // Answered: the answer is replaced, and the model does not see the old one.
+    const again = await requestChat(
+      app,
+      token,
+      ask('Q', { conversationId: id, regenerate: true, stream: false }),
+    );
+    expect(again.status).toBe(200);
+    expect(await stored(id)).toEqual(['user:Q', 'assistant:answer 3']);
+    expect(heard.at(-1)).toEqual(['user:Q']);
+
+    // A new turn still appends, and regenerating it keeps the earlier turn.
+    await (await requestChat(app, token, ask('R', { conversationId: id }))).text();
+    await (
+      await requestChat(app, token, ask('R', { conversationId: id, regenerate: true }))
+    ).text();
+    expect(await stored(id)).toEqual([
+      'user:Q',
+      'assistant:answer 3',
+      'user:R',
+      'assistant:answer 5',
+    ]);
+    expect(heard.at(-1)).toEqual(['user:Q', 'assistant:answer 3', 'user:R']);
+  });
+
+  it('refuses a regenerate that does not match the stored conversation', async () => {
+    const app = createTestApp({ responder: createEchoResponder() });
+    const token = await getToken(app);
+    const first = await requestChat(app, token, ask('Q'));
+    const id = first.headers.get('x-inkeep-conversation-id');
+    await first.text();
+    const refusal = async (body: unknown, as = token) => {
+      const response = await requestChat(app, as, body);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const naming = { code: 'bad_request', detail: expect.stringMatching(/^regenerate/) };
+    expect(await refusal(ask('Q', { regenerate: true }))).toEqual({
+      status: 400,
+      body: expect.objectContaining(naming),
+    });
+    expect(await refusal(ask('Q', { conversationId: id, regenerate: 'yes' }))).toEqual({
+      status: 400,
+      body: expect.objectContaining(naming),
+    });
+    expect(await refusal(ask('Other', { conversationId: id, regenerate: true }))).toEqual({
+      status: 400,
+      body: expect.objectContaining(naming),
+    });
+    const other = await getToken(app);
+    expect(await refusal(ask('Q', { conversationId: id, regenerate: true }), other)).toEqual({
+      status: 404,
+      body: expect.objectContaining({ code: 'not_found' }),
+    });
+    const headers = { authorization: `Bearer ${token}`, origin: demoOrigin };
+    const read = await app.request(`/run/v1/conversations/${id}`, { headers });
+    const body = (await read.json()) as { data: { messages: { content: string }[] } };
+    expect(body.data.messages.map((message) => message.content)).toEqual(['Q', 'Q']);
+  });
+
   it('limits chat per visitor', async () => {
     const app = createTestApp({ settings: { chatRateLimit: 2 } });
     const token = await getToken(app);

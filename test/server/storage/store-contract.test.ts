@@ -464,6 +464,49 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
         .execute();
       expect(rows).toEqual([]);
     });
+
+    it('removes only the last answer, once, with its bytes, in one statement', async () => {
+      const { stores, database } = await open({ quotas: { ...unlimited, visitorBytes: 10 } });
+      const { conversations } = stores;
+      const owner = visitor('anon_regenerate');
+      const started = await conversations.start(owner, 'Again', [user('1234'), assistant('éé')]);
+      const [question, answer] = (await conversations.get(started.id, owner))?.messages ?? [];
+      if (!question || !answer) throw new Error('the conversation was not stored');
+      expect(await conversations.removeLastAnswer(started.id, owner, question.id)).toBe(false);
+      expect(
+        await conversations.removeLastAnswer(started.id, visitor('anon_else'), answer.id),
+      ).toBe(false);
+      expect(await conversations.removeLastAnswer('conv_missing', owner, answer.id)).toBe(false);
+
+      const before = stores.statements;
+      expect(await conversations.removeLastAnswer(started.id, owner, answer.id)).toBe(true);
+      expect(stores.statements - before).toBe(1);
+      expect(await conversations.removeLastAnswer(started.id, owner, answer.id)).toBe(false);
+      const left = await conversations.get(started.id, owner);
+      expect(left?.messageCount).toBe(1);
+      expect(left?.messages.map((message) => message.content)).toEqual(['1234']);
+      const row = await database.db
+        .selectFrom('conversations')
+        .select('bytes')
+        .where('id', '=', started.id)
+        .executeTakeFirst();
+      expect(Number(row?.bytes)).toBe(4);
+      // The answer's 4 bytes are free again (exactly at the quota), and a new answer takes
+      // the removed one's place in order.
+      expect(
+        await conversations.append(started.id, owner, [user('123456')], { checkQuota: true }),
+      ).toBe(true);
+      await expectQuotaRefusal(
+        conversations.append(started.id, owner, [user('.')], { checkQuota: true }),
+      );
+      expect(await conversations.append(started.id, owner, [assistant('new')])).toBe(true);
+      const after = await conversations.get(started.id, owner);
+      expect(after?.messages.map((message) => message.content)).toEqual(['1234', '123456', 'new']);
+      // Not the last message any more: an earlier answer is never removed.
+      await conversations.append(started.id, owner, [user('later')]);
+      const last = after?.messages.at(-1);
+      expect(await conversations.removeLastAnswer(started.id, owner, last?.id ?? '')).toBe(false);
+    });
   });
 
   describe('quotas refuse, delete nothing, and free up when the owner deletes', () => {
