@@ -100,7 +100,7 @@ export function createBlockStream(
         removeAll(shown);
         if (lines.length === 0) return;
         const target = tight ? document.createDocumentFragment() : element('p');
-        renderInline(lines.join('\n').trimEnd(), target);
+        renderInline(lines.join('\n').trimEnd(), target, context.counter);
         append(target);
       },
       inParagraph: () => true,
@@ -170,7 +170,7 @@ export function createBlockStream(
       const tr = element('tr');
       head.forEach((_, column) => {
         const cell = tr.appendChild(element(tag, align[column] && `md-align-${align[column]}`));
-        renderInline(cells[column] ?? '', cell);
+        renderInline(cells[column] ?? '', cell, context.counter);
       });
       return tr;
     };
@@ -200,7 +200,7 @@ export function createBlockStream(
     const heading = headingOf(text);
     const item = itemOf(text);
     if (opening) return fence(opening);
-    if (heading) renderInline(heading.text, append(element(`h${heading.level}`)));
+    if (heading) renderInline(heading.text, append(element(`h${heading.level}`)), context.counter);
     else if (isRule(text)) append(element('hr'));
     else if (inner && quoteOf(text) !== undefined) {
       const block = quote(inner);

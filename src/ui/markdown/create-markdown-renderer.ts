@@ -1,5 +1,6 @@
 import { type BlockStream, createBlockStream } from './create-block-stream.ts';
 import type { RenderContext } from './render-code-block.ts';
+import type { StepCounter } from './render-inline.ts';
 
 /** Options of {@link createMarkdownRenderer}. */
 export interface MarkdownRendererOptions {
@@ -8,6 +9,8 @@ export interface MarkdownRendererOptions {
   onCopy?(text: string): void | Promise<void>;
   /** Runs a callback before the next paint; `requestAnimationFrame` by default. */
   requestFrame?(callback: () => void): void;
+  /** Counts parsing work (its `steps` grow with each line and inline token), for tests. */
+  counter?: StepCounter;
 }
 
 /** Renders one message's markdown into a root element as it streams. */
@@ -39,7 +42,7 @@ const withoutCarriageReturn = (line: string) => (line.endsWith('\r') ? line.slic
  */
 export function createMarkdownRenderer(
   root: HTMLElement,
-  { strings = {}, onCopy, requestFrame }: MarkdownRendererOptions = {},
+  { strings = {}, onCopy, requestFrame, counter = { steps: 0 } }: MarkdownRendererOptions = {},
 ): MarkdownRenderer {
   const context: RenderContext = {
     document: root.ownerDocument,
@@ -47,6 +50,7 @@ export function createMarkdownRenderer(
     copied: strings.copied ?? 'Copied',
     copyCode: strings.copyCode ?? 'Copy code',
     onCopy: onCopy ?? ((text) => navigator.clipboard.writeText(text)),
+    counter,
   };
   let stream: BlockStream = createBlockStream(root, context);
   /** The first characters of the text, to notice a different text without reading it all. */

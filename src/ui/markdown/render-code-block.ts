@@ -1,3 +1,5 @@
+import type { StepCounter } from './render-inline.ts';
+
 /** What rendering a block needs besides the block: the document, copy texts and action. */
 export interface RenderContext {
   document: Document;
@@ -7,6 +9,8 @@ export interface RenderContext {
   onCopy(text: string): void | Promise<void>;
   /** How many quotes and lists enclose the blocks being rendered. */
   depth?: number;
+  /** Counts parsing work (lines taken, inline steps), for tests. */
+  counter: StepCounter;
 }
 
 /** A code block with its language label and copy button; `code` holds the text. */

@@ -17,43 +17,52 @@ const autolink = /<([a-zA-Z][\w+.-]{1,31}:[^\s<>]*)>/y;
 const emailAutolink = /<([\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)>/y;
 const bareUrl = /https?:\/\/[^\s<]+/iy;
 
+/** Counts parsing work, so that tests can check it grows linearly with the text. */
+export interface StepCounter {
+  steps: number;
+}
+
 function runLength(text: string, index: number): number {
   let end = index;
   while (text[end] === text[index]) end++;
   return end - index;
 }
 
-/** The index just after the code span opened at `index`, or -1 when it never closes. */
-function codeSpanEnd(text: string, index: number): number {
-  const length = runLength(text, index);
-  const fence = text.slice(index, index + length);
-  for (let at = text.indexOf(fence, index + length); at !== -1; at = text.indexOf(fence, at)) {
-    const closing = runLength(text, at);
-    if (closing === length) return at + length;
-    at += closing;
+/**
+ * Where each code span ends, keyed by the index of its opening backtick run (-1 when it never
+ * closes). A run closes at the next run of the same length, so one backward pass over the runs
+ * finds every end: searching forward from each unclosed run would rescan the text.
+ */
+function codeSpanEnds(text: string, counter: StepCounter): Map<number, number> {
+  const runs: number[] = [];
+  for (let at = text.indexOf('`'); at !== -1; at = text.indexOf('`', at + runLength(text, at))) {
+    runs.push(at);
   }
-  return -1;
+  const ends = new Map<number, number>();
+  const nextOfLength = new Map<number, number>();
+  for (let run = runs.length - 1; run >= 0; run--) {
+    const at = runs[run]!;
+    const length = runLength(text, at);
+    const next = nextOfLength.get(length);
+    ends.set(at, next === undefined ? -1 : next + length);
+    nextOfLength.set(length, at);
+  }
+  counter.steps += text.length;
+  return ends;
 }
 
-/** Where the emphasis run of `count` × `marker` closes, or -1 (code spans are skipped). */
-function findCloser(text: string, from: number, marker: string, count: number): number {
-  for (let index = from; index < text.length; ) {
+/** The `]` matching each `[`, found in one pass with a stack (escaped brackets skipped). */
+function bracketEnds(text: string, counter: StepCounter): Map<number, number> {
+  const ends = new Map<number, number>();
+  const open: number[] = [];
+  for (let index = 0; index < text.length; index++) {
     const char = text[index];
-    if (char === '\\') index += 2;
-    else if (char === '`') {
-      const end = codeSpanEnd(text, index);
-      index = end === -1 ? index + runLength(text, index) : end;
-    } else if (char === marker) {
-      const length = runLength(text, index);
-      const after = text[index + length] ?? ' ';
-      // `***` closing `*` after `**`: the last characters close the outer emphasis.
-      const at = length === count ? index : length === 3 ? index + 3 - count : -1;
-      const flanking = index > from && !whitespace.test(text[index - 1]!);
-      if (at !== -1 && flanking && (marker !== '_' || !wordCharacter.test(after))) return at;
-      index += length;
-    } else index++;
+    if (char === '\\') index++;
+    else if (char === '[') open.push(index);
+    else if (char === ']' && open.length > 0) ends.set(open.pop()!, index);
   }
-  return -1;
+  counter.steps += text.length;
+  return ends;
 }
 
 /** Decodes backslash escapes and character references in a link destination. */
@@ -74,20 +83,13 @@ function decodeEntity(match: string, decimal?: string, hex?: string, name?: stri
 const destination =
   /[ \t\n]*(?:<([^<>\n]*)>|((?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*))(?:[ \t\n]+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t\n]*\)/y;
 
-/** Parses `[label](destination "title")` at `index` (the `[`); undefined when it is not one. */
+/** Parses `[label](destination "title")` at `index` (the `[`, closed at `close`). */
 function parseLink(
   text: string,
   index: number,
+  close: number | undefined,
 ): { label: string; url: string; end: number } | undefined {
-  let depth = 0;
-  let close = index;
-  for (; close < text.length; close++) {
-    const char = text[close];
-    if (char === '\\') close++;
-    else if (char === '[') depth++;
-    else if (char === ']' && --depth === 0) break;
-  }
-  if (text[close + 1] !== '(') return undefined;
+  if (close === undefined || text[close + 1] !== '(') return undefined;
   destination.lastIndex = close + 2;
   const match = destination.exec(text);
   if (!match) return undefined;
@@ -98,16 +100,46 @@ function parseLink(
   };
 }
 
+/** A run of `*`, `_` or `~` that may still open emphasis, as in CommonMark's delimiter stack. */
+interface Delimiter {
+  node: Text;
+  char: string;
+  count: number;
+}
+
+// Deeper emphasis is left as text: adversarial input must not build a DOM too deep to lay out.
+const maxNesting = 20;
+
 /**
  * Appends the inline content of `text` (emphasis, code, links, breaks) to `parent` as DOM
- * nodes. Everything that is not markdown, raw HTML included, becomes text nodes.
+ * nodes. Everything that is not markdown, raw HTML included, becomes text nodes. Each character
+ * is read a bounded number of times: emphasis is resolved with a delimiter stack, code spans and
+ * brackets from indexes built in one pass, so no input makes it rescan the text.
  */
-export function renderInline(text: string, parent: Node, inLink = false, depth = 0): void {
+export function renderInline(
+  text: string,
+  parent: Node,
+  counter: StepCounter = { steps: 0 },
+  inLink = false,
+): void {
   const document = parent.ownerDocument!;
+  const codeEnds = text.includes('`') ? codeSpanEnds(text, counter) : undefined;
+  const brackets = !inLink && text.includes('[') ? bracketEnds(text, counter) : undefined;
+  /** Emphasis openers not yet closed, oldest first. */
+  const stack: Delimiter[] = [];
+  /** Per marker, the stack index below which no opener of that marker remains (CommonMark's openers_bottom). */
+  const bottom: Record<string, number> = { '*': 0, _: 0, '~': 0 };
+  /** How deep each emphasis element built here nests. */
+  const levels = new Map<Node, number>();
+  /** Text of earlier lines not yet in a node, and of the current line (for hard breaks). */
   let buffer = '';
+  let line = '';
+  const flush = () => {
+    if (buffer || line) parent.appendChild(document.createTextNode(buffer + line));
+    buffer = line = '';
+  };
   const add = (node: Node) => {
-    if (buffer) parent.appendChild(document.createTextNode(buffer));
-    buffer = '';
+    flush();
     parent.appendChild(node);
   };
   const link = (href: string | undefined, label: string, plain = false) => {
@@ -120,35 +152,80 @@ export function renderInline(text: string, parent: Node, inLink = false, depth =
       node = anchor;
     }
     if (plain) node.appendChild(document.createTextNode(label));
-    else renderInline(label, node, true, depth + 1);
+    else renderInline(label, node, counter, true);
     add(node);
+  };
+  /** Wraps what follows `opener` in an element; false when it would nest too deep. */
+  const wrap = (opener: Delimiter, tag: string): boolean => {
+    let level = 1;
+    for (let node = opener.node.nextSibling; node; node = node.nextSibling) {
+      counter.steps++;
+      level = Math.max(level, (levels.get(node) ?? 0) + 1);
+    }
+    if (level > maxNesting) return false;
+    const element = document.createElement(tag);
+    while (opener.node.nextSibling) element.appendChild(opener.node.nextSibling);
+    levels.set(element, level);
+    parent.appendChild(element);
+    return true;
+  };
+  /** Closes what a run of `count` × `char` can close; returns the characters left. */
+  const close = (char: string, count: number): number => {
+    for (let index = stack.length - 1; count > 0 && index >= bottom[char]!; index--) {
+      counter.steps++;
+      const opener = stack[index]!;
+      if (opener.char !== char) continue;
+      const used = char === '~' || (count >= 2 && opener.count >= 2) ? 2 : 1;
+      flush();
+      if (!wrap(opener, char === '~' ? 'del' : used === 2 ? 'strong' : 'em')) {
+        // Any later closer would enclose the same too-deep content: nothing before can open.
+        stack.length = 0;
+        break;
+      }
+      opener.count -= used;
+      count -= used;
+      opener.node.data = char.repeat(opener.count);
+      if (opener.count === 0) opener.node.remove();
+      // Delimiters between the opener and this closer can no longer be closed.
+      stack.length = opener.count > 0 ? index + 1 : index;
+      index = stack.length;
+    }
+    for (const marker in bottom) bottom[marker] = Math.min(bottom[marker]!, stack.length);
+    if (count > 0) bottom[char] = stack.length;
+    return count;
   };
   let index = 0;
   while (index < text.length) {
+    counter.steps++;
     const char = text[index]!;
     plainRun.lastIndex = index;
     if (plainRun.test(text)) {
-      buffer += text.slice(index, plainRun.lastIndex);
+      line += text.slice(index, plainRun.lastIndex);
+      counter.steps += plainRun.lastIndex - index;
       index = plainRun.lastIndex;
       continue;
     }
     const next = text[index + 1] ?? '';
     if (char === '\\' && punctuation.test(next)) {
-      buffer += next;
+      line += next;
       index += 2;
     } else if (char === '\\' && next === '\n') {
       add(document.createElement('br'));
       index += 2;
     } else if (char === '\n') {
-      const trimmed = buffer.replace(/ +$/, '');
-      const hard = buffer.length - trimmed.length >= 2;
-      buffer = hard ? trimmed : `${trimmed}\n`;
-      if (hard) add(document.createElement('br'));
+      const trimmed = line.replace(/ +$/, '');
+      if (line.length - trimmed.length >= 2) {
+        line = trimmed;
+        add(document.createElement('br'));
+      } else {
+        buffer += `${trimmed}\n`;
+        line = '';
+      }
       index++;
     } else if (char === '`') {
       const length = runLength(text, index);
-      const end = codeSpanEnd(text, index);
-      if (end === -1) buffer += text.slice(index, index + length);
+      const end = codeEnds?.get(index) ?? -1;
+      if (end === -1) line += text.slice(index, index + length);
       else {
         let code = text.slice(index + length, end - length).replace(/\n/g, ' ');
         if (/^ .*[^ ].* $/.test(code)) code = code.slice(1, -1);
@@ -156,43 +233,37 @@ export function renderInline(text: string, parent: Node, inLink = false, depth =
         node.textContent = code;
         add(node);
       }
+      counter.steps += end === -1 ? length : end - index;
       index = end === -1 ? index + length : end;
     } else if (char === '*' || char === '_' || char === '~') {
       const length = runLength(text, index);
+      counter.steps += length;
+      const before = text[index - 1] ?? ' ';
       const after = text[index + length] ?? ' ';
-      // A nesting limit keeps adversarial input from exhausting the stack.
+      const valid = char !== '~' || length === 2;
       const opens =
-        depth < 20 &&
+        valid &&
         !whitespace.test(after) &&
-        (char !== '_' || index === 0 || !wordCharacter.test(text[index - 1]!)) &&
-        (char !== '~' || length === 2);
-      let count = char === '~' ? 2 : Math.min(length, 3);
-      let close = -1;
-      for (; opens && count > 0 && close === -1; count--) {
-        close = findCloser(text, index + length, char, count);
-      }
-      count++;
-      if (close === -1) {
-        buffer += text.slice(index, index + length);
-        index += length;
-      } else {
-        buffer += text.slice(index, index + length - count);
-        const content = text.slice(index + length, close);
-        const tag = char === '~' ? 'del' : count === 2 ? 'strong' : 'em';
-        const node = document.createElement(tag);
-        const inner = count === 3 ? node.appendChild(document.createElement('strong')) : node;
-        renderInline(content, inner, inLink, depth + 1);
+        (char !== '_' || index === 0 || !wordCharacter.test(before));
+      const closes =
+        valid && !whitespace.test(before) && (char !== '_' || !wordCharacter.test(after));
+      const left = closes ? close(char, length) : length;
+      if (opens && left > 0) {
+        const node = document.createTextNode(char.repeat(left));
         add(node);
-        index = close + count;
-      }
+        stack.push({ node, char, count: left });
+      } else line += char.repeat(left);
+      index += length;
     } else if ((char === '[' || (char === '!' && next === '[')) && !inLink) {
       const image = char === '!';
-      const parsed = parseLink(text, index + (image ? 1 : 0));
+      const open = index + (image ? 1 : 0);
+      const parsed = parseLink(text, open, brackets?.get(open));
       if (!parsed) {
-        buffer += char;
+        line += char;
         index++;
         continue;
       }
+      counter.steps += parsed.end - parsed.label.length - index;
       // Images are not loaded (no tracking pixels, strict CSP): they become links to the image.
       link(safeUrl(parsed.url), image ? parsed.label || parsed.url : parsed.label, image);
       index = parsed.end;
@@ -202,13 +273,14 @@ export function renderInline(text: string, parent: Node, inLink = false, depth =
       const email = url ? null : emailAutolink.exec(text);
       const found = url ?? email;
       if (!found) {
-        buffer += char;
+        line += char;
         index++;
         continue;
       }
       const href = safeUrl(email ? `mailto:${found[1]}` : found[1]!);
       if (href) link(href, found[1]!, true);
-      else buffer += found[0];
+      else line += found[0];
+      counter.steps += found[0].length;
       index += found[0].length;
     } else if (
       (char === 'h' || char === 'H') &&
@@ -217,29 +289,37 @@ export function renderInline(text: string, parent: Node, inLink = false, depth =
     ) {
       bareUrl.lastIndex = index;
       let url = bareUrl.exec(text)?.[0] ?? '';
+      counter.steps += url.length;
+      // Parentheses are counted once: recounting them for each trimmed character would be quadratic.
+      let unmatched = 0;
+      for (const character of url) {
+        if (character === '(') unmatched--;
+        else if (character === ')') unmatched++;
+      }
       for (;;) {
         const last = url[url.length - 1];
-        const unbalanced = last === ')' && url.split('(').length < url.split(')').length;
-        if (last && ('?!.,:;*_~\'"'.includes(last) || unbalanced)) url = url.slice(0, -1);
-        else break;
+        if (last && ('?!.,:;*_~\'"'.includes(last) || (last === ')' && unmatched > 0))) {
+          if (last === ')') unmatched--;
+          url = url.slice(0, -1);
+        } else break;
       }
       const href = safeUrl(url);
       if (href && url.length > 8) {
         link(href, url, true);
         index += url.length;
       } else {
-        buffer += char;
+        line += char;
         index++;
       }
     } else if (char === '&') {
       entity.lastIndex = index;
       const match = entity.exec(text);
-      buffer += match ? decodeEntity(match[0], match[1], match[2], match[3]) : char;
+      line += match ? decodeEntity(match[0], match[1], match[2], match[3]) : char;
       index += match ? match[0].length : 1;
     } else {
-      buffer += char;
+      line += char;
       index++;
     }
   }
-  if (buffer) parent.appendChild(document.createTextNode(buffer));
+  flush();
 }
