@@ -109,11 +109,18 @@ export function createChatController({
     for (const listener of listeners) listener(state);
   }
 
+  /** Applies `patch` to message `id`; a message no longer streaming lets go of its chunks. */
   function replaceMessage(id: string, patch: Partial<UiMessage>) {
     update({
-      messages: state.messages.map((message) =>
-        message.id === id ? { ...message, ...patch } : message,
-      ),
+      messages: state.messages.map((message) => {
+        if (message.id !== id) return message;
+        const next = { ...message, ...patch };
+        if (next.status === 'streaming') return next;
+        // Only a streaming answer's renderer reads the pieces; kept, a 200 KB answer's ~20,000
+        // of them would stay in memory as long as the conversation is shown.
+        const { chunks: _released, ...finished } = next;
+        return finished;
+      }),
     });
   }
 

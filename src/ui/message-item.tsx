@@ -38,8 +38,13 @@ function MarkdownView({ text, chunks, done, strings }: MarkdownViewProps) {
       fed.current = chunks.length;
       fedLength.current += delta.length;
     };
-    if (!chunks) view.update(text);
-    else if (done) {
+    if (!chunks) {
+      // A finished answer comes without its pieces. A feed still scheduled from its streaming
+      // would append pieces again; the renderer extends what it has with the rest of the text.
+      if (timer.current !== null) clearTimeout(timer.current);
+      timer.current = null;
+      view.update(text);
+    } else if (done) {
       if (timer.current !== null) clearTimeout(timer.current);
       feed();
     } else if (timer.current === null) {

@@ -145,6 +145,31 @@ describe('ChatApp', () => {
     expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
   });
 
+  it('renders the end of a finished answer, which no longer carries its pieces, once', async () => {
+    let release: () => void = () => {};
+    renderApp(async function* () {
+      yield { type: 'text-delta', delta: 'Hello ' };
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      yield { type: 'text-delta', delta: '**world**' };
+      yield { type: 'text-delta', delta: ', again.' };
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Open chat' }));
+    const composer = screen.getByRole('textbox', { name: 'Message' });
+    fireEvent.input(composer, { target: { value: 'Go' } });
+    fireEvent.keyDown(composer, { key: 'Enter' });
+    const log = screen.getByRole('log');
+    const answer = () => log.querySelector('.assistant .md')?.textContent;
+    await waitFor(() => expect(answer()).toBe('Hello'));
+    release();
+    await waitFor(() =>
+      expect(log.querySelector('.assistant')?.getAttribute('data-status')).toBe('complete'),
+    );
+    expect(answer()).toBe('Hello world, again.');
+    expect(log.querySelector('.assistant .md strong')?.textContent).toBe('world');
+  });
+
   it('counts down a rate limit in the alert', async () => {
     renderApp(async function* () {
       yield* [];

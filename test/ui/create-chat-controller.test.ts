@@ -150,6 +150,59 @@ describe('createChatController', () => {
     expect(controller.getState().streaming).toBe(false);
   });
 
+  describe('a finished answer holds only its text, not the pieces it streamed in', () => {
+    const pieces = Array.from({ length: 100 }, (_, index) => `${index} `);
+    const expectReleased = (message: unknown) => {
+      expect(message).toMatchObject({ content: pieces.join('') });
+      expect(Object.keys(message as object).sort()).toEqual(['content', 'id', 'role', 'status']);
+    };
+
+    it('when complete', async () => {
+      const onMessage = vi.fn();
+      const controller = createChatController({
+        client: fakeClient(() => answer(...pieces)),
+        onMessage,
+      });
+      controller.send('question');
+      await settled();
+      expect(controller.getState().messages[1]?.status).toBe('complete');
+      expectReleased(controller.getState().messages[1]);
+      expectReleased(onMessage.mock.calls[0]?.[0]);
+    });
+
+    it('when stopped', async () => {
+      let release: () => void = () => {};
+      const client = fakeClient(async function* (signal) {
+        for (const delta of pieces) yield { type: 'text-delta', delta };
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        signal.throwIfAborted();
+      });
+      const controller = createChatController({ client });
+      controller.send('question');
+      await settled();
+      expect(controller.getState().messages[1]?.chunks).toHaveLength(pieces.length);
+      controller.stop();
+      release();
+      await settled();
+      expect(controller.getState().messages[1]?.status).toBe('stopped');
+      expectReleased(controller.getState().messages[1]);
+    });
+
+    it('when interrupted by an error', async () => {
+      const client = fakeClient(async function* () {
+        for (const delta of pieces) yield { type: 'text-delta', delta };
+        throw new InkeepChatError('stream_error', 'The model failed.');
+      });
+      const controller = createChatController({ client });
+      controller.send('question');
+      await settled();
+      expect(controller.getState().messages[1]?.status).toBe('interrupted');
+      expectReleased(controller.getState().messages[1]);
+    });
+  });
+
   it('waits out a rate limit and sends again by itself', async () => {
     const timers: { callback: () => void; ms: number }[] = [];
     const client = fakeClient(
