@@ -56,6 +56,11 @@ export interface ChatClient {
   streamChat(request: {
     messages: ChatMessage[];
     conversationId?: string | undefined;
+    /**
+     * Answer the conversation's last question again, replacing its stored answer instead of
+     * adding a turn; `messages` ends with that question. Only with `conversationId`.
+     */
+    regenerate?: boolean | undefined;
     signal?: AbortSignal | undefined;
   }): AsyncGenerator<ChatStreamEvent>;
   listConversations(options?: {
@@ -126,7 +131,7 @@ export function createChatClient({ fetch }: ChatClientOptions): ChatClient {
   }
 
   return {
-    async *streamChat({ messages, conversationId, signal }) {
+    async *streamChat({ messages, conversationId, regenerate, signal }) {
       const response = await request('/run/v1/chat/completions', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
@@ -134,6 +139,7 @@ export function createChatClient({ fetch }: ChatClientOptions): ChatClient {
           messages,
           stream: true,
           ...(conversationId === undefined ? {} : { conversationId }),
+          ...(regenerate && conversationId !== undefined ? { regenerate: true } : {}),
         }),
         signal: signal ?? null,
       });

@@ -136,7 +136,8 @@ export function createChatController({
       .map(({ role, content }) => ({ role, content }));
   }
 
-  async function stream(userText: string, userId: string) {
+  /** Streams an answer to `userText`; with `replaced`, a new one in place of that stored answer. */
+  async function stream(userText: string, userId: string, replaced?: UiMessage) {
     const assistantId = createId();
     const controller = new AbortController();
     abort = controller;
@@ -156,6 +157,8 @@ export function createChatController({
       for await (const event of client.streamChat({
         messages: state.conversationId ? messages.slice(-1) : messages,
         conversationId: state.conversationId ?? undefined,
+        // The server swaps its stored answer too, so a reload shows one question, one answer.
+        ...(replaced && state.conversationId ? { regenerate: true } : {}),
         signal: controller.signal,
       })) {
         if (event.type === 'conversation-start') {
@@ -193,7 +196,7 @@ export function createChatController({
         caught instanceof InkeepChatError
           ? caught
           : new InkeepChatError('server_error', 'Something went wrong.', { cause: caught });
-      fail(error, { userText, userId, assistantId, content });
+      fail(error, { userText, userId, assistantId, content, replaced });
     } finally {
       if (abort === controller) {
         abort = null;
@@ -208,9 +211,27 @@ export function createChatController({
 
   function fail(
     error: InkeepChatError,
-    attempt: { userText: string; userId: string; assistantId: string; content: string },
+    attempt: {
+      userText: string;
+      userId: string;
+      assistantId: string;
+      content: string;
+      replaced?: UiMessage | undefined;
+    },
   ) {
     onError?.(error);
+    if (attempt.content === '' && attempt.replaced) {
+      // Asking again failed before any answer: the question stays, the earlier answer comes
+      // back marked, and Retry asks again (never a second copy of the question).
+      const earlier: UiMessage = { ...attempt.replaced, status: 'interrupted' };
+      update({
+        messages: state.messages.map((message) =>
+          message.id === attempt.assistantId ? earlier : message,
+        ),
+        error,
+      });
+      return;
+    }
     if (attempt.content !== '') {
       // Part of an answer arrived: keep it, marked, and let the visitor retry.
       replaceMessage(attempt.assistantId, { status: 'interrupted' });
@@ -261,7 +282,7 @@ export function createChatController({
     const question = state.messages.findLast((message) => message.role === 'user');
     if (last?.role !== 'assistant' || !question) return;
     dropMessages([last.id]);
-    void stream(question.content, question.id);
+    void stream(question.content, question.id, last);
   }
 
   function requireClient<K extends keyof ChatClient>(name: K): ChatClient[K] {

@@ -92,6 +92,20 @@ describe('createChatClient().streamChat', () => {
     });
   });
 
+  it('asks to replace the stored answer only with a conversation', async () => {
+    const fetch = vi.fn(async (_path: string, _init?: RequestInit) =>
+      sseResponse(body([answer, 'data: [DONE]\n\n']).stream),
+    );
+    const client = createChatClient({ fetch });
+    await collect(client.streamChat({ messages, conversationId: 'conv_9', regenerate: true }));
+    await collect(client.streamChat({ messages, regenerate: true }));
+    const sent = fetch.mock.calls.map(([, init]) => JSON.parse(String(init?.body)));
+    expect(sent).toEqual([
+      { messages, stream: true, conversationId: 'conv_9', regenerate: true },
+      { messages, stream: true },
+    ]);
+  });
+
   it('yields the same events however the body is split', async () => {
     const bytes = encoder.encode(answer.replaceAll('\n', '\r\n'));
     for (let offset = 0; offset <= bytes.length; offset++) {

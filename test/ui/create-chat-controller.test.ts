@@ -127,6 +127,109 @@ describe('createChatController', () => {
     expect(error).toBeNull();
   });
 
+  describe('asking again replaces the stored answer instead of adding a turn', () => {
+    /** A client that records each request, answering from `scripts` in order. */
+    function recordingClient(...scripts: (() => AsyncGenerator<ChatStreamEvent>)[]) {
+      const requests: Record<string, unknown>[] = [];
+      return {
+        requests,
+        streamChat({ signal: _signal, ...request }: Record<string, unknown>) {
+          requests.push(request);
+          const script = scripts.shift();
+          if (!script) throw new Error('no more scripted answers');
+          return script();
+        },
+      };
+    }
+
+    it('Retry after an interruption and Regenerate send regenerate with the question', async () => {
+      const client = recordingClient(
+        () => answer('First'),
+        async function* () {
+          yield { type: 'text-delta', delta: 'Partial' };
+          throw new InkeepChatError('stream_interrupted', 'The answer was interrupted.');
+        },
+        () => answer('Again'),
+        () => answer('Once more'),
+      );
+      const controller = createChatController({ client });
+      controller.send('one');
+      await settled();
+      controller.send('two');
+      await settled();
+      controller.retry();
+      await settled();
+      controller.regenerate();
+      await settled();
+      const again = {
+        messages: [{ role: 'user', content: 'two' }],
+        conversationId: 'conv_1',
+        regenerate: true,
+      };
+      expect(client.requests.slice(1)).toEqual([
+        { messages: [{ role: 'user', content: 'two' }], conversationId: 'conv_1' },
+        again,
+        again,
+      ]);
+      expect(controller.getState().messages.map((message) => message.content)).toEqual([
+        'one',
+        'First',
+        'two',
+        'Once more',
+      ]);
+    });
+
+    it('without a stored conversation sends the history as a new one', async () => {
+      const client = recordingClient(
+        async function* () {
+          yield { type: 'text-delta', delta: 'Partial' };
+          throw new InkeepChatError('stream_interrupted', 'The answer was interrupted.');
+        },
+        () => answer('Whole'),
+      );
+      const controller = createChatController({ client });
+      controller.send('question');
+      await settled();
+      controller.retry();
+      await settled();
+      expect(client.requests[1]).toEqual({
+        messages: [{ role: 'user', content: 'question' }],
+        conversationId: undefined,
+      });
+    });
+
+    it('keeps the question and the earlier answer when asking again fails at once', async () => {
+      const client = recordingClient(
+        () => answer('First'),
+        async function* () {
+          yield* [];
+          throw new InkeepChatError('network', 'The chat server cannot be reached.');
+        },
+        () => answer('Second'),
+      );
+      const controller = createChatController({ client });
+      controller.send('question');
+      await settled();
+      controller.regenerate();
+      await settled();
+      expect(controller.getState()).toMatchObject({ draft: '', sendFailed: false });
+      expect(controller.getState().error?.code).toBe('network');
+      expect(
+        controller.getState().messages.map(({ content, status }) => [content, status]),
+      ).toEqual([
+        ['question', 'complete'],
+        ['First', 'interrupted'],
+      ]);
+      controller.retry();
+      await settled();
+      expect(client.requests[2]).toMatchObject({ regenerate: true });
+      expect(controller.getState().messages.map((message) => message.content)).toEqual([
+        'question',
+        'Second',
+      ]);
+    });
+  });
+
   it('stops a streaming answer and keeps what arrived', async () => {
     let release: () => void = () => {};
     const client = fakeClient(async function* (signal) {
