@@ -112,10 +112,13 @@ export class InkeepChatElement extends BaseElement {
     this.#setOpen(!this.#open);
   }
 
-  /** Sends a message as if the visitor typed it. */
+  /** Sends a message as if the visitor typed it, opening the floating panel to show the answer. */
   send(text: string): void {
     this.#ensureStarted();
     this.#controller?.send(text);
+    // Opened after the message is in, so opening does not load the remembered conversation
+    // over it (the message starts a new one, as it did when the panel stayed closed).
+    if (text.trim() !== '' && this.getAttribute('mode') !== 'inline') this.#setOpen(true);
   }
 
   /** Starts a new, empty conversation. */

@@ -128,3 +128,41 @@ describe('<inkeep-chat> error events', () => {
     expect(errors.map((error) => error.code)).toEqual(['network']);
   });
 });
+
+describe('<inkeep-chat> send(text)', () => {
+  const question = (element: InkeepChatElement) =>
+    element.shadowRoot?.querySelector('.message.user')?.textContent ?? '';
+
+  it('opens the floating panel to show the message and its answer', async () => {
+    const { element } = mount(
+      { 'app-id': 'app_1', 'base-url': base },
+      { [sessionPath]: session, [chatPath]: never },
+    );
+    const opened: Event[] = [];
+    element.addEventListener('inkeep-chat-open', (event) => opened.push(event));
+    expect(element.isOpen).toBe(false);
+    element.send('Hi');
+    expect(element.isOpen).toBe(true);
+    expect(element.hasAttribute('open')).toBe(true);
+    expect(opened).toHaveLength(1);
+    await waitFor(() => expect(question(element)).toContain('Hi'));
+    element.send('   ');
+    expect(opened).toHaveLength(1);
+  });
+
+  it('leaves a closed panel closed when there is nothing to send', () => {
+    const { element } = mount({ 'app-id': 'app_1', 'base-url': base }, {});
+    element.send('  ');
+    expect(element.isOpen).toBe(false);
+  });
+
+  it('just sends in inline mode', async () => {
+    const { element } = mount(configured, { [sessionPath]: session, [chatPath]: never });
+    const opened: Event[] = [];
+    element.addEventListener('inkeep-chat-open', (event) => opened.push(event));
+    element.send('Hi');
+    await waitFor(() => expect(question(element)).toContain('Hi'));
+    expect(opened).toHaveLength(0);
+    expect(element.hasAttribute('open')).toBe(false);
+  });
+});
