@@ -166,3 +166,23 @@ describe('<inkeep-chat> send(text)', () => {
     expect(element.hasAttribute('open')).toBe(false);
   });
 });
+
+describe('<inkeep-chat> on a phone', () => {
+  const composerFontSize = async (width: number) => {
+    (window as unknown as { happyDOM: { setViewport(size: object): void } }).happyDOM.setViewport({
+      width,
+      height: 844,
+    });
+    const { composer } = mount(configured, {});
+    await waitFor(() => expect(composer()).toBeTruthy());
+    return Number.parseFloat(getComputedStyle(composer() as HTMLTextAreaElement).fontSize);
+  };
+
+  it('keeps the composer at 16 px or more, so iOS does not zoom into it on focus', async () => {
+    expect(await composerFontSize(390)).toBeGreaterThanOrEqual(16);
+  });
+
+  it('keeps the page size of text on wider screens', async () => {
+    expect(await composerFontSize(1024)).toBe(15);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * The widget's stylesheet, scoped to its shadow root. Theming goes through the
  * `--inkeep-chat-*` custom properties (they inherit through the shadow boundary) and `::part()`.
+ * On phones the composer's text is never under 16 px: iOS zooms the page into smaller fields.
  */
 export const styles = `
 :host{all:initial;display:contents;
@@ -58,6 +59,7 @@ h2{flex:1;margin:0;font-size:1.05em;font-weight:600}
 form{display:flex;gap:8px;align-items:flex-end;padding:10px 12px 12px;border-top:1px solid var(--ic-border)}
 textarea{flex:1;resize:none;font:inherit;color:inherit;background:var(--ic-surface);border:1px solid var(--ic-border);border-radius:12px;padding:8px 12px;max-height:160px;min-height:40px}
 textarea::placeholder{color:var(--ic-muted)}
+@media (max-width:639.98px){textarea{font-size:16px;font-size:max(16px,1em)}}
 .send{border:0;border-radius:12px;background:var(--ic-accent);color:var(--ic-on-accent);height:40px;min-width:40px;padding:0 14px;font-weight:600}
 .send:disabled{opacity:.5;cursor:default}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
