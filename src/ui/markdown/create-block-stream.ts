@@ -32,6 +32,18 @@ export interface BlockStream extends OpenBlock {
   line(text: string): true;
 }
 
+/** True when a line being written can only ever be paragraph text, whatever follows. */
+function startsParagraph(text: string): boolean {
+  const line = text.trimStart();
+  return (
+    /^[^\d#>*+_`~|:-]/.test(line) ||
+    // Markers followed by what no list item, rule, heading, fence or table row allows.
+    (/^[*+_-]\S/.test(line) && /[^*+_|:\s-]/.test(line)) ||
+    /^(?:\d{1,9}(?:[^\d.)]|[.)]\S)|\d{10}|#{1,6}[^#\s]|#{7}|`{1,2}[^`]|~{1,2}[^~])/.test(line) ||
+    (/^[|:]/.test(line) && /[^|:\s-]/.test(line))
+  );
+}
+
 function removeAll(nodes: Node[]): void {
   for (const node of nodes) node.parentNode?.removeChild(node);
 }
@@ -52,6 +64,12 @@ export function createBlockStream(
   const inner = (context.depth ?? 0) < 20 && { ...context, depth: (context.depth ?? 0) + 1 };
   let open: OpenBlock | undefined;
   let live: Node[] = [];
+  /** The paragraph a first line still being written will start, kept across updates. */
+  let writing: ReturnType<typeof paragraph> | undefined;
+  const forget = () => {
+    writing?.discard();
+    writing = undefined;
+  };
   const append = <T extends Node>(node: T): T => parent.appendChild(node);
   const element = (tag: string, className?: string | false) => {
     const node = document.createElement(tag);
@@ -73,35 +91,104 @@ export function createBlockStream(
     return nodes;
   }
 
-  function paragraph(first: string): OpenBlock {
-    const lines = [first.trimStart()];
+  /**
+   * A paragraph whose start is rendered once and whose end is rendered again on each update.
+   * The start grows to the last place where no inline construct can span the cut (see
+   * `renderInline`'s `settle`), so an update renders a bounded end, not every line again.
+   * `first` is undefined for a paragraph shown while its first line is still being written.
+   */
+  function paragraph(first: string | undefined): OpenBlock & { discard(): void } {
+    const target = tight ? undefined : element('p');
+    const lines = first === undefined ? [] : [first.trimStart()];
+    /** The complete lines from the first character not yet rendered for good. */
+    let rest = lines[0] ?? '';
+    /** How much of the line being written is rendered for good (only once `rest` is). */
+    let skip = 0;
+    let frozen: Node[] = [];
     let shown: Node[] = [];
+    const header = () => lines[lines.length - 1];
     const continues = (text: string) =>
-      delimitsTable(text, lines[lines.length - 1]!) || !breaksParagraph(text);
+      (header() !== undefined && delimitsTable(text, header()!)) || !breaksParagraph(text);
+    const attach = (nodes: Node[]) => {
+      if (target && !target.parentNode && nodes.length > 0) append(target);
+      for (const node of nodes) (target ?? parent).appendChild(node);
+      return nodes;
+    };
+    const inline = (text: string, settle = false) => {
+      const fragment = document.createDocumentFragment();
+      const end = renderInline(text, fragment, { counter: context.counter, settle });
+      return { nodes: [...fragment.childNodes], end };
+    };
+    /** Shows the lines and `writing` after the frozen start; freezes what can no longer change, up to `limit`. */
+    function draw(writing: string | undefined, limit: number): void {
+      removeAll(shown);
+      const text = writing === undefined ? rest : rest ? `${rest}\n${writing}` : writing;
+      const { nodes, end } = inline(text.trimEnd(), limit > 0);
+      if (end > 0 && end <= limit) {
+        frozen.push(...attach(inline(text.slice(0, end)).nodes));
+        if (end <= rest.length) rest = rest.slice(end);
+        else {
+          skip += rest ? end - rest.length - 1 : end;
+          rest = '';
+        }
+        shown = attach(inline(text.slice(end).trimEnd()).nodes);
+      } else shown = attach(nodes);
+      if (target && !target.firstChild) target.remove();
+    }
+    /** Takes the last line out for a table; renders again what was frozen of it (once). */
+    function withoutHeader(): string {
+      const last = lines.pop()!;
+      if (rest.length <= last.length) {
+        removeAll(frozen);
+        frozen = [];
+        rest = lines.join('\n');
+      } else rest = rest.slice(0, rest.length - last.length - 1);
+      return last;
+    }
     return {
       line(text) {
-        removeAll(shown);
-        const header = lines[lines.length - 1]!;
-        if (delimitsTable(text, header)) {
-          lines.pop();
-          return () => table(header, text);
+        const last = header();
+        if (last !== undefined && delimitsTable(text, last)) {
+          withoutHeader();
+          return () => table(last, text);
         }
         if (breaksParagraph(text)) return false;
-        lines.push(text.trimStart());
+        const line = text.trimStart();
+        lines.push(line);
+        rest = skip ? line.slice(skip) : rest ? `${rest}\n${line}` : line;
+        skip = 0;
         return true;
       },
       preview(text) {
-        removeAll(shown);
         const belongs = text !== undefined && continues(text);
-        shown = show(render(belongs ? [...lines, text] : lines));
+        const last = header();
+        if (belongs && last !== undefined && delimitsTable(text, last)) {
+          withoutHeader();
+          draw(undefined, rest.length);
+          lines.push(last);
+          rest = rest ? `${rest}\n${last}` : last;
+          shown.push(...show(render([last, text])));
+          return true;
+        }
+        const writing = belongs ? text.trimStart() : undefined;
+        // The last complete line may still become a table's header, unless the line being
+        // written can no longer be a delimiter row.
+        const limit =
+          writing !== undefined && startsParagraph(writing)
+            ? rest.length + 1 + writing.length
+            : last === undefined
+              ? 0
+              : rest.length - last.length - 1;
+        draw(writing?.slice(rest ? 0 : skip), limit);
         return belongs;
       },
       close() {
+        draw(undefined, 0);
+      },
+      discard() {
         removeAll(shown);
-        if (lines.length === 0) return;
-        const target = tight ? document.createDocumentFragment() : element('p');
-        renderInline(lines.join('\n').trimEnd(), target, context.counter);
-        append(target);
+        removeAll(frozen);
+        target?.remove();
       },
       inParagraph: () => true,
     };
@@ -170,7 +257,7 @@ export function createBlockStream(
       const tr = element('tr');
       head.forEach((_, column) => {
         const cell = tr.appendChild(element(tag, align[column] && `md-align-${align[column]}`));
-        renderInline(cells[column] ?? '', cell, context.counter);
+        renderInline(cells[column] ?? '', cell, { counter: context.counter });
       });
       return tr;
     };
@@ -200,7 +287,10 @@ export function createBlockStream(
     const heading = headingOf(text);
     const item = itemOf(text);
     if (opening) return fence(opening);
-    if (heading) renderInline(heading.text, append(element(`h${heading.level}`)), context.counter);
+    if (heading)
+      renderInline(heading.text, append(element(`h${heading.level}`)), {
+        counter: context.counter,
+      });
     else if (isRule(text)) append(element('hr'));
     else if (inner && quoteOf(text) !== undefined) {
       const block = quote(inner);
@@ -215,8 +305,10 @@ export function createBlockStream(
 
   return {
     line(text) {
+      context.counter.steps++;
       removeAll(live);
       live = [];
+      forget();
       const result = open ? open.line(text) : false;
       if (result === true) return true;
       open?.close();
@@ -224,15 +316,28 @@ export function createBlockStream(
       return true;
     },
     preview(text) {
+      context.counter.steps++;
       removeAll(live);
       live = [];
-      if (open?.preview(text) || text === undefined) return true;
+      if (open?.preview(text) || text === undefined) {
+        forget();
+        return true;
+      }
+      // A paragraph's first line is kept as a paragraph between updates, so that a long line
+      // being written is not rendered in full on each of them.
+      if (startsParagraph(text)) {
+        writing ??= paragraph(undefined);
+        writing.preview(text);
+        return true;
+      }
+      forget();
       live = show(render([text]));
       return true;
     },
     close() {
       removeAll(live);
       live = [];
+      forget();
       open?.close();
       open = undefined;
     },

@@ -22,6 +22,13 @@ export interface StepCounter {
   steps: number;
 }
 
+/**
+ * Emphasis, code spans and brackets close within this many characters of their opening. The
+ * bounded look-ahead lets a streaming paragraph freeze what lies further back: a run that could
+ * close anywhere later would make every update render the whole paragraph again.
+ */
+export const reach = 200;
+
 function runLength(text: string, index: number): number {
   let end = index;
   while (text[end] === text[index]) end++;
@@ -44,25 +51,36 @@ function codeSpanEnds(text: string, counter: StepCounter): Map<number, number> {
     const at = runs[run]!;
     const length = runLength(text, at);
     const next = nextOfLength.get(length);
-    ends.set(at, next === undefined ? -1 : next + length);
+    ends.set(at, next === undefined || next - at > reach ? -1 : next + length);
     nextOfLength.set(length, at);
   }
   counter.steps += text.length;
   return ends;
 }
 
-/** The `]` matching each `[`, found in one pass with a stack (escaped brackets skipped). */
-function bracketEnds(text: string, counter: StepCounter): Map<number, number> {
+/**
+ * The `]` matching each `[` within {@link reach}, found in one pass with a stack (escaped
+ * brackets skipped), and the first `[` still open at the end (or the text's length).
+ */
+function bracketEnds(
+  text: string,
+  counter: StepCounter,
+): { ends: Map<number, number>; open: number } {
   const ends = new Map<number, number>();
   const open: number[] = [];
+  let base = 0;
   for (let index = 0; index < text.length; index++) {
     const char = text[index];
     if (char === '\\') index++;
     else if (char === '[') open.push(index);
-    else if (char === ']' && open.length > 0) ends.set(open.pop()!, index);
+    else if (char === ']') {
+      while (base < open.length && open[base]! < index - reach) base++;
+      if (open.length > base) ends.set(open.pop()!, index);
+    }
   }
+  while (base < open.length && open[base]! < text.length - reach) base++;
   counter.steps += text.length;
-  return ends;
+  return { ends, open: open[base] ?? text.length };
 }
 
 /** Decodes backslash escapes and character references in a link destination. */
@@ -100,9 +118,19 @@ function parseLink(
   };
 }
 
+/** Options of {@link renderInline}. */
+export interface InlineOptions {
+  counter?: StepCounter;
+  /** Inside a link's text: no nested links. */
+  inLink?: boolean;
+  /** Return where the text can be cut for streaming (see `settledEnd`). */
+  settle?: boolean;
+}
+
 /** A run of `*`, `_` or `~` that may still open emphasis, as in CommonMark's delimiter stack. */
 interface Delimiter {
   node: Text;
+  position: number;
   char: string;
   count: number;
 }
@@ -119,14 +147,25 @@ const maxNesting = 20;
 export function renderInline(
   text: string,
   parent: Node,
-  counter: StepCounter = { steps: 0 },
-  inLink = false,
-): void {
+  { counter = { steps: 0 }, inLink = false, settle = false }: InlineOptions = {},
+): number {
   const document = parent.ownerDocument!;
   const codeEnds = text.includes('`') ? codeSpanEnds(text, counter) : undefined;
-  const brackets = !inLink && text.includes('[') ? bracketEnds(text, counter) : undefined;
-  /** Emphasis openers not yet closed, oldest first. */
+  const pairs = !inLink && text.includes('[') ? bracketEnds(text, counter) : undefined;
+  const brackets = pairs?.ends;
+  /** Where a construct still open at the end begins: nothing from there on is final. */
+  let pending = pairs?.open ?? text.length;
+  /** Marks where constructs begin and end, to find a place no construct spans. */
+  const spans = settle ? new Int32Array(text.length + 2) : undefined;
+  const span = (start: number, end: number) => {
+    if (!spans || end - start < 2) return;
+    spans[start + 1]!++;
+    spans[end]!--;
+  };
+  if (spans && brackets) for (const [start, end] of brackets) span(start, end + 1);
+  /** Emphasis openers not yet closed, oldest first; those below `base` are out of reach. */
   const stack: Delimiter[] = [];
+  let base = 0;
   /** Per marker, the stack index below which no opener of that marker remains (CommonMark's openers_bottom). */
   const bottom: Record<string, number> = { '*': 0, _: 0, '~': 0 };
   /** How deep each emphasis element built here nests. */
@@ -152,7 +191,7 @@ export function renderInline(
       node = anchor;
     }
     if (plain) node.appendChild(document.createTextNode(label));
-    else renderInline(label, node, counter, true);
+    else renderInline(label, node, { counter, inLink: true });
     add(node);
   };
   /** Wraps what follows `opener` in an element; false when it would nest too deep. */
@@ -170,16 +209,19 @@ export function renderInline(
     return true;
   };
   /** Closes what a run of `count` × `char` can close; returns the characters left. */
-  const close = (char: string, count: number): number => {
+  const close = (char: string, count: number, position: number): number => {
+    while (base < stack.length && stack[base]!.position < position - reach) base++;
+    bottom[char] = Math.max(bottom[char]!, base);
     for (let index = stack.length - 1; count > 0 && index >= bottom[char]!; index--) {
       counter.steps++;
       const opener = stack[index]!;
       if (opener.char !== char) continue;
       const used = char === '~' || (count >= 2 && opener.count >= 2) ? 2 : 1;
       flush();
+      span(opener.position, position + count);
       if (!wrap(opener, char === '~' ? 'del' : used === 2 ? 'strong' : 'em')) {
         // Any later closer would enclose the same too-deep content: nothing before can open.
-        stack.length = 0;
+        stack.length = base = 0;
         break;
       }
       opener.count -= used;
@@ -225,6 +267,8 @@ export function renderInline(
     } else if (char === '`') {
       const length = runLength(text, index);
       const end = codeEnds?.get(index) ?? -1;
+      if (end === -1 && index >= text.length - reach) pending = Math.min(pending, index);
+      span(index, end);
       if (end === -1) line += text.slice(index, index + length);
       else {
         let code = text.slice(index + length, end - length).replace(/\n/g, ' ');
@@ -247,23 +291,34 @@ export function renderInline(
         (char !== '_' || index === 0 || !wordCharacter.test(before));
       const closes =
         valid && !whitespace.test(before) && (char !== '_' || !wordCharacter.test(after));
-      const left = closes ? close(char, length) : length;
+      const left = closes ? close(char, length, index) : length;
       if (opens && left > 0) {
         const node = document.createTextNode(char.repeat(left));
         add(node);
-        stack.push({ node, char, count: left });
+        stack.push({ node, position: index, char, count: left });
       } else line += char.repeat(left);
       index += length;
     } else if ((char === '[' || (char === '!' && next === '[')) && !inLink) {
       const image = char === '!';
       const open = index + (image ? 1 : 0);
-      const parsed = parseLink(text, open, brackets?.get(open));
+      const closing = brackets?.get(open);
+      const parsed = parseLink(text, open, closing);
+      // A destination still being written may complete later.
+      if (
+        !parsed &&
+        closing !== undefined &&
+        text[closing + 1] === '(' &&
+        index >= text.length - reach
+      ) {
+        pending = Math.min(pending, index);
+      }
       if (!parsed) {
         line += char;
         index++;
         continue;
       }
       counter.steps += parsed.end - parsed.label.length - index;
+      span(index, parsed.end);
       // Images are not loaded (no tracking pixels, strict CSP): they become links to the image.
       link(safeUrl(parsed.url), image ? parsed.label || parsed.url : parsed.label, image);
       index = parsed.end;
@@ -322,4 +377,32 @@ export function renderInline(
     }
   }
   flush();
+  if (!spans) return 0;
+  for (let index = base; index < stack.length; index++) {
+    if (stack[index]!.position >= text.length - reach) {
+      pending = Math.min(pending, stack[index]!.position);
+      break;
+    }
+  }
+  return settledEnd(text, spans, pending);
+}
+
+/**
+ * The last place before `limit` where the text can be cut and each side rendered alone with the
+ * same result, whatever follows: after a space or line end, before a non-space, inside no
+ * construct. 0 when there is none.
+ */
+function settledEnd(text: string, spans: Int32Array, limit: number): number {
+  for (let index = 1; index <= limit; index++) spans[index]! += spans[index - 1]!;
+  for (let index = Math.min(limit, text.length - 1); index > 0; index--) {
+    const before = text[index - 1];
+    if (
+      spans[index] === 0 &&
+      (before === ' ' || before === '\n') &&
+      !whitespace.test(text[index]!)
+    ) {
+      return index;
+    }
+  }
+  return 0;
 }

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMarkdownRenderer } from '../../../src/ui/markdown/create-markdown-renderer.ts';
 import { answerFixture } from './answer-fixture.ts';
+import { growth } from './cost-helpers.ts';
 import { markup, render, stream } from './render-helpers.ts';
 
 describe('createMarkdownRenderer', () => {
@@ -197,30 +198,12 @@ describe('half-written markdown', () => {
 });
 
 describe('streaming cost', () => {
-  /**
-   * The DOM nodes created while streaming `text` four characters at a time, with every update
-   * rendered at once (no frame coalescing). Counting work instead of timing it keeps the check
-   * exact on a busy machine: a renderer that rebuilt finished blocks would create nodes in
-   * proportion to the square of the text.
-   */
-  function nodesCreatedStreaming(text: string): number {
-    const root = document.createElement('div');
-    const renderer = createMarkdownRenderer(root, { requestFrame: (callback) => callback() });
-    const elements = vi.spyOn(document, 'createElement');
-    const texts = vi.spyOn(document, 'createTextNode');
-    for (let end = 4; end < text.length + 4; end += 4) renderer.update(text.slice(0, end));
-    renderer.finish();
-    const created = elements.mock.calls.length + texts.mock.calls.length;
-    elements.mockRestore();
-    texts.mockRestore();
-    return created;
-  }
-
-  it('grows linearly with the answer (200 KB streamed four characters at a time)', () => {
-    const small = answerFixture.repeat(Math.ceil(50_000 / answerFixture.length));
-    const large = small.repeat(4);
-    expect(large.length).toBeGreaterThan(200_000);
-    expect(nodesCreatedStreaming(large) / nodesCreatedStreaming(small)).toBeLessThan(4.5);
+  it('grows linearly with the answer (12 KB against 50 KB, streamed four characters at a time)', () => {
+    const small = answerFixture.repeat(Math.ceil(12_500 / answerFixture.length));
+    const { nodes, steps } = growth((count) => small.repeat(count), 1, 4);
+    // Four times the text creates about four times the nodes and steps; quadratic growth, sixteen.
+    expect(nodes).toBeLessThan(4.5);
+    expect(steps).toBeLessThan(4.5);
   });
 
   const longBlocks: Record<string, (index: number) => string> = {
@@ -234,10 +217,9 @@ describe('streaming cost', () => {
     it(`streams ${name} in linear time`, () => {
       const text = (count: number) =>
         Array.from({ length: count }, (_, index) => lineOf(index)).join('\n');
-      // Four times the text creates about four times the nodes; quadratic growth, sixteen.
-      expect(nodesCreatedStreaming(text(2000)) / nodesCreatedStreaming(text(500))).toBeLessThan(
-        4.5,
-      );
+      const { nodes, steps } = growth(text, 250, 4);
+      expect(nodes).toBeLessThan(4.5);
+      expect(steps).toBeLessThan(4.5);
     });
   }
 });
