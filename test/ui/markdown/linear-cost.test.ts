@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
+import { createMarkdownRenderer } from '../../../src/ui/markdown/create-markdown-renderer.ts';
 import { growth } from './cost-helpers.ts';
+import { markup, stream } from './render-helpers.ts';
 
 const lines = (count: number, lineOf: (index: number) => string) =>
   Array.from({ length: count }, (_, index) => lineOf(index)).join('\n');
@@ -67,4 +69,38 @@ describe('markdown cost grows linearly with the input', () => {
       expect(steps).toBeLessThanOrEqual(4.5);
     });
   }
+});
+
+describe('a paragraph rendered in parts while it streams', () => {
+  const prose = 'Some **bold words** and `a code span` with [a link](https://x.example/a) here. ';
+  const inputs: Record<string, string> = {
+    'long prose': prose.repeat(30),
+    'prose over several lines': Array.from({ length: 30 }, () => prose).join('\n'),
+    'hard breaks': 'line one  \nline two\\\nline three \nfour'.repeat(20),
+    'emphasis across lines': 'start *of an\nemphasis that* ends **on the\nnext** line '.repeat(15),
+    'a first line that starts with markers': `*a ${prose.repeat(12)}`,
+    'a long paragraph that becomes a table': `${prose.repeat(8)}\n${prose}\n| a | b |\n|---|---|\n| 1 | 2 |`,
+    'a table header after long lines': `${prose.repeat(8)}\n| a | b |\n|--|--|`,
+    'unclosed emphasis and brackets': '*a [b `c '.repeat(120),
+    'a list item paragraph': `- ${prose.repeat(10)}\n  ${prose.repeat(10)}`,
+    'a quoted paragraph': `> ${prose.repeat(10)}\n> ${prose.repeat(10)}`,
+  };
+  for (const [name, text] of Object.entries(inputs)) {
+    it(`shows ${name} streamed as it shows it whole`, () => {
+      const whole = markup(text);
+      for (const sizes of [[1], [4], [3, 7, 1]]) {
+        expect(stream(text, sizes).innerHTML, `chunks ${sizes}`).toBe(whole);
+      }
+    });
+  }
+
+  it('shows every prefix of a long paragraph as a one-shot render would', () => {
+    const text = `${prose.repeat(6)}\n| a | b |\n|---|`;
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root);
+    for (let length = 1; length <= text.length; length++) {
+      renderer.update(text.slice(0, length));
+      expect(root.innerHTML, `at ${length}`).toBe(markup(text.slice(0, length)));
+    }
+  });
 });
