@@ -69,5 +69,49 @@ test('on a phone (390×844, touch) no demo page is wider than the screen and the
   }
   await page.goto(site.url);
   await page.screenshot({ path: 'test-results/screenshots/phone-closed.png' });
+
+  // A host page wider than the phone: the launcher and the panel stay on the screen.
+  await page.evaluate(() => {
+    const wide = document.createElement('div');
+    wide.style.width = '700px';
+    wide.textContent = 'A table wider than the phone';
+    document.body.prepend(wide);
+  });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const onScreen = () =>
+    page.evaluate(() => {
+      const root = document.querySelector('inkeep-chat')?.shadowRoot;
+      const launcher = root?.querySelector('.launcher')?.getBoundingClientRect();
+      const viewport = window.visualViewport;
+      return {
+        layoutWidth: document.documentElement.scrollWidth,
+        launcherRight: launcher ? launcher.right : -1,
+        launcherBottom: launcher ? launcher.bottom : -1,
+        screenRight: viewport ? viewport.offsetLeft + viewport.width : 0,
+        screenBottom: viewport ? viewport.offsetTop + viewport.height : 0,
+      };
+    });
+  await expect.poll(async () => (await onScreen()).layoutWidth).toBeGreaterThan(390);
+  const placed = await onScreen();
+  expect(placed.launcherRight).toBeLessThanOrEqual(placed.screenRight);
+  expect(placed.launcherRight).toBeGreaterThan(placed.screenRight - 100);
+  expect(placed.launcherBottom).toBeLessThanOrEqual(placed.screenBottom);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const panel = await page.evaluate(() => {
+    const box = document
+      .querySelector('inkeep-chat')
+      ?.shadowRoot?.querySelector('.panel')
+      ?.getBoundingClientRect();
+    const viewport = window.visualViewport;
+    return {
+      left: box?.left ?? -1,
+      right: box?.right ?? -1,
+      screenLeft: viewport?.offsetLeft ?? 0,
+      screenRight: viewport ? viewport.offsetLeft + viewport.width : 0,
+    };
+  });
+  expect(panel.left).toBeGreaterThanOrEqual(panel.screenLeft - 1);
+  expect(panel.right).toBeLessThanOrEqual(panel.screenRight + 1);
+  await page.screenshot({ path: 'test-results/screenshots/phone-wide-host.png' });
   await context.close();
 });

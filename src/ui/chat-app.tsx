@@ -81,7 +81,7 @@ export function ChatApp({
   }, [open, inline]);
 
   const root = useRef<HTMLDivElement>(null);
-  useVisualViewport(root, !inline && open);
+  useVisualViewport(root, !inline);
 
   const close = useCallback(() => onOpenChange(false), [onOpenChange]);
   const classes = [
@@ -144,8 +144,9 @@ export function ChatApp({
 }
 
 /**
- * Keeps the full-screen panel inside the visual viewport, so an on-screen keyboard shrinks the
- * panel instead of covering the composer.
+ * Follows the visual viewport: the full-screen panel stays inside it, so an on-screen keyboard
+ * shrinks the panel instead of covering the composer; and the launcher stays in its corner even
+ * on a host page wider than the phone (where the layout viewport grows past the screen).
  */
 function useVisualViewport(root: { current: HTMLElement | null }, active: boolean) {
   useEffect(() => {
@@ -153,8 +154,14 @@ function useVisualViewport(root: { current: HTMLElement | null }, active: boolea
     const element = root.current;
     if (!active || !viewport || !element) return;
     const update = () => {
-      element.style.setProperty('--ic-viewport-height', `${viewport.height}px`);
-      element.style.setProperty('--ic-viewport-top', `${viewport.offsetTop}px`);
+      const set = (name: string, value: number) =>
+        element.style.setProperty(`--ic-viewport-${name}`, `${value}px`);
+      set('width', viewport.width);
+      set('height', viewport.height);
+      set('top', viewport.offsetTop);
+      set('left', viewport.offsetLeft);
+      set('right', viewport.offsetLeft + viewport.width);
+      set('bottom', viewport.offsetTop + viewport.height);
     };
     update();
     viewport.addEventListener('resize', update);

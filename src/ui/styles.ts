@@ -21,10 +21,10 @@ export const styles = `
 *,*::before,*::after{box-sizing:border-box}
 button{font:inherit;color:inherit;cursor:pointer}
 :focus-visible{outline:2px solid var(--ic-accent);outline-offset:2px}
-.launcher{position:fixed;bottom:20px;right:20px;z-index:var(--ic-z);width:56px;height:56px;border-radius:50%;border:0;
+.launcher{position:fixed;left:calc(var(--ic-viewport-right,100%) - 76px);top:calc(var(--ic-viewport-bottom,100%) - 76px);z-index:var(--ic-z);width:56px;height:56px;border-radius:50%;border:0;
 background:var(--ic-accent);color:var(--ic-on-accent);display:grid;place-items:center;box-shadow:0 6px 20px rgb(0 0 0/.25);transition:transform .15s}
 .launcher:hover{transform:scale(1.06)}
-.left .launcher{right:auto;left:20px}.top .launcher{bottom:auto;top:20px}
+.left .launcher{left:calc(var(--ic-viewport-left,0px) + 20px)}.top .launcher{top:calc(var(--ic-viewport-top,0px) + 20px)}
 .launcher svg,.icon svg,.send svg{width:24px;height:24px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
 .icon svg,.send svg{width:18px;height:18px}
 .panel{background:var(--ic-bg);color:var(--ic-fg);display:flex;flex-direction:column;overflow:hidden;border:1px solid var(--ic-border)}
@@ -32,7 +32,7 @@ background:var(--ic-accent);color:var(--ic-on-accent);display:grid;place-items:c
 border-radius:var(--ic-radius);box-shadow:0 12px 40px rgb(0 0 0/.25)}
 .floating.left .panel{right:auto;left:20px}.floating.top .panel{bottom:auto;top:88px}
 .inline .panel{width:100%;height:var(--inkeep-chat-inline-height,560px);border-radius:var(--ic-radius)}
-@media (max-width:639.98px){.floating .panel{inset:var(--ic-viewport-top,0) 0 auto;width:auto;height:var(--ic-viewport-height,100dvh);border-radius:0;border:0}
+@media (max-width:639.98px){.floating .panel{inset:var(--ic-viewport-top,0) auto auto var(--ic-viewport-left,0);width:var(--ic-viewport-width,100%);height:var(--ic-viewport-height,100dvh);border-radius:0;border:0}
 .floating.open .launcher{display:none}}
 .header{display:flex;align-items:center;gap:4px;padding-block:10px;padding-inline:16px 10px;border-bottom:1px solid var(--ic-border)}
 h2{flex:1;margin:0;font-size:1.05em;font-weight:600}
