@@ -28,6 +28,26 @@ function answerOf(bytes) {
   return blocks.join('\n\n');
 }
 
+/**
+ * A hostile answer of about `bytes` characters: unclosed and mismatched emphasis, backtick runs,
+ * bracket nests and half-written links, all in one long paragraph.
+ */
+function adversarialOf(bytes) {
+  const pieces = [
+    '*a ',
+    '**b _c ',
+    '`'.repeat(3) + 'd ',
+    '``e ',
+    '[f [g ',
+    '[h](i ',
+    '](j) ',
+    'k* l_ ',
+  ];
+  let text = '';
+  for (let index = 0; text.length < bytes; index++) text += pieces[index % pieces.length];
+  return text;
+}
+
 /** Splits text into model-like tokens of 1–6 characters. */
 function tokensOf(text) {
   const tokens = [];
@@ -132,7 +152,26 @@ export async function run() {
     const four = await measure(large);
     const ratio = four.busy / one.busy;
     const longTasks = [...one.longTasks, ...four.longTasks];
+    const hostile = await measure(adversarialOf(50_000));
+    const hostileFour = await measure(adversarialOf(200_000));
+    const hostileRatio = hostileFour.busy / hostile.busy;
+    const hostileLongTasks = [...hostile.longTasks, ...hostileFour.longTasks];
     return [
+      {
+        metric: 'render 49 KB adversarial streamed',
+        value: `${hostile.busy.toFixed(0)} ms`,
+        note: 'unclosed emphasis, backtick runs, bracket nests, one paragraph',
+      },
+      {
+        metric: 'render adversarial 4x / 1x',
+        value: hostileRatio.toFixed(2),
+        note: `goal ≤ 4.5 (linear): ${hostileRatio <= 4.5 ? 'met' : 'NOT met'}`,
+      },
+      {
+        metric: 'longest task while streaming adversarial',
+        value: `${Math.max(0, ...hostileLongTasks).toFixed(1)} ms`,
+        note: `tasks over 50 ms: ${hostileLongTasks.length} (goal none)`,
+      },
       {
         metric: `render ${(small.length / 1024).toFixed(0)} KB streamed`,
         value: `${one.busy.toFixed(0)} ms`,
