@@ -36,7 +36,7 @@ function adversarialOf(bytes) {
   const pieces = [
     '*a ',
     '**b _c ',
-    '`'.repeat(3) + 'd ',
+    '```d ',
     '``e ',
     '[f [g ',
     '[h](i ',
