@@ -33,16 +33,7 @@ function answerOf(bytes) {
  * bracket nests and half-written links, all in one long paragraph.
  */
 function adversarialOf(bytes) {
-  const pieces = [
-    '*a ',
-    '**b _c ',
-    '```d ',
-    '``e ',
-    '[f [g ',
-    '[h](i ',
-    '](j) ',
-    'k* l_ ',
-  ];
+  const pieces = ['*a ', '**b _c ', '```d ', '``e ', '[f [g ', '[h](i ', '](j) ', 'k* l_ '];
   let text = '';
   for (let index = 0; text.length < bytes; index++) text += pieces[index % pieces.length];
   return text;
