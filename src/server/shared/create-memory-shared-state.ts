@@ -89,7 +89,6 @@ export function createMemorySharedState({
       return 'claimed';
     },
     limiter,
-    concurrency: (_name, limit) => createMemoryConcurrency(limit),
     admit: (counters, slotSpecs) =>
       admitInOrder(
         counters,

@@ -3,11 +3,10 @@ import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { slotRefusal, tightest } from './admit-in-order.ts';
 import { createFlexibleLimiter } from './create-flexible-limiter.ts';
-import { createMemoryConcurrency, createMemorySharedState } from './create-memory-shared-state.ts';
+import { createMemorySharedState } from './create-memory-shared-state.ts';
 import {
   type Admission,
   type ChangeNotice,
-  type ConcurrencyLimiter,
   type CounterSpec,
   engineUnavailable,
   type RateLimitResult,
@@ -57,17 +56,6 @@ for j = 1, slots do
   out[#out + 1] = held + 1
 end
 return { 1, 0, unpack(out) }
-`;
-
-// Drops expired leases, then adds one when fewer than the limit are held: one atomic step.
-// KEYS[1] = the key's sorted set (lease id -> expiry); ARGV = now, lease expiry, lease id, limit.
-const acquireScript = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-local held = redis.call('ZCARD', KEYS[1])
-if held >= tonumber(ARGV[4]) then return -held end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ${leaseMs})
-return held + 1
 `;
 
 /** Options of {@link createRedisSharedState}. */
@@ -232,46 +220,6 @@ export async function createRedisSharedState({
     };
   };
 
-  const concurrency = (name: string, defaultLimit: number): ConcurrencyLimiter => {
-    // While Redis is down, slots are counted in this instance (like the limiters' insurance).
-    const fallback = createMemoryConcurrency(defaultLimit);
-    return {
-      async acquire(key, limit = defaultLimit) {
-        const setKey = `${prefix}:streams:${name}:${key}`;
-        const id = randomUUID();
-        roundTrips++;
-        let held: number;
-        try {
-          held = Number(
-            await redis.eval(acquireScript, 1, setKey, now(), now() + leaseMs, id, limit),
-          );
-        } catch (error) {
-          warn(error);
-          return fallback.acquire(key, limit);
-        }
-        if (held <= 0) return { allowed: false, limit, active: -held, release() {} };
-        const renew = setInterval(() => {
-          roundTrips++;
-          redis.zadd(setKey, 'XX', now() + leaseMs, id).catch(warn);
-        }, leaseMs / 3);
-        renew.unref();
-        let released = false;
-        return {
-          allowed: true,
-          limit,
-          active: held,
-          release() {
-            if (released) return;
-            released = true;
-            clearInterval(renew);
-            roundTrips++;
-            redis.zrem(setKey, id).catch(warn);
-          },
-        };
-      },
-    };
-  };
-
   return {
     engine: 'redis',
     // No count cap: each entry leaves Redis when its challenge expires.
@@ -311,7 +259,6 @@ export async function createRedisSharedState({
         },
       };
     },
-    concurrency,
     admit,
     async publish(notice) {
       roundTrips++;

@@ -88,8 +88,6 @@ export interface SharedState {
   ): Promise<'claimed' | 'replayed' | 'full'>;
   /** A budget of `limit` requests per `windowSeconds` (default 60) under `name`. */
   limiter(name: string, limit: number, windowSeconds?: number): RateLimiter;
-  /** At most `limit` slots held at once per key under `name`. */
-  concurrency(name: string, limit: number): ConcurrencyLimiter;
   /**
    * Admits one request: counts `counters` in order, stopping at the first that refuses, then
    * takes every slot or none. One round trip with Redis, whatever the number of budgets.
