@@ -1,5 +1,6 @@
 import { solveChallenge } from 'altcha-lib/v1';
 import {
+  type ApiKeyInput,
   createMemorySharedState,
   createServerApp,
   type ServerAppOptions,
@@ -169,4 +170,20 @@ export async function solveClassicChallenge(
   };
   change(payload);
   return btoa(JSON.stringify(payload));
+}
+
+/** A key definition in the default project (`chat` and `read`); `overrides` change any field. */
+export function keyInput(overrides: Partial<ApiKeyInput> = {}): ApiKeyInput {
+  return {
+    name: 'test',
+    tenantId: 'default',
+    projectId: 'default',
+    agentId: null,
+    scopes: ['chat', 'read'],
+    expiresAt: null,
+    allowedIps: [],
+    rateLimit: null,
+    signed: false,
+    ...overrides,
+  };
 }

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { createTestApp, demoOrigin, requestChat, requestSession } from '../helpers.ts';
+import { createTestApp, demoOrigin, keyInput, requestChat, requestSession } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
 import { expectRateLimited } from './abuse-helpers.ts';
 
@@ -38,17 +38,7 @@ async function setUp(env: Record<string, string> = {}) {
       ...env,
     },
   });
-  const { key } = await stores.apiKeys.create({
-    name: 'server',
-    tenantId: 'default',
-    projectId: 'default',
-    agentId: null,
-    scopes: ['chat', 'read'],
-    expiresAt: null,
-    allowedIps: [],
-    rateLimit: null,
-    signed: false,
-  });
+  const { key } = await stores.apiKeys.create(keyInput({ name: 'server' }));
   return { app, stores, key };
 }
 

@@ -1,7 +1,7 @@
 // The agent owns its instructions: visitors send only user and assistant turns; an app's
 // system prompt goes first to the model; API-key callers with the chat scope keep every role.
 import { describe, expect, it } from 'vitest';
-import { createTestApp, getToken, requestChat } from '../helpers.ts';
+import { createTestApp, getToken, keyInput, requestChat } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
 import { createHeldResponder } from './abuse-helpers.ts';
 
@@ -69,17 +69,7 @@ describe('instructions', () => {
     held.finishAll();
     const stores = await createTestStores();
     const app = createTestApp({ stores, responder: held.responder });
-    const { key } = await stores.apiKeys.create({
-      name: 'backend',
-      tenantId: 'default',
-      projectId: 'default',
-      agentId: null,
-      scopes: ['chat'],
-      expiresAt: null,
-      allowedIps: [],
-      rateLimit: null,
-      signed: false,
-    });
+    const { key } = await stores.apiKeys.create(keyInput({ name: 'backend', scopes: ['chat'] }));
     const response = await app.request('/run/v1/chat/completions', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': key },

@@ -1,27 +1,12 @@
 import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { type ApiKeyInput, signRequest, startServer } from '../../../src/server/index.ts';
-import { createTestApp, getToken, requestChat, secret } from '../helpers.ts';
+import { signRequest, startServer } from '../../../src/server/index.ts';
+import { createTestApp, getToken, keyInput, requestChat, secret } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
 
 const base = '/manage/tenants/default/projects/default/api-keys';
 const envAdmin = 'env-admin-key-0123456789-0123456789abcdef';
-
-function keyInput(overrides: Partial<ApiKeyInput> = {}): ApiKeyInput {
-  return {
-    name: 'test',
-    tenantId: 'default',
-    projectId: 'default',
-    agentId: null,
-    scopes: ['chat', 'read'],
-    expiresAt: null,
-    allowedIps: [],
-    rateLimit: null,
-    signed: false,
-    ...overrides,
-  };
-}
 
 async function setUp(env: Record<string, string> = {}) {
   const clock = { now: Date.UTC(2026, 0, 1) };
