@@ -7,8 +7,9 @@
 //   - the server's heap after 20,000 attack requests of each kind (bad JWT, wrong key secret,
 //     wrong admin key, PoW challenge, session without a solution, conversation read), against
 //     the start (goal within 20%).
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Worker } from 'node:worker_threads';
+import { ask, send } from './lib/http.mjs';
 
 const origin = 'http://localhost:5173';
 const serverModule = new URL('../dist/server/index.js', import.meta.url).href;
@@ -93,35 +94,6 @@ await Promise.all(Array.from({ length: connections }, async () => {
 agent.destroy();
 parentPort.postMessage({ done: true, statuses });
 `;
-
-function send(agent, url, { method = 'POST', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method, agent, headers, timeout: 30_000 }, (incoming) => {
-      const chunks = [];
-      incoming.on('data', (chunk) => chunks.push(chunk));
-      incoming.on('end', () =>
-        resolve({ status: incoming.statusCode, text: Buffer.concat(chunks).toString('utf8') }),
-      );
-      incoming.on('error', reject);
-    });
-    outgoing.on('timeout', () => outgoing.destroy(new Error('timeout')));
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
-
-function ask(worker, message, key) {
-  return new Promise((resolve) => {
-    const listener = (reply) => {
-      if (key in reply) {
-        worker.off('message', listener);
-        resolve(reply[key]);
-      }
-    };
-    worker.on('message', listener);
-    worker.postMessage(message);
-  });
-}
 
 /** Starts an attacker thread; `count` 0 = until told to stop. Resolves with its statuses. */
 function attack(options) {

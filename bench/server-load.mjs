@@ -6,8 +6,9 @@
 //   - the same chat request authenticated by API key, as a ratio to the anonymous-token one.
 // The servers run in a worker thread so that the load generator (here) does not share their
 // event loop. Bounded: fixed request counts, a timeout per request, loopback only.
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Worker } from 'node:worker_threads';
+import { ask, send } from './lib/http.mjs';
 
 const origin = 'http://localhost:5173';
 const serverModule = new URL('../dist/server/index.js', import.meta.url).href;
@@ -81,23 +82,6 @@ function mib(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** One HTTP request over a keep-alive agent; resolves with status and body text. */
-function send(agent, url, { method = 'POST', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method, agent, headers, timeout: 30_000 }, (incoming) => {
-      const chunks = [];
-      incoming.on('data', (chunk) => chunks.push(chunk));
-      incoming.on('end', () =>
-        resolve({ status: incoming.statusCode, text: Buffer.concat(chunks).toString('utf8') }),
-      );
-      incoming.on('error', reject);
-    });
-    outgoing.on('timeout', () => outgoing.destroy(new Error('timeout')));
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
-
 /** Runs `count` requests, `concurrency` at a time; returns requests/s and the error count. */
 async function measure(count, concurrency, attempt) {
   let next = 0;
@@ -112,19 +96,6 @@ async function measure(count, concurrency, attempt) {
     }),
   );
   return { perSecond: count / ((performance.now() - started) / 1000), errors };
-}
-
-function ask(worker, message, key) {
-  return new Promise((resolve) => {
-    const listener = (reply) => {
-      if (key in reply) {
-        worker.off('message', listener);
-        resolve(reply[key]);
-      }
-    };
-    worker.on('message', listener);
-    worker.postMessage(message);
-  });
 }
 
 export async function run() {
