@@ -49,6 +49,44 @@ function removeAll(nodes: Node[]): void {
 }
 
 /**
+ * The plain-text end of a preview that a long line being written has outgrown. Past 256
+ * characters a preview is rendered again only once its text has grown by a quarter; in between,
+ * the new characters are appended here as they come. Writing a line of n characters then costs
+ * O(n) however it is split, not O(n²), and a line that reaches its end is rendered in full.
+ */
+export interface Sketch {
+  drawn: number;
+  raw?: Text;
+}
+
+const blockTag = /^(?:UL|OL|LI|P|H\d|BLOCKQUOTE|DIV|TABLE|TBODY|TR|TD|TH)$/;
+
+/** Appends the new end of `text` to the sketch's plain text; false when it must be rendered again. */
+export function extendSketch(sketch: Sketch, text: string, context: RenderContext): boolean {
+  const { raw, drawn } = sketch;
+  const shown = drawn + (raw?.length ?? 0);
+  if (context.text.complete || !raw?.parentNode || text.length <= 256 || text.length < shown)
+    return false;
+  if (text.length * 4 > drawn * 5) return false;
+  raw.appendData(text.slice(shown));
+  return true;
+}
+
+/** Restarts the sketch after `drawn` characters were rendered: its plain text goes at the end of `container`. */
+export function restartSketch(sketch: Sketch, drawn: number, container: Node): Text {
+  sketch.drawn = drawn;
+  sketch.raw = container.appendChild(container.ownerDocument!.createTextNode(''));
+  return sketch.raw;
+}
+
+/** The innermost block that ends `node` (`parent` when `node` is not a block). */
+export function innermostBlock(node: Node | undefined, parent: Node): Node {
+  if (!node || !blockTag.test(node.nodeName)) return parent;
+  while (node.lastChild && blockTag.test(node.lastChild.nodeName)) node = node.lastChild;
+  return node;
+}
+
+/**
  * Renders markdown into `parent` one complete line at a time, CommonMark style: each line goes
  * to the open block or starts a new one, so every line is parsed once and finished blocks are
  * never touched again. `preview` shows the unfinished last line as it would be if complete.
@@ -64,6 +102,7 @@ export function createBlockStream(
   const inner = (context.depth ?? 0) < 20 && { ...context, depth: (context.depth ?? 0) + 1 };
   let open: OpenBlock | undefined;
   let live: Node[] = [];
+  const liveSketch: Sketch = { drawn: 0 };
   /** The paragraph a first line still being written will start, kept across updates. */
   let writing: ReturnType<typeof paragraph> | undefined;
   const forget = () => {
@@ -106,6 +145,7 @@ export function createBlockStream(
     let skip = 0;
     let frozen: Node[] = [];
     let shown: Node[] = [];
+    const sketch: Sketch = { drawn: 0 };
     const header = () => lines[lines.length - 1];
     const continues = (text: string) =>
       (header() !== undefined && delimitsTable(text, header()!)) || !breaksParagraph(text);
@@ -120,10 +160,13 @@ export function createBlockStream(
       return { nodes: [...fragment.childNodes], end };
     };
     /** Shows the lines and `writing` after the frozen start; freezes what can no longer change, up to `limit`. */
-    function draw(writing: string | undefined, limit: number): void {
-      removeAll(shown);
+    function draw(writing: string | undefined, limit: number, sketchy = false): void {
       const text = writing === undefined ? rest : rest ? `${rest}\n${writing}` : writing;
+      // An end that never settles (one long token) is sketched, not rendered on each update.
+      if (sketchy && extendSketch(sketch, text, context)) return;
+      removeAll(shown);
       const { nodes, end } = inline(text.trimEnd(), limit > 0);
+      let drawn = text.length;
       if (end > 0 && end <= limit) {
         frozen.push(...attach(inline(text.slice(0, end)).nodes));
         if (end <= rest.length) rest = rest.slice(end);
@@ -132,8 +175,10 @@ export function createBlockStream(
           rest = '';
         }
         shown = attach(inline(text.slice(end).trimEnd()).nodes);
+        drawn -= end;
       } else shown = attach(nodes);
       if (target && !target.firstChild) target.remove();
+      else if (sketchy) shown.push(restartSketch(sketch, drawn, target ?? parent));
     }
     /** Takes the last line out for a table; renders again what was frozen of it (once). */
     function withoutHeader(): string {
@@ -179,7 +224,7 @@ export function createBlockStream(
             : last === undefined
               ? 0
               : rest.length - last.length - 1;
-        draw(writing?.slice(rest ? 0 : skip), limit);
+        draw(writing?.slice(rest ? 0 : skip), limit, true);
         return belongs;
       },
       close() {
@@ -213,7 +258,11 @@ export function createBlockStream(
       },
       preview(text) {
         const hidden = text === undefined || closed || closesFence(text, marker);
-        partial.data = hidden ? '' : separator + stripIndent(text, indent);
+        const shown = hidden ? '' : separator + stripIndent(text, indent);
+        // The line being written grows: add its new end instead of copying it all again.
+        if (partial.length && shown.length >= partial.length) {
+          partial.appendData(shown.slice(partial.length));
+        } else partial.data = shown;
         return !closed;
       },
       close() {
@@ -264,6 +313,7 @@ export function createBlockStream(
     node.appendChild(element('thead')).appendChild(row(head, 'th'));
     const body = node.appendChild(element('tbody'));
     let shown: Node[] = [];
+    const sketch: Sketch = { drawn: 0 };
     return {
       line(text) {
         removeAll(shown);
@@ -272,9 +322,14 @@ export function createBlockStream(
         return true;
       },
       preview(text) {
-        removeAll(shown);
         const belongs = text !== undefined && !breaksParagraph(text);
-        if (belongs) shown = [body.appendChild(row(cellsOf(text), 'td'))];
+        if (belongs && shown.length && extendSketch(sketch, text, context)) return true;
+        removeAll(shown);
+        shown = [];
+        if (belongs) {
+          shown = [body.appendChild(row(cellsOf(text), 'td'))];
+          restartSketch(sketch, text.length, innermostBlock(shown[0], body));
+        }
         return belongs;
       },
       close: () => removeAll(shown),
@@ -317,6 +372,8 @@ export function createBlockStream(
     },
     preview(text) {
       context.counter.steps++;
+      // A line that showed as a block of its own still does as it grows.
+      if (live.length && text !== undefined && extendSketch(liveSketch, text, context)) return true;
       removeAll(live);
       live = [];
       if (open?.preview(text) || text === undefined) {
@@ -332,6 +389,9 @@ export function createBlockStream(
       }
       forget();
       live = show(render([text]));
+      const container = innermostBlock(live[live.length - 1], parent);
+      const raw = restartSketch(liveSketch, text.length, container);
+      if (container === parent) live.push(raw);
       return true;
     },
     close() {

@@ -1,4 +1,11 @@
-import type { BlockStream, OpenBlock } from './create-block-stream.ts';
+import {
+  type BlockStream,
+  extendSketch,
+  innermostBlock,
+  type OpenBlock,
+  restartSketch,
+  type Sketch,
+} from './create-block-stream.ts';
 import {
   breaksParagraph,
   indentOf,
@@ -42,6 +49,7 @@ export function createListBlock({
   let gap = false;
   let shown: Node | undefined;
   let assumedLoose = false;
+  const sketch: Sketch = { drawn: 0 };
   if (first.number !== undefined && first.number !== 1)
     list.setAttribute('start', String(first.number));
 
@@ -107,6 +115,7 @@ export function createListBlock({
       return true;
     },
     preview(text) {
+      if (shown && text !== undefined && extendSketch(sketch, text, context)) return true;
       clear();
       const kind = text === undefined ? undefined : classify(text);
       if (kind && gap && !loose) {
@@ -124,6 +133,7 @@ export function createListBlock({
       stream.line(kind.content);
       stream.close();
       shown = element;
+      restartSketch(sketch, text!.length, innermostBlock(element, list));
       return true;
     },
     close() {

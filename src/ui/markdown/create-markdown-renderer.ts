@@ -51,6 +51,7 @@ export function createMarkdownRenderer(
     copyCode: strings.copyCode ?? 'Copy code',
     onCopy: onCopy ?? ((text) => navigator.clipboard.writeText(text)),
     counter,
+    text: {},
   };
   let stream: BlockStream = createBlockStream(root, context);
   /** The first characters of the text, to notice a different text without reading it all. */
@@ -119,6 +120,11 @@ export function createMarkdownRenderer(
       flush();
       append(delta);
     },
-    finish: flush,
+    finish() {
+      flush();
+      // Sketched previews (see `Sketch`) are rendered in full now that the text is complete.
+      context.text.complete = true;
+      stream.preview(withoutCarriageReturn(tail) || undefined);
+    },
   };
 }

@@ -11,6 +11,8 @@ export interface RenderContext {
   depth?: number;
   /** Counts parsing work (lines taken, inline steps), for tests. */
   counter: StepCounter;
+  /** Shared by nested contexts: once the text is complete, previews are rendered in full, never sketched. */
+  text: { complete?: boolean };
 }
 
 /** A code block with its language label and copy button; `code` holds the text. */
