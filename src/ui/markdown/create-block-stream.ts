@@ -137,7 +137,10 @@ export function createBlockStream(
    * `first` is undefined for a paragraph shown while its first line is still being written.
    */
   function paragraph(first: string | undefined): OpenBlock & { discard(): void } {
-    const target = tight ? undefined : element('p');
+    let target = tight ? undefined : element('p');
+    /** The `<p>`s of a long paragraph (see `draw`), the first one first. */
+    const targets = target ? [target] : [];
+    let frozenLength = 0;
     const lines = first === undefined ? [] : [first.trimStart()];
     /** The complete lines from the first character not yet rendered for good. */
     let rest = lines[0] ?? '';
@@ -174,6 +177,13 @@ export function createBlockStream(
           skip += rest ? end - rest.length - 1 : end;
           rest = '';
         }
+        frozenLength += end;
+        // A long paragraph goes on in another <p>, seamless but laid out on its own: a frame
+        // then lays out a bounded end, not the whole paragraph again.
+        if (target && frozenLength > 2048) {
+          targets.push((target = element('p', 'md-more')));
+          frozenLength = 0;
+        }
         shown = attach(inline(text.slice(end).trimEnd()).nodes);
         drawn -= end;
       } else shown = attach(nodes);
@@ -185,7 +195,10 @@ export function createBlockStream(
       const last = lines.pop()!;
       if (rest.length <= last.length) {
         removeAll(frozen);
+        removeAll(targets.splice(1));
+        target = targets[0];
         frozen = [];
+        frozenLength = 0;
         rest = lines.join('\n');
       } else rest = rest.slice(0, rest.length - last.length - 1);
       return last;
@@ -233,7 +246,7 @@ export function createBlockStream(
       discard() {
         removeAll(shown);
         removeAll(frozen);
-        target?.remove();
+        removeAll(targets);
       },
       inParagraph: () => true,
     };

@@ -61,6 +61,8 @@ export function createMarkdownRenderer(
   /** How many characters of the message have been taken. */
   let length = 0;
   let pending: string | undefined;
+  /** How many parts the finished blocks were moved into; see `pack`. */
+  let parts = 0;
   const view = root.ownerDocument.defaultView;
   const nextFrame: (callback: () => void) => unknown =
     requestFrame ??
@@ -80,6 +82,22 @@ export function createMarkdownRenderer(
     tail = text.slice(start);
     // The line being written is shown as it will be when complete, so finishing changes nothing.
     stream.preview(withoutCarriageReturn(tail) || undefined);
+    pack();
+  }
+
+  /**
+   * Moves finished blocks into parts of 32 that the browser may skip (`content-visibility`):
+   * without them each frame lays out and paints the whole answer, so a long answer's frames grow
+   * with its length. The last 16 blocks stay loose: the open block and its previews are there.
+   */
+  function pack(): void {
+    const nodes = root.childNodes;
+    while (nodes.length - parts >= 48) {
+      const part = root.ownerDocument.createElement('div');
+      part.className = 'md-part';
+      root.insertBefore(part, nodes[parts++]!);
+      for (let moved = 0; moved < 32; moved++) part.appendChild(part.nextSibling!);
+    }
   }
 
   function render(text: string): void {
@@ -92,7 +110,7 @@ export function createMarkdownRenderer(
       root.replaceChildren();
       stream = createBlockStream(root, context);
       head = tail = '';
-      length = 0;
+      length = parts = 0;
     }
     append(text.slice(length));
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createMarkdownRenderer } from '../../../src/ui/markdown/create-markdown-renderer.ts';
 import { answerFixture } from './answer-fixture.ts';
 import { growth } from './cost-helpers.ts';
-import { markup, render, stream } from './render-helpers.ts';
+import { html, markup, render, stream } from './render-helpers.ts';
 
 describe('createMarkdownRenderer', () => {
   it('renders every prefix of a streamed answer as a one-shot render would', () => {
@@ -12,7 +12,7 @@ describe('createMarkdownRenderer', () => {
     for (let length = 1; length <= answerFixture.length; length++) {
       const prefix = answerFixture.slice(0, length);
       renderer.update(prefix);
-      expect(root.innerHTML, `after ${JSON.stringify(prefix.slice(-20))}`).toBe(markup(prefix));
+      expect(html(root), `after ${JSON.stringify(prefix.slice(-20))}`).toBe(markup(prefix));
     }
   });
 
@@ -21,19 +21,19 @@ describe('createMarkdownRenderer', () => {
     const renderer = createMarkdownRenderer(root);
     for (let start = 0; start < answerFixture.length; start += 3) {
       renderer.append(answerFixture.slice(start, start + 3));
-      expect(root.innerHTML).toBe(markup(answerFixture.slice(0, start + 3)));
+      expect(html(root)).toBe(markup(answerFixture.slice(0, start + 3)));
     }
     renderer.finish();
     renderer.append('\n\nMore *text*');
-    expect(root.innerHTML).toBe(markup(`${answerFixture}\n\nMore *text*`));
+    expect(html(root)).toBe(markup(`${answerFixture}\n\nMore *text*`));
     renderer.update(`${answerFixture}\n\nMore *text* and more`);
-    expect(root.innerHTML).toBe(markup(`${answerFixture}\n\nMore *text* and more`));
+    expect(html(root)).toBe(markup(`${answerFixture}\n\nMore *text* and more`));
   });
 
   it('renders the same whatever the chunk sizes', () => {
     const expected = markup(answerFixture);
     for (const sizes of [[1], [2, 5, 3], [7, 1, 13], [64], [answerFixture.length]]) {
-      expect(stream(answerFixture, sizes).innerHTML, `chunks ${sizes}`).toBe(expected);
+      expect(html(stream(answerFixture, sizes)), `chunks ${sizes}`).toBe(expected);
     }
   });
 
@@ -78,7 +78,7 @@ describe('createMarkdownRenderer', () => {
     expect(pre.querySelector('code')?.textContent).toBe(
       Array.from({ length: 50 }, (_, line) => `let x${line} = 1;`).join('\n'),
     );
-    expect(root.innerHTML).toBe(markup(`${text}\`\`\`\n\nafter`));
+    expect(html(root)).toBe(markup(`${text}\`\`\`\n\nafter`));
   });
 
   it('starts over when the text does not extend the previous text', () => {
@@ -87,7 +87,7 @@ describe('createMarkdownRenderer', () => {
     renderer.update('# One\n\nfirst answer\n\nmore');
     const first = root.firstChild;
     renderer.update('# Two\n\nsecond');
-    expect(root.innerHTML).toBe(markup('# Two\n\nsecond'));
+    expect(html(root)).toBe(markup('# Two\n\nsecond'));
     expect(root.firstChild).not.toBe(first);
     renderer.update('# Two');
     expect(root.innerHTML).toBe('<h1>Two</h1>');
@@ -147,7 +147,7 @@ describe('long answers', () => {
     renderer.update(long);
     expect(root.innerHTML).toBe('');
     renderer.finish();
-    expect(root.innerHTML).toBe(markup(long));
+    expect(html(root)).toBe(markup(long));
   });
 
   it('drops a pending long update when a short text replaces it', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMarkdownRenderer } from '../../../src/ui/markdown/create-markdown-renderer.ts';
 import { growth } from './cost-helpers.ts';
-import { markup, stream } from './render-helpers.ts';
+import { html, markup, stream } from './render-helpers.ts';
 
 const lines = (count: number, lineOf: (index: number) => string) =>
   Array.from({ length: count }, (_, index) => lineOf(index)).join('\n');
@@ -104,7 +104,7 @@ describe('a long line being written', () => {
       }
       renderer.update(text);
       renderer.finish();
-      expect(root.innerHTML).toBe(markup(text));
+      expect(html(root)).toBe(markup(text));
     });
   }
 });
@@ -127,7 +127,7 @@ describe('a paragraph rendered in parts while it streams', () => {
     it(`shows ${name} streamed as it shows it whole`, () => {
       const whole = markup(text);
       for (const sizes of [[1], [4], [3, 7, 1]]) {
-        expect(stream(text, sizes).innerHTML, `chunks ${sizes}`).toBe(whole);
+        expect(html(stream(text, sizes)), `chunks ${sizes}`).toBe(whole);
       }
     });
   }
@@ -139,7 +139,30 @@ describe('a paragraph rendered in parts while it streams', () => {
     const renderer = createMarkdownRenderer(root);
     for (let length = 1; length <= text.length; length++) {
       renderer.update(text.slice(0, length));
-      expect(root.innerHTML, `at ${length}`).toBe(markup(text.slice(0, length)));
+      expect(html(root), `at ${length}`).toBe(markup(text.slice(0, length)));
     }
+  });
+});
+
+describe('a long answer laid out in bounded pieces', () => {
+  it('moves finished blocks into parts of 32, keeping the last 16 blocks loose', () => {
+    const root = stream(
+      lines(100, (index) => `Paragraph ${index}.\n`),
+      [7],
+    );
+    const parts = root.querySelectorAll(':scope > .md-part');
+    expect(parts.length).toBe(2);
+    expect([...parts].map((part) => part.childElementCount)).toEqual([32, 32]);
+    expect(root.querySelectorAll(':scope > p').length).toBe(36);
+    expect(parts[1]!.firstElementChild!.textContent).toBe('Paragraph 32.');
+  });
+
+  it('continues a long paragraph in further <p>s of about 2 KB', () => {
+    const text = 'Some **bold** words and `code`. '.repeat(400);
+    const root = stream(text, [5]);
+    const continuations = root.querySelectorAll('p.md-more');
+    expect(continuations.length).toBeGreaterThanOrEqual(5);
+    expect(continuations.length).toBeLessThanOrEqual(7);
+    expect(html(root)).toBe(markup(text));
   });
 });
