@@ -1,10 +1,7 @@
 import { expect, test } from './fixtures.ts';
 
 // Pictures of what a person sees, kept in test-results/screenshots for review.
-test('screenshots of the demo: closed, open with an answer, phone width', async ({
-  page,
-  site,
-}) => {
+test('screenshots of the demo: closed, open with an answer', async ({ page, site }) => {
   await page.setViewportSize({ width: 1200, height: 800 });
   await page.goto(site.url);
   await page.screenshot({ path: 'test-results/screenshots/closed.png' });
@@ -17,12 +14,31 @@ test('screenshots of the demo: closed, open with an answer, phone width', async 
     'complete',
   );
   await page.screenshot({ path: 'test-results/screenshots/open.png' });
+});
 
-  await page.setViewportSize({ width: 390, height: 780 });
+test('screenshot on a phone (390×844, touch): the open panel fills the screen', async ({
+  browser,
+  site,
+}) => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  await page.goto(site.url);
+  await page.getByRole('button', { name: 'Open chat' }).tap();
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill('How do I embed the widget?');
+  await composer.press('Enter');
+  await expect(page.locator('inkeep-chat .assistant').last()).toHaveAttribute(
+    'data-status',
+    'complete',
+  );
   await page.screenshot({ path: 'test-results/screenshots/phone.png' });
-  const panel = page.locator('inkeep-chat .panel');
-  const box = await panel.boundingBox();
+  const box = await page.locator('inkeep-chat .panel').boundingBox();
   expect(box?.width).toBe(390);
+  await context.close();
 });
 
 test('screenshots of the error state and dark mode', async ({ page, site }) => {
