@@ -215,6 +215,8 @@ export class InkeepChatElement extends BaseElement {
       onError: (error) => this.#emitError(error),
       onMessage: (message) =>
         this.dispatchEvent(new InkeepChatEvent('inkeep-chat-message', message)),
+      onFeedback: (feedback) =>
+        this.dispatchEvent(new InkeepChatEvent('inkeep-chat-feedback', feedback)),
     });
     this.#idle = whenIdle(() => {
       session.prewarm();

@@ -1,3 +1,4 @@
+import type { Feedback } from './chat/create-chat-client.ts';
 import type { InkeepChatError } from './errors.ts';
 import type { SessionState } from './session/create-session.ts';
 import type { UiMessage } from './ui/create-chat-controller.ts';
@@ -9,6 +10,8 @@ export interface InkeepChatEventMap {
   'inkeep-chat-message': UiMessage;
   'inkeep-chat-error': InkeepChatError;
   'inkeep-chat-session': SessionState;
+  /** The visitor rated an answer (and the server stored it). */
+  'inkeep-chat-feedback': Feedback;
 }
 
 /** The events `<inkeep-chat>` dispatches; they bubble and cross shadow boundaries. */

@@ -10,7 +10,12 @@ export interface ChatMessage {
 
 /** What a streamed answer reports, in order: the conversation, its text, its end. */
 export type ChatStreamEvent =
-  | { type: 'conversation-start'; conversationId: string }
+  | {
+      type: 'conversation-start';
+      conversationId: string;
+      /** The id the answer is stored under (the server's `x-inkeep-message-id`), if it says. */
+      messageId?: string | undefined;
+    }
   | { type: 'text-delta'; delta: string }
   | { type: 'text-end'; finishReason: string };
 
@@ -78,6 +83,17 @@ export interface ChatClient {
     },
   ): Promise<Conversation>;
   deleteConversation(id: string, options?: { signal?: AbortSignal | undefined }): Promise<void>;
+  /** Rates an answer (`POST /run/v1/feedback`); a second rating replaces the first. */
+  sendFeedback(feedback: Feedback): Promise<void>;
+}
+
+/** A visitor's rating of one stored answer. */
+export interface Feedback {
+  conversationId: string;
+  /** The stored answer's id. */
+  messageId: string;
+  type: 'positive' | 'negative';
+  details?: string | undefined;
 }
 
 /** Options of {@link createChatClient}. */
@@ -148,7 +164,10 @@ export function createChatClient({ fetch }: ChatClientOptions): ChatClient {
       const startedId = response.headers.get('x-inkeep-conversation-id');
       let handedOver = false;
       try {
-        if (startedId) yield { type: 'conversation-start', conversationId: startedId };
+        if (startedId) {
+          const messageId = response.headers.get('x-inkeep-message-id') ?? undefined;
+          yield { type: 'conversation-start', conversationId: startedId, messageId };
+        }
         handedOver = true;
       } finally {
         // The caller stopped at the first event: release the connection.
@@ -188,6 +207,15 @@ export function createChatClient({ fetch }: ChatClientOptions): ChatClient {
       const response = await request(conversationPath(id), {
         method: 'DELETE',
         signal: signal ?? null,
+      });
+      await response.body?.cancel().catch(() => {});
+    },
+
+    async sendFeedback(feedback) {
+      const response = await request('/run/v1/feedback', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(feedback),
       });
       await response.body?.cancel().catch(() => {});
     },

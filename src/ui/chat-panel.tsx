@@ -158,6 +158,7 @@ export function ChatPanel({
               key={message.id}
               message={message}
               strings={strings}
+              onRate={controller.rate}
               onRegenerate={
                 index === state.messages.length - 1 &&
                 message.role === 'assistant' &&

@@ -3,6 +3,7 @@ import type {
   ChatMessage,
   Conversation,
   ConversationPage,
+  Feedback,
 } from '../chat/create-chat-client.ts';
 import { InkeepChatError, isAbortError } from '../errors.ts';
 
@@ -17,6 +18,10 @@ export interface UiMessage {
    * them one by one never has to read the whole growing `content`, which would copy it.
    */
   chunks?: readonly string[];
+  /** The id the server stores the message under, once known; feedback names it. */
+  serverId?: string | undefined;
+  /** The visitor's rating of this answer. */
+  feedback?: 'positive' | 'negative' | undefined;
 }
 
 /** Everything the interface renders, replaced (never mutated) on each change. */
@@ -54,6 +59,8 @@ export interface ChatController {
   loadEarlier(): Promise<void>;
   listConversations(page?: number): Promise<ConversationPage>;
   deleteConversation(id: string): Promise<void>;
+  /** Rates a stored answer (by its `id` here); a second rating, e.g. with details, replaces it. */
+  rate(id: string, type: Feedback['type'], details?: string): Promise<void>;
   /** The visitor edited the composer. */
   setDraft(text: string): void;
   dispose(): void;
@@ -73,7 +80,13 @@ export interface ChatControllerOptions {
   clearTimer?: (handle: unknown) => void;
   onError?: (error: InkeepChatError) => void;
   onMessage?: (message: UiMessage) => void;
+  onFeedback?: (feedback: Feedback) => void;
 }
+
+const asChatError = (caught: unknown) =>
+  caught instanceof InkeepChatError
+    ? caught
+    : new InkeepChatError('server_error', 'Something went wrong.', { cause: caught });
 
 let nextId = 0;
 const createId = () => `m${Date.now().toString(36)}${(nextId++).toString(36)}`;
@@ -87,6 +100,7 @@ export function createChatController({
   clearTimer = (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   onError,
   onMessage,
+  onFeedback,
 }: ChatControllerOptions): ChatController {
   let state: ChatState = {
     messages: [],
@@ -164,6 +178,7 @@ export function createChatController({
         if (event.type === 'conversation-start') {
           update({ conversationId: event.conversationId });
           memory.set(event.conversationId);
+          if (event.messageId) replaceMessage(assistantId, { serverId: event.messageId });
         } else if (event.type === 'text-delta') {
           content += event.delta;
           chunks.push(event.delta);
@@ -192,11 +207,7 @@ export function createChatController({
         else replaceMessage(assistantId, { status: 'stopped' });
         return;
       }
-      const error =
-        caught instanceof InkeepChatError
-          ? caught
-          : new InkeepChatError('server_error', 'Something went wrong.', { cause: caught });
-      fail(error, { userText, userId, assistantId, content, replaced });
+      fail(asChatError(caught), { userText, userId, assistantId, content, replaced });
     } finally {
       if (abort === controller) {
         abort = null;
@@ -296,6 +307,7 @@ export function createChatController({
       .filter((message) => message.role !== 'system')
       .map((message) => ({
         id: message.id,
+        serverId: message.id,
         role: message.role === 'user' ? 'user' : 'assistant',
         content: message.content,
         status: 'complete',
@@ -404,6 +416,25 @@ export function createChatController({
       if (state.conversationId === id) {
         memory.set(null);
         update({ messages: [], conversationId: null, hasEarlier: false });
+      }
+    },
+    async rate(id, type, details) {
+      const message = state.messages.find((candidate) => candidate.id === id);
+      if (!message?.serverId || !state.conversationId) return;
+      const feedback: Feedback = {
+        conversationId: state.conversationId,
+        messageId: message.serverId,
+        type,
+        ...(details ? { details } : {}),
+      };
+      try {
+        await requireClient('sendFeedback')(feedback);
+        replaceMessage(id, { feedback: type });
+        onFeedback?.(feedback);
+      } catch (caught) {
+        const error = asChatError(caught);
+        onError?.(error);
+        update({ error });
       }
     },
     setDraft(text) {

@@ -16,3 +16,6 @@ export const TrashIcon = path('M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13');
 export const CopyIcon = path('M9 9h11v11H9zM5 15H4V4h11v1');
 export const RefreshIcon = path('M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7');
 export const DownIcon = path('M12 5v14M6 13l6 6 6-6');
+export const ThumbIcon = path(
+  'M7 11v9H4v-9zM7 11l4-8a2 2 0 0 1 3 2l-1 5h6a2 2 0 0 1 2 2l-2 7a2 2 0 0 1-2 1H7',
+);

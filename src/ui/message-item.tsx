@@ -1,8 +1,8 @@
 import { Component } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { UiMessage } from './create-chat-controller.ts';
+import type { ChatController, UiMessage } from './create-chat-controller.ts';
 import { IconButton } from './icon-button.tsx';
-import { CopyIcon, RefreshIcon } from './icons.tsx';
+import { CopyIcon, RefreshIcon, ThumbIcon } from './icons.tsx';
 import { createMarkdownRenderer } from './markdown/create-markdown-renderer.ts';
 import type { ChatStrings } from './strings.ts';
 
@@ -69,6 +69,8 @@ interface MessageItemProps {
   strings: ChatStrings;
   /** Present on the last answer when it can be asked again. */
   onRegenerate?: (() => void) | undefined;
+  /** Rates an answer by its id; ratings are offered once the server has stored the answer. */
+  onRate?: ChatController['rate'] | undefined;
 }
 
 /** One message; skips re-rendering unless its own message changed, so only the streaming one does. */
@@ -77,7 +79,8 @@ export class MessageItem extends Component<MessageItemProps> {
     return (
       next.message !== this.props.message ||
       next.strings !== this.props.strings ||
-      next.onRegenerate !== this.props.onRegenerate
+      next.onRegenerate !== this.props.onRegenerate ||
+      next.onRate !== this.props.onRate
     );
   }
 
@@ -86,7 +89,7 @@ export class MessageItem extends Component<MessageItemProps> {
   }
 }
 
-function renderMessage({ message, strings, onRegenerate }: MessageItemProps) {
+function renderMessage({ message, strings, onRegenerate, onRate }: MessageItemProps) {
   const isUser = message.role === 'user';
   return (
     <div
@@ -116,9 +119,86 @@ function renderMessage({ message, strings, onRegenerate }: MessageItemProps) {
               <RefreshIcon />
             </IconButton>
           )}
+          {onRate && message.serverId && (
+            <Rating message={message} strings={strings} onRate={onRate} />
+          )}
         </div>
       )}
     </div>
+  );
+}
+
+/** Thumbs up and down; after a thumbs-down, an optional comment that replaces the rating. */
+function Rating({
+  message,
+  strings,
+  onRate,
+}: {
+  message: UiMessage;
+  strings: ChatStrings;
+  onRate: ChatController['rate'];
+}) {
+  const [phase, setPhase] = useState<'asking' | 'sent'>();
+  const [details, setDetails] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  const bad = useRef<HTMLButtonElement>(null);
+  // The comment field takes focus when it opens; when it closes, focus goes back to the thumb.
+  useLayoutEffect(() => {
+    if (phase === 'asking') input.current?.focus();
+    else if (phase) bad.current?.focus();
+  }, [phase]);
+  const thumb = (type: 'positive' | 'negative', label: string) => (
+    <button
+      ref={type === 'negative' ? bad : undefined}
+      type="button"
+      class={`icon ${type}`}
+      aria-label={label}
+      title={label}
+      aria-pressed={message.feedback === type}
+      onClick={() => {
+        setPhase(type === 'negative' ? 'asking' : undefined);
+        void onRate(message.id, type);
+      }}
+    >
+      <ThumbIcon />
+    </button>
+  );
+  return (
+    <>
+      {thumb('positive', strings.goodAnswer)}
+      {thumb('negative', strings.badAnswer)}
+      {phase === 'asking' && (
+        <form
+          class="feedback"
+          onSubmit={(event) => {
+            event.preventDefault();
+            setPhase('sent');
+            void onRate(message.id, 'negative', details.trim());
+          }}
+        >
+          <input
+            aria-label={strings.feedbackDetails}
+            placeholder={strings.feedbackDetails}
+            maxLength={1000}
+            value={details}
+            onInput={(event) => setDetails(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') {
+                event.stopPropagation();
+                setPhase('sent');
+              }
+            }}
+            ref={input}
+          />
+          <button type="submit" class="text-button">
+            {strings.sendFeedback}
+          </button>
+        </form>
+      )}
+      <span class="sr-only" role="status">
+        {phase === 'sent' || message.feedback === 'positive' ? strings.feedbackThanks : ''}
+      </span>
+    </>
   );
 }
 

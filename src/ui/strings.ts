@@ -29,6 +29,11 @@ export interface ChatStrings {
   jumpToLatest: string;
   untitled: string;
   showEarlier: string;
+  goodAnswer: string;
+  badAnswer: string;
+  feedbackDetails: string;
+  sendFeedback: string;
+  feedbackThanks: string;
 }
 
 /** The English defaults. `{seconds}` is replaced where it appears. */
@@ -62,6 +67,11 @@ export const defaultStrings: ChatStrings = {
   jumpToLatest: 'Jump to latest',
   untitled: 'Untitled conversation',
   showEarlier: 'Show earlier messages',
+  goodAnswer: 'Good answer',
+  badAnswer: 'Bad answer',
+  feedbackDetails: 'What was wrong? (optional)',
+  sendFeedback: 'Send feedback',
+  feedbackThanks: 'Thanks for your feedback.',
 };
 
 /** Fills `{name}` placeholders in a string. */

@@ -44,7 +44,7 @@ h2{flex:1;margin:0;font-size:1.05em;font-weight:600}
 .message{max-width:100%;overflow-wrap:break-word;min-width:0}
 .user{width:fit-content;margin-inline-start:auto;max-width:85%;background:var(--ic-accent);color:var(--ic-on-accent);padding:8px 12px;border-radius:16px;border-end-end-radius:4px;white-space:pre-wrap}
 
-.actions{display:flex;gap:2px;margin-top:4px}.actions .icon{width:30px;height:30px}
+.actions{display:flex;flex-wrap:wrap;gap:2px;margin-top:4px}.negative svg{transform:scale(1,-1)}.icon[aria-pressed=true]{color:var(--ic-accent)}.feedback{display:flex;gap:6px;flex-basis:100%}.feedback input{flex:1;font:inherit;border:1px solid var(--ic-border);border-radius:8px;padding:4px 8px;background:var(--ic-bg);color:inherit}.actions .icon{width:30px;height:30px}
 .jump{position:relative;align-self:center;margin:-44px auto 8px;display:flex;gap:4px;align-items:center;border:1px solid var(--ic-border);background:var(--ic-bg);border-radius:999px;padding:4px 12px;box-shadow:0 2px 8px rgb(0 0 0/.15)}
 .jump svg{width:16px;height:16px;fill:none;stroke:currentColor;stroke-width:2}
 .conversations{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}

@@ -400,6 +400,37 @@ describe('createChatClient() conversations', () => {
     expect(fetch.mock.calls[0]![0]).toBe('/run/v1/conversations/conv_1?limit=10&before=msg_5%26x');
   });
 
+  it('sends feedback as JSON and names the answer the stream announced', async () => {
+    const fetch = vi.fn(async (path: string, _init?: RequestInit) =>
+      path === '/run/v1/feedback'
+        ? Response.json({ id: 'fb_1' }, { status: 201 })
+        : new Response('data: [DONE]\n\n', {
+            headers: {
+              'content-type': 'text/event-stream',
+              'x-inkeep-conversation-id': 'conv_1',
+              'x-inkeep-message-id': 'msg_answer',
+            },
+          }),
+    );
+    const client = createChatClient({ fetch });
+    const [start] = await collect(client.streamChat({ messages }));
+    expect(start).toEqual({
+      type: 'conversation-start',
+      conversationId: 'conv_1',
+      messageId: 'msg_answer',
+    });
+    const feedback = {
+      conversationId: 'conv_1',
+      messageId: 'msg_answer',
+      type: 'negative' as const,
+      details: 'Wrong version',
+    };
+    await client.sendFeedback(feedback);
+    expect(fetch.mock.calls[1]![0]).toBe('/run/v1/feedback');
+    expect(fetch.mock.calls[1]![1]?.method).toBe('POST');
+    expect(JSON.parse(String(fetch.mock.calls[1]![1]?.body))).toEqual(feedback);
+  });
+
   it('deletes a conversation', async () => {
     const fetch = vi.fn(
       async (_path: string, _init?: RequestInit) => new Response(null, { status: 204 }),

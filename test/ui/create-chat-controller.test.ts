@@ -31,6 +31,44 @@ async function* answer(...deltas: string[]): AsyncGenerator<ChatStreamEvent> {
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('createChatController', () => {
+  it('rates a stored answer by its server id, and reports a refused rating once', async () => {
+    const sent: unknown[] = [];
+    let refuse = false;
+    const client = {
+      ...fakeClient(async function* () {
+        yield { type: 'conversation-start', conversationId: 'conv_1', messageId: 'msg_a' };
+        yield { type: 'text-delta', delta: 'Answer' };
+      } as Script),
+      async sendFeedback(feedback: unknown) {
+        if (refuse) throw new InkeepChatError('rate_limited', 'Too many');
+        sent.push(feedback);
+      },
+    };
+    const onFeedback = vi.fn();
+    const onError = vi.fn();
+    const controller = createChatController({ client, onFeedback, onError });
+    controller.send('Question');
+    await settled();
+    const answer = controller.getState().messages[1]!;
+    expect(answer.serverId).toBe('msg_a');
+    await controller.rate(answer.id, 'negative', 'Outdated');
+    const rating = {
+      conversationId: 'conv_1',
+      messageId: 'msg_a',
+      type: 'negative',
+      details: 'Outdated',
+    };
+    expect(sent).toEqual([rating]);
+    expect(onFeedback).toHaveBeenCalledWith(rating);
+    expect(controller.getState().messages[1]!.feedback).toBe('negative');
+
+    refuse = true;
+    await controller.rate(answer.id, 'positive');
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(controller.getState().error?.code).toBe('rate_limited');
+    expect(controller.getState().messages[1]!.feedback).toBe('negative');
+  });
+
   it('streams an answer into the message list and keeps the conversation id', async () => {
     const client = fakeClient(() => answer('Hel', 'lo'));
     const onMessage = vi.fn();
