@@ -181,7 +181,8 @@ export function createBlockStream(
         // A long paragraph goes on in another <p>, seamless but laid out on its own: a frame
         // then lays out a bounded end, not the whole paragraph again.
         if (target && frozenLength > 2048) {
-          targets.push((target = element('p', 'md-more')));
+          target = element('p', 'md-more');
+          targets.push(target);
           frozenLength = 0;
         }
         shown = attach(inline(text.slice(end).trimEnd()).nodes);
