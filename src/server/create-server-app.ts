@@ -124,6 +124,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
       shared,
       apps: stores.apps,
       conversations: stores.conversations,
+      feedback: stores.feedback,
       apiKeys: stores.apiKeys,
       pow: settings.pow
         ? createPowService({ ...settings.pow, now, claim: shared.claim })

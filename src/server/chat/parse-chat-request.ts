@@ -1,3 +1,4 @@
+import { conversationIdSchema } from '../../contract/conversation-id.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import type { ChatMessage } from './responder.ts';
 
@@ -24,6 +25,10 @@ export interface ChatRequestLimits {
    */
   allowInstructions?: boolean;
 }
+
+/** What a `conversationId` must look like, as a 400 says it. */
+export const conversationIdRule =
+  'conversationId must be "conv_" and 16 to 123 URL-safe characters (A-Z, a-z, 0-9, _ and -)';
 
 const roles = new Set(['system', 'user', 'assistant']);
 const badRequest = (detail: string) => new ProblemError(400, 'bad_request', detail);
@@ -62,9 +67,10 @@ export function parseChatRequest(body: unknown, limits: ChatRequestLimits): Chat
   if (
     conversationId !== undefined &&
     conversationId !== null &&
-    typeof conversationId !== 'string'
+    conversationId !== '' &&
+    !conversationIdSchema.safeParse(conversationId).success
   ) {
-    throw badRequest('conversationId must be a string');
+    throw badRequest(conversationIdRule);
   }
   if (typeof regenerate !== 'boolean') throw badRequest('regenerate must be a boolean');
   if (regenerate && !conversationId) {
@@ -95,5 +101,10 @@ export function parseChatRequest(body: unknown, limits: ChatRequestLimits): Chat
   if (last?.role !== 'user' || !last.content.trim()) {
     throw badRequest('the last message must be a non-empty user message');
   }
-  return { messages: parsed, stream, conversationId: conversationId || undefined, regenerate };
+  return {
+    messages: parsed,
+    stream,
+    conversationId: (conversationId as string | null | undefined) || undefined,
+    regenerate,
+  };
 }
