@@ -21,6 +21,7 @@ import { createManageRoutes } from './routes/manage-routes.ts';
 import { createManageUiRoutes, type ManageUiOptions } from './routes/manage-ui-routes.ts';
 import { createOpenApiRoutes } from './routes/openapi-routes.ts';
 import { createSessionRoutes } from './routes/session-routes.ts';
+import { createUiChatRoutes } from './routes/ui-chat-routes.ts';
 import type { ServerContext } from './server-context.ts';
 import { createTokenService } from './session/create-token-service.ts';
 import { createMemorySharedState } from './shared/create-memory-shared-state.ts';
@@ -183,6 +184,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   });
   app.route('/', createSessionRoutes(context));
   app.route('/', createChatRoutes(context));
+  app.route('/', createUiChatRoutes(context));
   app.route('/', createConversationRoutes(context));
   app.route('/', createManageRoutes(context));
   app.route('/', createApiKeyRoutes(context));

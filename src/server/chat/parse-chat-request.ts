@@ -30,6 +30,13 @@ export interface ChatRequestLimits {
 export const conversationIdRule =
   'conversationId must be "conv_" and 16 to 123 URL-safe characters (A-Z, a-z, 0-9, _ and -)';
 
+/** The 400 for a visitor's `system`/`developer` message: the agent owns its instructions. */
+export function instructionsRefused(field: string, role: string): ProblemError {
+  return badRequest(
+    `${field}.role "${role}" is not allowed: the agent's instructions are set on the server; send "user" or "assistant"`,
+  );
+}
+
 const roles = new Set(['system', 'user', 'assistant']);
 const badRequest = (detail: string) => new ProblemError(400, 'bad_request', detail);
 
@@ -83,9 +90,7 @@ export function parseChatRequest(body: unknown, limits: ChatRequestLimits): Chat
       limits.allowInstructions === false &&
       (message.role === 'system' || message.role === 'developer')
     ) {
-      throw badRequest(
-        `${field}.role "${message.role}" is not allowed: the agent's instructions are set on the server; send "user" or "assistant"`,
-      );
+      throw instructionsRefused(field, message.role);
     }
     const role = message.role === 'developer' ? 'system' : message.role;
     if (typeof role !== 'string' || !roles.has(role)) {
