@@ -17,6 +17,8 @@ import { createPowService } from './pow/create-pow-service.ts';
 import { createApiKeyRoutes } from './routes/api-key-routes.ts';
 import { createChatRoutes } from './routes/chat-routes.ts';
 import { createConversationRoutes } from './routes/conversation-routes.ts';
+import { createFeedbackRoutes } from './routes/feedback-routes.ts';
+import { createManageFeedbackRoutes } from './routes/manage-feedback-routes.ts';
 import { createManageRoutes } from './routes/manage-routes.ts';
 import { createManageUiRoutes, type ManageUiOptions } from './routes/manage-ui-routes.ts';
 import { createOpenApiRoutes } from './routes/openapi-routes.ts';
@@ -186,7 +188,9 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   app.route('/', createChatRoutes(context));
   app.route('/', createUiChatRoutes(context));
   app.route('/', createConversationRoutes(context));
+  app.route('/', createFeedbackRoutes(context));
   app.route('/', createManageRoutes(context));
+  app.route('/', createManageFeedbackRoutes(context));
   app.route('/', createApiKeyRoutes(context));
   app.route('/', createOpenApiRoutes());
   if (options.manageUi !== false) app.route('/', createManageUiRoutes(options.manageUi));
