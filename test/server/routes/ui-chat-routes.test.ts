@@ -271,7 +271,7 @@ describe('POST /run/api/chat', () => {
     expect(problem.detail.startsWith(named)).toBe(true);
   });
 
-  it('accepts a conversation id of 128 characters and a chat id that is not one', async () => {
+  it('accepts a conversation id of 128 characters, a chat id that is not one and an empty id', async () => {
     const app = createTestApp({ responder: createEchoResponder() });
     const token = await getToken(app);
     const longest = `conv_${'a'.repeat(123)}`;
@@ -282,6 +282,9 @@ describe('POST /run/api/chat', () => {
     const fresh = await requestUiChat(app, token, uiAsk('x', { id: 'not-a-conversation' }));
     expect(fresh.headers.get('x-inkeep-conversation-id')).toMatch(/^conv_[0-9a-f]{32}$/);
     await fresh.text();
+    const empty = await requestUiChat(app, token, uiAsk('x', { conversationId: '' }));
+    expect(empty.headers.get('x-inkeep-conversation-id')).toMatch(/^conv_[0-9a-f]{32}$/);
+    await empty.text();
   });
 
   it('answers malformed JSON, another media type and an oversized body as problems', async () => {
