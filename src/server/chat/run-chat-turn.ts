@@ -1,7 +1,7 @@
 import { ownerOf } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import type { ServerContext } from '../server-context.ts';
-import { newMessageId } from '../storage/create-sql-conversation-store.ts';
+import { newMessageId } from '../storage/new-message-id.ts';
 import type { Conversation, ConversationOwner } from '../storage/stores.ts';
 import type { AdmittedChatTurn } from './admit-chat-turn.ts';
 import { conversationTitle } from './conversation-title.ts';

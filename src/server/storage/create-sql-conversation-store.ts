@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { ProblemError } from '../http/problem-error.ts';
 import type { Database } from './database.ts';
+import { newMessageId } from './new-message-id.ts';
 import type {
   ConversationOwner,
   ConversationStore,
@@ -21,9 +22,6 @@ const quotaDetails: Record<QuotaName, string> = {
   appConversations: "This app's conversation storage is full",
   appBytes: "This app's conversation storage is full",
 };
-
-/** A new message id (the form the store gives messages without one). */
-export const newMessageId = () => `msg_${randomUUID()}`;
 
 const byteLength = (messages: NewMessage[]) =>
   messages.reduce((total, message) => total + Buffer.byteLength(message.content), 0);
