@@ -119,6 +119,10 @@ export async function runChatTurn(
       signal: abort.signal,
     })
     [Symbol.asyncIterator]();
+  // The model starts at once, before the client's first read; later pieces are asked for as the
+  // client reads. Only pieces handed out count as said.
+  let first: Promise<IteratorResult<string>> | undefined = source.next();
+  first.catch(() => {});
   const answerId = newMessageId();
   let answer = '';
   let ended = false;
@@ -128,7 +132,9 @@ export async function runChatTurn(
     model: responder.model,
     pieces: {
       async next() {
-        const next = await source.next();
+        const pending = first ?? source.next();
+        first = undefined;
+        const next = await pending;
         if (!next.done) answer += next.value;
         return next;
       },
