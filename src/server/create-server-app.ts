@@ -72,6 +72,7 @@ export type ServerApp = Hono & {
 /** The headers browsers may read from cross-origin responses. */
 const exposedHeaders = [
   'x-inkeep-conversation-id',
+  'x-inkeep-message-id',
   'Retry-After',
   'X-RateLimit-Limit',
   'X-RateLimit-Remaining',

@@ -28,6 +28,8 @@ export function createChatRoutes(context: ServerContext): Hono {
       throw error;
     }
     c.header('x-inkeep-conversation-id', turn.conversationId);
+    // The id the answer is stored under: what feedback names.
+    c.header('x-inkeep-message-id', turn.answerId);
     c.req.raw.signal.addEventListener('abort', () => turn.stop(), { once: true });
     const id = `chatcmpl-${randomUUID()}`;
     const created = Math.floor(now() / 1000);

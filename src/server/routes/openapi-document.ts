@@ -143,6 +143,10 @@ export const openApiDocument = {
               'With stream:true, text/event-stream of `data: <chunk>` events, a final chunk with finish_reason "stop", then `data: [DONE]`; a failure mid-stream is `data: {"error":{"code","message"}}`. With stream:false, one chat.completion.',
             headers: {
               'x-inkeep-conversation-id': { schema: { type: 'string' } },
+              'x-inkeep-message-id': {
+                description: 'The id the answer is stored under (named by feedback).',
+                schema: { type: 'string' },
+              },
               ...rateLimitHeaders,
             },
             content: {

@@ -25,8 +25,10 @@ describe('POST /run/v1/chat/completions', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(response.headers.get('x-accel-buffering')).toBe('no');
-    expect(response.headers.get('x-inkeep-conversation-id')).toMatch(/^conv_/);
+    const conversationId = response.headers.get('x-inkeep-conversation-id');
+    expect(conversationId).toMatch(/^conv_/);
     expect(response.headers.get('x-ratelimit-limit')).toBe('30');
+    const answerId = response.headers.get('x-inkeep-message-id');
     const text = await response.text();
     const data = sseData(text);
     expect(data.at(-1)).toBe('[DONE]');
@@ -43,6 +45,14 @@ describe('POST /run/v1/chat/completions', () => {
     expect(reply).toContain('```ts');
     expect(reply).toMatch(/\[[^\]]+\]\(https:\/\//);
     expect(reply).toContain('| --- | --- |');
+    // The answer is stored under the id the response named.
+    const stored = await app.request(`/run/v1/conversations/${conversationId}`, {
+      headers: { authorization: `Bearer ${token}`, origin: demoOrigin },
+    });
+    const { data: conversation } = (await stored.json()) as {
+      data: { messages: { id: string; role: string }[] };
+    };
+    expect(conversation.messages.at(-1)).toMatchObject({ id: answerId, role: 'assistant' });
   });
 
   it('is deterministic', async () => {
