@@ -17,10 +17,13 @@ import { createPowService } from './pow/create-pow-service.ts';
 import { createApiKeyRoutes } from './routes/api-key-routes.ts';
 import { createChatRoutes } from './routes/chat-routes.ts';
 import { createConversationRoutes } from './routes/conversation-routes.ts';
+import { createFeedbackRoutes } from './routes/feedback-routes.ts';
+import { createManageFeedbackRoutes } from './routes/manage-feedback-routes.ts';
 import { createManageRoutes } from './routes/manage-routes.ts';
 import { createManageUiRoutes, type ManageUiOptions } from './routes/manage-ui-routes.ts';
 import { createOpenApiRoutes } from './routes/openapi-routes.ts';
 import { createSessionRoutes } from './routes/session-routes.ts';
+import { createUiChatRoutes } from './routes/ui-chat-routes.ts';
 import type { ServerContext } from './server-context.ts';
 import { createTokenService } from './session/create-token-service.ts';
 import { createMemorySharedState } from './shared/create-memory-shared-state.ts';
@@ -124,6 +127,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
       shared,
       apps: stores.apps,
       conversations: stores.conversations,
+      feedback: stores.feedback,
       apiKeys: stores.apiKeys,
       pow: settings.pow
         ? createPowService({ ...settings.pow, now, claim: shared.claim })
@@ -182,8 +186,11 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   });
   app.route('/', createSessionRoutes(context));
   app.route('/', createChatRoutes(context));
+  app.route('/', createUiChatRoutes(context));
   app.route('/', createConversationRoutes(context));
+  app.route('/', createFeedbackRoutes(context));
   app.route('/', createManageRoutes(context));
+  app.route('/', createManageFeedbackRoutes(context));
   app.route('/', createApiKeyRoutes(context));
   app.route('/', createOpenApiRoutes());
   if (options.manageUi !== false) app.route('/', createManageUiRoutes(options.manageUi));

@@ -5,7 +5,13 @@ import type { Budgets } from './limits/create-budgets.ts';
 import type { PowService } from './pow/create-pow-service.ts';
 import type { TokenService } from './session/create-token-service.ts';
 import type { SharedState } from './shared/shared-state.ts';
-import type { ApiKeyStore, AppStore, ConversationStore, ServerStores } from './storage/stores.ts';
+import type {
+  ApiKeyStore,
+  AppStore,
+  ConversationStore,
+  FeedbackStore,
+  ServerStores,
+} from './storage/stores.ts';
 
 /**
  * The collaborators every route receives; built once per server by `createServerApp`. The
@@ -18,6 +24,7 @@ export interface ServerContext {
   shared: SharedState;
   apps: AppStore;
   conversations: ConversationStore;
+  feedback: FeedbackStore;
   apiKeys: ApiKeyStore;
   tokens: TokenService;
   pow: PowService | undefined;

@@ -470,8 +470,14 @@ const bodyCases: Case[] = [
   ['stream not boolean', chatWithSession({ ...ask, stream: 'yes' }), 400, 'bad_request'],
   ['conversationId a number', chatWithSession({ ...ask, conversationId: 7 }), 400, 'bad_request'],
   [
-    'conversationId unknown',
+    'conversationId malformed',
     chatWithSession({ ...ask, conversationId: 'conv_nope' }),
+    400,
+    'bad_request',
+  ],
+  [
+    'regenerate of an unknown conversation',
+    chatWithSession({ ...ask, conversationId: 'conv_0123456789abcdef', regenerate: true }),
     404,
     'not_found',
   ],

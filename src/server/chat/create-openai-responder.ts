@@ -1,3 +1,4 @@
+import { createParser } from 'eventsource-parser';
 import type { Responder } from './responder.ts';
 
 /** Options of {@link createOpenAiResponder} (`INKEEP_UPSTREAM_*`). */
@@ -16,32 +17,32 @@ export class UpstreamError extends Error {
   }
 }
 
-/** Yields the `data:` payloads of an SSE byte stream, split anywhere. */
+/**
+ * Yields the `data:` payloads of an SSE byte stream, split anywhere (mid-line, mid-UTF-8, between
+ * the CR and LF of one line end), as eventsource-parser reads them. Pulled: one read of the
+ * upstream per payload asked for once the parsed ones are used up.
+ */
 async function* readSseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
-  let data: string[] = [];
+  const parsed: string[] = [];
+  const parser = createParser({ onEvent: (event) => parsed.push(event.data) });
+  let finished = false;
   try {
     while (true) {
       const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let newline = buffer.search(/\r\n|\r|\n/);
-      while (newline !== -1) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
-        if (line === '') {
-          if (data.length) yield data.join('\n');
-          data = [];
-        } else if (line.startsWith('data:')) {
-          data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
-        }
-        newline = buffer.search(/\r\n|\r|\n/);
+      if (done) {
+        finished = true;
+        parser.feed(decoder.decode());
+        yield* parsed.splice(0);
+        return;
       }
+      parser.feed(decoder.decode(value, { stream: true }));
+      yield* parsed.splice(0);
     }
-    if (data.length) yield data.join('\n');
   } finally {
+    // Stopped early ([DONE], an error, the client went away): the upstream need not send more.
+    if (!finished) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }

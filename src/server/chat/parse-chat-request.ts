@@ -1,3 +1,4 @@
+import { conversationIdSchema } from '../../contract/conversation-id.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import type { ChatMessage } from './responder.ts';
 
@@ -23,6 +24,17 @@ export interface ChatRequestLimits {
    * instructions.
    */
   allowInstructions?: boolean;
+}
+
+/** What a `conversationId` must look like, as a 400 says it. */
+export const conversationIdRule =
+  'conversationId must be "conv_" and 16 to 123 URL-safe characters (A-Z, a-z, 0-9, _ and -)';
+
+/** The 400 for a visitor's `system`/`developer` message: the agent owns its instructions. */
+export function instructionsRefused(field: string, role: string): ProblemError {
+  return badRequest(
+    `${field}.role "${role}" is not allowed: the agent's instructions are set on the server; send "user" or "assistant"`,
+  );
 }
 
 const roles = new Set(['system', 'user', 'assistant']);
@@ -62,9 +74,10 @@ export function parseChatRequest(body: unknown, limits: ChatRequestLimits): Chat
   if (
     conversationId !== undefined &&
     conversationId !== null &&
-    typeof conversationId !== 'string'
+    conversationId !== '' &&
+    !conversationIdSchema.safeParse(conversationId).success
   ) {
-    throw badRequest('conversationId must be a string');
+    throw badRequest(conversationIdRule);
   }
   if (typeof regenerate !== 'boolean') throw badRequest('regenerate must be a boolean');
   if (regenerate && !conversationId) {
@@ -77,9 +90,7 @@ export function parseChatRequest(body: unknown, limits: ChatRequestLimits): Chat
       limits.allowInstructions === false &&
       (message.role === 'system' || message.role === 'developer')
     ) {
-      throw badRequest(
-        `${field}.role "${message.role}" is not allowed: the agent's instructions are set on the server; send "user" or "assistant"`,
-      );
+      throw instructionsRefused(field, message.role);
     }
     const role = message.role === 'developer' ? 'system' : message.role;
     if (typeof role !== 'string' || !roles.has(role)) {
@@ -95,5 +106,10 @@ export function parseChatRequest(body: unknown, limits: ChatRequestLimits): Chat
   if (last?.role !== 'user' || !last.content.trim()) {
     throw badRequest('the last message must be a non-empty user message');
   }
-  return { messages: parsed, stream, conversationId: conversationId || undefined, regenerate };
+  return {
+    messages: parsed,
+    stream,
+    conversationId: (conversationId as string | null | undefined) || undefined,
+    regenerate,
+  };
 }

@@ -69,6 +69,8 @@ export interface LimitSettings {
   ipStreams: number;
   /** `INKEEP_IP_READ_RATE_LIMIT`: conversation reads (list, get, delete) per client IP per minute. */
   ipReadsPerMinute: number;
+  /** `INKEEP_IP_FEEDBACK_RATE_LIMIT`: answer feedback writes per client IP per minute. */
+  ipFeedbackPerMinute: number;
   /** `INKEEP_POW_CHALLENGE_RATE_LIMIT`: PoW challenges per client IP per minute. */
   ipChallengesPerMinute: number;
   /** `INKEEP_AUTH_FAILURE_LIMIT`: failed credentials per client IP per minute before it waits. */
@@ -127,6 +129,7 @@ function readLimits(env: Environment): LimitSettings {
     ipChatPerMinute: perMinute('INKEEP_IP_CHAT_RATE_LIMIT', 60),
     ipStreams: integer(env, 'INKEEP_IP_CONCURRENT_STREAMS', 8, 1, 100_000),
     ipReadsPerMinute: perMinute('INKEEP_IP_READ_RATE_LIMIT', 120),
+    ipFeedbackPerMinute: perMinute('INKEEP_IP_FEEDBACK_RATE_LIMIT', 30),
     ipChallengesPerMinute: perMinute('INKEEP_POW_CHALLENGE_RATE_LIMIT', 60),
     authFailuresPerMinute: perMinute('INKEEP_AUTH_FAILURE_LIMIT', 20),
     slowKeyChecksPerMinute: perMinute('INKEEP_KEY_CHECK_LIMIT', 10),

@@ -20,6 +20,8 @@ export interface Budgets {
   chat(client: string, visitor: string, appId?: string): [CounterSpec[], SlotSpec[]];
   /** Conversation reads per client per minute. */
   clientReads: RateLimiter;
+  /** Answer feedback writes per client per minute (`INKEEP_IP_FEEDBACK_RATE_LIMIT`). */
+  clientFeedback: RateLimiter;
   /** Failed credentials per client per minute; once spent, the client's credentials wait. */
   authFailures: FailureBudget;
   /** Where refusals of clients over their failure budget wait before they are answered. */
@@ -64,6 +66,7 @@ export function createBudgets(shared: SharedState, settings: ServerSettings): Bu
       ];
     },
     clientReads: shared.limiter('client-reads', limits.ipReadsPerMinute),
+    clientFeedback: shared.limiter('client-feedback', limits.ipFeedbackPerMinute),
     authFailures: createFailureBudget(
       shared.limiter('auth-failures', limits.authFailuresPerMinute),
     ),

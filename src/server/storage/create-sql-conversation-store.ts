@@ -22,6 +22,9 @@ const quotaDetails: Record<QuotaName, string> = {
   appBytes: "This app's conversation storage is full",
 };
 
+/** A new message id (the form the store gives messages without one). */
+export const newMessageId = () => `msg_${randomUUID()}`;
+
 const byteLength = (messages: NewMessage[]) =>
   messages.reduce((total, message) => total + Buffer.byteLength(message.content), 0);
 
@@ -79,12 +82,15 @@ export function createSqlConversationStore({
     const bytes = byteLength(messages);
     const count = messages.length;
     const newConversations = mode === 'start' ? 1 : 0;
+    // A start under a taken id inserts nothing (and so counts and stores nothing): the caller
+    // learns it from `written`. Racing starts wait on the key; one wins.
     const conversation =
       mode === 'start'
         ? sql`insert into ${table('conversations')}
               (id, app_id, sub, title, created_at, updated_at, message_count, bytes)
             select ${id}, ${owner.appId}, ${owner.sub}, ${title}, ${time}::timestamptz,
               ${time}::timestamptz, ${count}::int, ${bytes}::bigint from allowed
+            on conflict (id) do nothing
             returning id, message_count`
         : sql`update ${table('conversations')}
             set updated_at = ${time}::timestamptz, message_count = message_count + ${count}::int,
@@ -128,7 +134,7 @@ export function createSqlConversationStore({
           conversation.message_count - ${count}::int + added.position::int,
           added.role, added.content, ${time}::timestamptz
         from conversation,
-          unnest(${messages.map(() => `msg_${randomUUID()}`)}::text[],
+          unnest(${messages.map((message) => message.id ?? newMessageId())}::text[],
             ${messages.map((message) => message.role)}::text[],
             ${messages.map((message) => message.content)}::text[])
             with ordinality as added(id, role, content, position)
@@ -160,6 +166,12 @@ export function createSqlConversationStore({
     async start(owner, title, messages) {
       const id = `conv_${randomUUID().replace(/-/g, '')}`;
       const { createdAt } = await write('start', id, owner, title, messages, true);
+      const time = createdAt.toISOString();
+      return { id, title, createdAt: time, updatedAt: time, messageCount: messages.length };
+    },
+    async startWithId(id, owner, title, messages) {
+      const { written, createdAt } = await write('start', id, owner, title, messages, true);
+      if (!written) return undefined;
       const time = createdAt.toISOString();
       return { id, title, createdAt: time, updatedAt: time, messageCount: messages.length };
     },

@@ -89,6 +89,17 @@ export interface StorageUsageTable {
   bytes: ColumnType<string | number | bigint, number, number>;
 }
 
+/** `feedback`: a visitor's rating of one answer (0003); one a message. */
+export interface FeedbackTable {
+  id: string;
+  conversation_id: string;
+  message_id: string;
+  app_id: string;
+  type: string;
+  details: string | null;
+  created_at: Date;
+}
+
 /** Every table of the schema, for Kysely. */
 export interface DatabaseTables {
   apps: AppsTable;
@@ -98,4 +109,5 @@ export interface DatabaseTables {
   conversations: ConversationsTable;
   messages: MessagesTable;
   storage_usage: StorageUsageTable;
+  feedback: FeedbackTable;
 }

@@ -118,6 +118,38 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_feedback': {
+    async up(db: Kysely<unknown>) {
+      // One feedback a message (a second one replaces it); it goes with its message and with its
+      // conversation.
+      await db.schema
+        .createTable('feedback')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('conversation_id', 'text', (column) =>
+          column.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('message_id', 'text', (column) =>
+          column.notNull().unique().references('messages.id').onDelete('cascade'),
+        )
+        .addColumn('app_id', 'text', (column) => column.notNull())
+        .addColumn('type', 'text', (column) => column.notNull())
+        .addColumn('details', 'text')
+        .addColumn('created_at', 'timestamptz', (column) => column.notNull())
+        .execute();
+      // An app's latest negatives are one index range; its counts one index scan per type.
+      await db.schema
+        .createIndex('feedback_by_app')
+        .on('feedback')
+        .expression(sql`app_id, type, created_at desc, id desc`)
+        .execute();
+      // The conversation's foreign key is checked on every delete of a conversation.
+      await db.schema
+        .createIndex('feedback_by_conversation')
+        .on('feedback')
+        .column('conversation_id')
+        .execute();
+    },
+  },
 };
 
 /** Hands Kysely's migrator the migrations above (no files to find at run time). */

@@ -2,6 +2,7 @@ import type { SharedState } from '../shared/shared-state.ts';
 import { createSqlApiKeyStore } from './create-sql-api-key-store.ts';
 import { createSqlAppStore } from './create-sql-app-store.ts';
 import { createSqlConversationStore } from './create-sql-conversation-store.ts';
+import { createSqlFeedbackStore } from './create-sql-feedback-store.ts';
 import type { Database } from './database.ts';
 import type { ServerStores, StorageQuotas } from './stores.ts';
 
@@ -51,6 +52,7 @@ export async function openStores({
     apps,
     apiKeys,
     conversations: createSqlConversationStore({ database, quotas, now }),
+    feedback: createSqlFeedbackStore({ database, now }),
     async health() {
       try {
         await database.ping();

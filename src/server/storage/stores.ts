@@ -114,8 +114,8 @@ export interface ConversationOwner {
   appId: string;
 }
 
-/** A message to store. */
-export type NewMessage = Pick<StoredMessage, 'role' | 'content'>;
+/** A message to store; `id` when the caller chose it (an answer's id is announced before it is stored). */
+export type NewMessage = Pick<StoredMessage, 'role' | 'content'> & { id?: string };
 
 /** Limits of stored data; 0 = unlimited. Counted per visitor and per app. */
 export interface StorageQuotas {
@@ -139,6 +139,19 @@ export interface ConversationStore {
     title: string,
     messages: NewMessage[],
   ): Promise<ConversationSummary>;
+  /**
+   * Starts a conversation under an id the client chose (`conv_…`), unless the id exists: one
+   * insert-or-nothing statement, so first uses that race make one row, and an id another owner
+   * holds is never touched. Checks the quotas like {@link start}.
+   * @returns the new conversation, or undefined when the id is taken (by this owner or another).
+   * @throws ProblemError 429 `quota_exceeded`
+   */
+  startWithId(
+    id: string,
+    owner: ConversationOwner,
+    title: string,
+    messages: NewMessage[],
+  ): Promise<ConversationSummary | undefined>;
   /**
    * The conversation, when it exists and belongs to `owner`, with all its messages or with the
    * `page` asked for: one statement, a range of the messages index, never the whole history.
@@ -178,11 +191,63 @@ export interface ConversationStore {
   delete(id: string, owner: ConversationOwner): Promise<boolean>;
 }
 
+/** A visitor's rating of an answer. */
+export type FeedbackType = 'positive' | 'negative';
+
+/** One stored feedback: on an assistant message of the owner's conversation. */
+export interface Feedback {
+  id: string;
+  conversationId: string;
+  messageId: string;
+  type: FeedbackType;
+  details: string | null;
+  createdAt: string;
+}
+
+/** A negative feedback with the exchange it rates, for the app's owner. */
+export interface NegativeFeedback {
+  conversationId: string;
+  messageId: string;
+  details: string | null;
+  createdAt: string;
+  /** The user message before the answer (truncated), or null when there is none. */
+  question: string | null;
+  /** The answer rated (truncated). */
+  answer: string;
+}
+
+/** An app's feedback at a glance. */
+export interface FeedbackSummary {
+  counts: Record<FeedbackType, number>;
+  /** The latest negatives, newest first. */
+  latestNegative: NegativeFeedback[];
+}
+
+/** Feedback on answers: one a message, kept as long as its message and conversation. */
+export interface FeedbackStore {
+  /**
+   * Stores feedback on `messageId`, an assistant message of the owner's conversation
+   * `conversationId`, replacing any earlier feedback on it: one statement.
+   * @returns the stored feedback and whether it replaced one, or undefined when the conversation
+   * is not the owner's or the message is not an assistant message of it.
+   */
+  put(
+    owner: ConversationOwner,
+    input: Pick<Feedback, 'conversationId' | 'messageId' | 'type' | 'details'>,
+  ): Promise<{ feedback: Feedback; replaced: boolean } | undefined>;
+  /**
+   * The counts of an app's feedback (of conversations whose owner's `appId` is `appId`) and its
+   * latest `limit` negatives with question and answer cut to `textLimit` characters: one statement.
+   */
+  summary(appId: string, options: { limit: number; textLimit: number }): Promise<FeedbackSummary>;
+}
+
 /** Every durable store, opened on one database. */
 export interface ServerStores {
   apps: AppStore;
   apiKeys: ApiKeyStore;
   conversations: ConversationStore;
+  feedback: FeedbackStore;
   /** Up when the database answers. */
   health(): Promise<'up' | 'down'>;
   /** SQL statements sent so far (counted, for tests and the bench). */
