@@ -51,6 +51,8 @@ test('Inkeep’s agents-ui widget gets a session, chats, rates an answer and reo
   page,
   context,
 }) => {
+  // Two server starts' worth: the embedded database opens first, and the machine may be busy.
+  test.setTimeout(180_000);
   // Only loopback: anything else the widget asks for is refused and remembered.
   const elsewhere: string[] = [];
   await context.route(
@@ -123,12 +125,30 @@ test('Inkeep’s agents-ui widget gets a session, chats, rates an answer and reo
     type: string;
   };
   expect(rated).toMatchObject({ conversationId: firstBody.conversationId, type: 'positive' });
+
+  // Thumbs down on the first answer, with a comment: the owner sees it with its question.
+  const downvote = page.waitForResponse(`${api.url}/run/v1/feedback`);
+  const firstAnswerMessage = messages(page, 'assistant').filter({ hasText: first });
+  await firstAnswerMessage.getByRole('button', { name: 'Downvote Message' }).click();
+  await page.getByLabel('Please provide details').fill('It never said how hard the puzzle is');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  expect((await downvote).status()).toBe(201);
   const summary = await page.request.get(
     `${api.url}/manage/tenants/default/projects/default/apps/app_demo/feedback`,
     { headers: { 'x-api-key': adminKey } },
   );
   expect(summary.status()).toBe(200);
-  expect(JSON.stringify(await summary.json())).toContain('"positive":1');
+  expect(await summary.json()).toMatchObject({
+    counts: { positive: 1, negative: 1 },
+    latestNegative: [
+      {
+        conversationId: firstBody.conversationId,
+        question: first,
+        answer: first,
+        details: 'It never said how hard the puzzle is',
+      },
+    ],
+  });
 
   // After a reload the host passes the conversation back as `conversationId`: the widget reads
   // it from the server and shows both exchanges again.
