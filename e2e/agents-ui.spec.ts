@@ -180,5 +180,15 @@ test('Inkeep’s agents-ui widget gets a session, chats, rates an answer and reo
   await expect(messages(page, 'assistant').filter({ hasText: third })).toHaveCount(1);
   const thirdBody = chatRequests().at(-1)?.postDataJSON() as ChatBody | undefined;
   expect(thirdBody?.conversationId).toBe(firstBody.conversationId);
+
+  // Cleared, then found in the chat history under its title (the first question): reopened.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(messages(page, 'user')).toHaveCount(0);
+  const listed = page.waitForResponse(`${api.url}/run/v1/conversations?page=1&limit=25`);
+  await page.getByRole('button', { name: 'Chat history' }).click();
+  expect((await listed).status()).toBe(200);
+  await page.getByText(first, { exact: true }).click();
+  await expect(messages(page, 'user')).toHaveCount(3);
+  await expect(messages(page, 'assistant').filter({ hasText: third })).toHaveCount(1);
   expect(elsewhere).toEqual([]);
 });
