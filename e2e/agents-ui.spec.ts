@@ -8,6 +8,10 @@ import { type RunningProcess, startApiServer } from './servers.ts';
 
 const adminKey = 'e2e-agents-ui-admin-key-0123456789abcdef';
 
+// Generous, hooks included: a server start (its embedded database opens first), a bundle built,
+// and a proof of work solved on the page's main thread for each call, on a machine often busy.
+test.describe.configure({ timeout: 180_000 });
+
 let host: HostPage;
 let site: StaticSite;
 let api: RunningProcess;
@@ -51,8 +55,6 @@ test('Inkeep’s agents-ui widget gets a session, chats, rates an answer and reo
   page,
   context,
 }) => {
-  // Two server starts' worth: the embedded database opens first, and the machine may be busy.
-  test.setTimeout(180_000);
   // Only loopback: anything else the widget asks for is refused and remembered.
   const elsewhere: string[] = [];
   await context.route(
