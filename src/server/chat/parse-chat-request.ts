@@ -1,17 +1,11 @@
 import { conversationIdSchema } from '../../contract/conversation-id.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import type { ChatMessage } from './responder.ts';
+import type { ChatTurnRequest } from './run-chat-turn.ts';
 
-/** A validated chat-completions request body. */
-export interface ChatRequest {
-  messages: ChatMessage[];
+/** A validated chat-completions request body: a chat turn, streamed or not. */
+export interface ChatRequest extends ChatTurnRequest {
   stream: boolean;
-  conversationId: string | undefined;
-  /**
-   * Answer the stored conversation's last question again: its last answer (if any) is replaced,
-   * no user turn is added. Only with a `conversationId`.
-   */
-  regenerate: boolean;
 }
 
 /** The caps that keep one request cheap, and what the caller may say. */

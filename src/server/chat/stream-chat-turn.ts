@@ -16,8 +16,8 @@ const encoder = new TextEncoder();
 
 /**
  * The answer of a turn as a `text/event-stream` body in `encoding`. Pulled by the client: one
- * piece is asked of the responder per read, so a slow reader slows the model instead of
- * buffering. The answer is stored before the client learns it is complete; a client that goes
+ * piece is asked of the responder per read (never ahead of it), so a slow reader slows the model
+ * instead of buffering. The answer is stored before the client learns it is complete; a client that goes
  * away stops the responder, and what was said is stored.
  */
 export function streamChatTurn(
@@ -27,37 +27,42 @@ export function streamChatTurn(
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
     if (text) controller.enqueue(encoder.encode(text));
   };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      send(controller, encoding.start());
-    },
-    async pull(controller) {
-      try {
-        const next = await turn.pieces.next();
-        if (turn.stopped) {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        send(controller, encoding.start());
+      },
+      async pull(controller) {
+        try {
+          const next = await turn.pieces.next();
+          if (turn.stopped) {
+            await turn.end();
+            controller.close();
+            return;
+          }
+          if (!next.done) {
+            send(controller, encoding.delta(next.value));
+            return;
+          }
+          // Durable before the client learns the answer is complete.
           await turn.end();
+          send(controller, encoding.finish());
           controller.close();
-          return;
+        } catch (error) {
+          await turn.end().catch(() => {});
+          send(controller, encoding.error(error));
+          controller.close();
         }
-        if (!next.done) {
-          send(controller, encoding.delta(next.value));
-          return;
-        }
-        // Durable before the client learns the answer is complete.
-        await turn.end();
-        send(controller, encoding.finish());
-        controller.close();
-      } catch (error) {
+      },
+      async cancel() {
+        turn.stop();
         await turn.end().catch(() => {});
-        send(controller, encoding.error(error));
-        controller.close();
-      }
+      },
+      // No read-ahead: a piece is asked of the responder only when the client reads, so what is
+      // stored after a disconnect is what was sent.
     },
-    async cancel() {
-      turn.stop();
-      await turn.end().catch(() => {});
-    },
-  });
+    { highWaterMark: 0 },
+  );
 }
 
 /** Headers of every streamed answer. */

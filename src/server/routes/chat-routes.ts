@@ -34,7 +34,8 @@ export function createChatRoutes(context: ServerContext): Hono {
 
     if (!request.stream) {
       try {
-        for (let next = await turn.pieces.next(); !next.done; next = await turn.pieces.next());
+        // Pulled whole: `turn.answer` collects the pieces.
+        while (!(await turn.pieces.next()).done) {}
       } catch (error) {
         await turn.end();
         throw new ProblemError(502, 'upstream_error', answerFailure(error).message);

@@ -49,7 +49,8 @@ function requestSchema(maxMessages: number) {
   return z
     .object({
       id: z.string().max(200).optional(),
-      conversationId: conversationIdSchema.nullish(),
+      // '' is none, as a client that has not made one yet may send it.
+      conversationId: z.union([conversationIdSchema, z.literal('')]).nullish(),
       messages: z.array(uiMessageSchema).min(1).max(maxMessages),
       trigger: z.enum(['submit-message', 'regenerate-message']).optional(),
       messageId: z.string().max(200).nullish(),
@@ -86,7 +87,7 @@ function turnRequest(
     throw badRequest(`messages[${index}].parts is longer than ${maxMessageLength} characters`);
   }
   const fromId = conversationIdSchema.safeParse(body.id);
-  const conversationId = body.conversationId ?? (fromId.success ? fromId.data : undefined);
+  const conversationId = body.conversationId || (fromId.success ? fromId.data : undefined);
   const regenerate = body.trigger === 'regenerate-message';
   if (regenerate && !conversationId) {
     throw badRequest(

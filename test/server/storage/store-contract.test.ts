@@ -509,6 +509,214 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
     });
   });
 
+  describe('conversations under client-made ids', () => {
+    it('starts once under the id: a taken id (this owner or another) starts nothing', async () => {
+      const { stores } = await open();
+      const { conversations } = stores;
+      const owner = visitor('anon_client_ids');
+      const id = 'conv_client_made_0001';
+      const started = await conversations.startWithId(id, owner, 'Mine', [user('one')]);
+      expect(started).toMatchObject({ id, title: 'Mine', messageCount: 1 });
+      expect(await conversations.startWithId(id, owner, 'Again', [user('two')])).toBeUndefined();
+      expect(
+        await conversations.startWithId(id, visitor('anon_other'), 'Theirs', [user('three')]),
+      ).toBeUndefined();
+      const found = await conversations.get(id, owner);
+      expect(found?.title).toBe('Mine');
+      expect(found?.messages.map((message) => message.content)).toEqual(['one']);
+      expect((await conversations.list(owner, 1, 10)).total).toBe(1);
+      expect((await conversations.list(visitor('anon_other'), 1, 10)).total).toBe(0);
+      // Deleted, the id is free again.
+      expect(await conversations.delete(id, owner)).toBe(true);
+      expect(
+        await conversations.startWithId(id, visitor('anon_other'), 'New', [user('x')]),
+      ).toMatchObject({ id });
+    });
+
+    it('first uses that race make one row; the others learn the id is taken', async () => {
+      const { stores, also } = await open();
+      const second = await also();
+      const id = 'conv_client_made_race';
+      const owners = [
+        visitor('anon_r1'),
+        visitor('anon_r2'),
+        visitor('anon_r1'),
+        visitor('anon_r3'),
+      ];
+      const results = await Promise.all(
+        owners.map((owner, index) =>
+          (index % 2 ? second : stores).conversations.startWithId(id, owner, `T${index}`, [
+            user(`q${index}`),
+          ]),
+        ),
+      );
+      const winners = results.flatMap((result, index) => (result ? [index] : []));
+      expect(winners).toHaveLength(1);
+      const winner = owners[winners[0] ?? 0] as ConversationOwner;
+      const found = await stores.conversations.get(id, winner);
+      expect(found?.messages.map((message) => message.content)).toEqual([`q${winners[0]}`]);
+      const rows = await stores.conversations.list(winner, 1, 10);
+      expect(rows.total).toBe(1);
+    });
+
+    it('stores a message under the id it was given', async () => {
+      const { stores } = await open();
+      const owner = visitor('anon_ids');
+      const started = await stores.conversations.start(owner, 'Ids', [user('q')]);
+      await stores.conversations.append(started.id, owner, [
+        { id: 'msg_chosen_0001', role: 'assistant', content: 'a' },
+      ]);
+      const found = await stores.conversations.get(started.id, owner);
+      expect(found?.messages.at(-1)).toMatchObject({ id: 'msg_chosen_0001', content: 'a' });
+    });
+  });
+
+  describe('feedback', () => {
+    async function answeredTurns(stores: ServerStores, owner: ConversationOwner, count: number) {
+      const turns: { conversationId: string; answerId: string; questionId: string }[] = [];
+      for (let index = 0; index < count; index++) {
+        const started = await stores.conversations.start(owner, `T${index}`, [
+          user(`question ${index}`),
+          assistant(`answer ${index}`),
+        ]);
+        const [question, answer] =
+          (await stores.conversations.get(started.id, owner))?.messages ?? [];
+        turns.push({
+          conversationId: started.id,
+          answerId: answer?.id ?? '',
+          questionId: question?.id ?? '',
+        });
+      }
+      return turns;
+    }
+
+    it('puts one feedback a message in one statement, replacing, only on the owner’s answers', async () => {
+      const { stores } = await open();
+      const owner = visitor('anon_feedback');
+      const [turn] = await answeredTurns(stores, owner, 1);
+      if (!turn) throw new Error('no turn');
+      const before = stores.statements;
+      const first = await stores.feedback.put(owner, {
+        conversationId: turn.conversationId,
+        messageId: turn.answerId,
+        type: 'positive',
+        details: null,
+      });
+      expect(stores.statements - before).toBe(1);
+      expect(first).toEqual({
+        replaced: false,
+        feedback: {
+          id: expect.stringMatching(/^fb_/),
+          conversationId: turn.conversationId,
+          messageId: turn.answerId,
+          type: 'positive',
+          details: null,
+          createdAt: new Date(clock).toISOString(),
+        },
+      });
+      tick();
+      const second = await stores.feedback.put(owner, {
+        conversationId: turn.conversationId,
+        messageId: turn.answerId,
+        type: 'negative',
+        details: 'No',
+      });
+      expect(second).toMatchObject({
+        replaced: true,
+        feedback: { id: first?.feedback.id, type: 'negative', details: 'No' },
+      });
+      for (const [who, messageId, conversationId] of [
+        [visitor('anon_else'), turn.answerId, turn.conversationId],
+        [visitor('anon_feedback', 'app_other'), turn.answerId, turn.conversationId],
+        [owner, turn.questionId, turn.conversationId],
+        [owner, 'msg_unknown', turn.conversationId],
+        [owner, turn.answerId, 'conv_another_one_0001'],
+      ] as const) {
+        expect(
+          await stores.feedback.put(who, {
+            conversationId,
+            messageId,
+            type: 'positive',
+            details: null,
+          }),
+        ).toBeUndefined();
+      }
+      expect(
+        (await stores.feedback.summary('app_demo', { limit: 20, textLimit: 500 })).counts,
+      ).toEqual({ positive: 0, negative: 1 });
+    });
+
+    it('summarizes an app: counts, the latest negatives newest first with question and answer', async () => {
+      const { stores } = await open();
+      const owner = visitor('anon_summary');
+      const turns = await answeredTurns(stores, owner, 25);
+      for (const [index, turn] of turns.entries()) {
+        tick();
+        await stores.feedback.put(owner, {
+          conversationId: turn.conversationId,
+          messageId: turn.answerId,
+          type: index % 5 === 0 ? 'positive' : 'negative',
+          details: `d${index}`,
+        });
+      }
+      // Another app's feedback is not counted.
+      const [elsewhere] = await answeredTurns(stores, visitor('anon_x', 'app_other'), 1);
+      await stores.feedback.put(visitor('anon_x', 'app_other'), {
+        conversationId: elsewhere?.conversationId ?? '',
+        messageId: elsewhere?.answerId ?? '',
+        type: 'negative',
+        details: null,
+      });
+      const before = stores.statements;
+      const summary = await stores.feedback.summary('app_demo', { limit: 3, textLimit: 6 });
+      expect(stores.statements - before).toBe(1);
+      expect(summary.counts).toEqual({ positive: 5, negative: 20 });
+      expect(summary.latestNegative).toEqual([
+        {
+          conversationId: turns[24]?.conversationId,
+          messageId: turns[24]?.answerId,
+          details: 'd24',
+          createdAt: expect.any(String),
+          question: 'questi',
+          answer: 'answer',
+        },
+        expect.objectContaining({ details: 'd23' }),
+        expect.objectContaining({ details: 'd22' }),
+      ]);
+      expect(await stores.feedback.summary('app_none', { limit: 3, textLimit: 6 })).toEqual({
+        counts: { positive: 0, negative: 0 },
+        latestNegative: [],
+      });
+    });
+
+    it('goes with its conversation and with its answer', async () => {
+      const { stores } = await open();
+      const owner = visitor('anon_cascade');
+      const [kept, gone] = await answeredTurns(stores, owner, 2);
+      if (!kept || !gone) throw new Error('no turns');
+      for (const turn of [kept, gone]) {
+        await stores.feedback.put(owner, {
+          conversationId: turn.conversationId,
+          messageId: turn.answerId,
+          type: 'negative',
+          details: null,
+        });
+      }
+      expect(await stores.conversations.delete(gone.conversationId, owner)).toBe(true);
+      const summary = await stores.feedback.summary('app_demo', { limit: 20, textLimit: 500 });
+      expect(summary.counts.negative).toBe(1);
+      expect(summary.latestNegative.map((entry) => entry.conversationId)).toEqual([
+        kept.conversationId,
+      ]);
+      expect(
+        await stores.conversations.removeLastAnswer(kept.conversationId, owner, kept.answerId),
+      ).toBe(true);
+      expect(
+        (await stores.feedback.summary('app_demo', { limit: 20, textLimit: 500 })).counts,
+      ).toEqual({ positive: 0, negative: 0 });
+    });
+  });
+
   describe('quotas refuse, delete nothing, and free up when the owner deletes', () => {
     it('visitorConversations', async () => {
       const { stores } = await open({ quotas: { ...unlimited, visitorConversations: 2 } });
