@@ -3,6 +3,7 @@ import type {
   ApiKeyInput,
   ApiKeyView,
   App,
+  AppFeedback,
   AppInput,
   CreatedApiKey,
   KeyUsage,
@@ -29,6 +30,8 @@ export interface ManageClient {
   deleteApp(id: string): Promise<void>;
   /** Signs out an app's visitors (all of them, or one `sub`): their sessions are refused. */
   revokeSessions(id: string, revocation?: SessionRevocation): Promise<RevokedSessions>;
+  /** An app's feedback counts and its latest negative feedback, with question and answer. */
+  appFeedback(id: string): Promise<AppFeedback>;
   listKeys(): Promise<ApiKeyView[]>;
   createKey(input: ApiKeyInput): Promise<CreatedApiKey>;
   revokeKey(id: string): Promise<void>;
@@ -88,6 +91,7 @@ export function createManageClient({
           revocation,
         )
       ).data,
+    appFeedback: (appId) => call<AppFeedback>('GET', `/apps${id(appId)}/feedback`),
     listKeys: async () => (await call<{ data: ApiKeyView[] }>('GET', '/api-keys')).data,
     createKey: (input) => call<CreatedApiKey>('POST', '/api-keys', input),
     revokeKey: (keyId) => call<void>('DELETE', `/api-keys${id(keyId)}`),

@@ -1,19 +1,28 @@
+import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { AppsScreen } from './apps-screen.tsx';
 import { createManageClient, type ManageClient } from './create-manage-client.ts';
+import { FeedbackScreen } from './feedback-screen.tsx';
 import { KeysScreen } from './keys-screen.tsx';
 import { clearSession, loadSession, type ManageSession, saveSession } from './session-storage.ts';
 import { SignInForm } from './sign-in-form.tsx';
 
-type Section = 'apps' | 'keys';
+type Section = 'apps' | 'keys' | 'feedback';
 
 const sections: [Section, string][] = [
   ['apps', 'Apps'],
   ['keys', 'API keys'],
+  ['feedback', 'Feedback'],
 ];
 
+const screens: Record<Section, ComponentType<{ client: ManageClient }>> = {
+  apps: AppsScreen,
+  keys: KeysScreen,
+  feedback: FeedbackScreen,
+};
+
 /**
- * The dashboard: sign-in, then the apps and API keys of one tenant and project. The key lives
+ * The dashboard: sign-in, then the apps, API keys and feedback of one tenant and project. The key lives
  * in `sessionStorage` and in memory only; signing out forgets it.
  */
 export function ManageApp({
@@ -46,6 +55,7 @@ export function ManageApp({
       />
     );
   }
+  const Screen = screens[section];
   const signOut = () => {
     clearSession(storage);
     setNotice('Signed out. The key is forgotten.');
@@ -77,7 +87,7 @@ export function ManageApp({
         </button>
       </header>
       <main>
-        {section === 'apps' ? <AppsScreen client={client} /> : <KeysScreen client={client} />}
+        <Screen client={client} />
       </main>
     </>
   );

@@ -95,3 +95,22 @@ export interface CreatedApiKey {
   key: string;
   signingSecret?: string;
 }
+
+/** A negative rating of an answer, with the exchange it rates (texts cut by the server). */
+export interface NegativeFeedback {
+  conversationId: string;
+  messageId: string;
+  /** The visitor's comment, or null when they left none. */
+  details: string | null;
+  createdAt: string;
+  /** The user message the answer replied to, or null when there is none. */
+  question: string | null;
+  /** The answer rated. */
+  answer: string;
+}
+
+/** An app's feedback at a glance: counts, and the latest negatives, newest first. */
+export interface AppFeedback {
+  counts: { positive: number; negative: number };
+  latestNegative: NegativeFeedback[];
+}

@@ -75,6 +75,17 @@ describe('createManageClient', () => {
     );
   });
 
+  it('reads an app’s feedback summary', async () => {
+    const summary = { counts: { positive: 2, negative: 1 }, latestNegative: [] };
+    const { requests, fetch } = recorder(() => Response.json(summary));
+    const client = createManageClient({ apiKey: 'k', baseUrl: 'http://s.test', fetch });
+    expect(await client.appFeedback('app_x')).toEqual(summary);
+    expect(requests[0]?.method).toBe('GET');
+    expect(requests[0]?.url).toBe(
+      'http://s.test/manage/tenants/default/projects/default/apps/app_x/feedback',
+    );
+  });
+
   it('turns problem+json into a ManageApiError naming the field', async () => {
     const { fetch } = recorder(() =>
       problem(

@@ -45,6 +45,7 @@ export function fakeClient(overrides: Partial<ManageClient> = {}): ManageClient 
     updateApp: never,
     deleteApp: never,
     revokeSessions: never,
+    appFeedback: async () => ({ counts: { positive: 0, negative: 0 }, latestNegative: [] }),
     listKeys: async () => [],
     createKey: never,
     revokeKey: never,

@@ -1,0 +1,50 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { ManageClient } from './create-manage-client.ts';
+import { FeedbackCard } from './feedback-card.tsx';
+import { ListStatus } from './list-status.tsx';
+import type { App } from './manage-types.ts';
+import { useAction } from './use-action.ts';
+
+/** Visitors' ratings of answers, per app of the signed-in project. */
+export function FeedbackScreen({ client }: { client: ManageClient }) {
+  const [apps, setApps] = useState<App[] | undefined>(undefined);
+  const load = useAction();
+  const reload = useCallback(
+    () =>
+      load.run(async () => {
+        setApps(await client.listApps());
+      }),
+    [client, load.run],
+  );
+  useEffect(() => {
+    reload();
+  }, [reload]);
+
+  return (
+    <section aria-labelledby="feedback-heading">
+      <div class="section-header">
+        <h2 id="feedback-heading" tabIndex={-1}>
+          Feedback
+        </h2>
+      </div>
+      <p class="note">
+        What visitors thought of the answers: thumbs up and down, and what they said about the
+        answers they rated down.
+      </p>
+      <ListStatus
+        items={apps}
+        pending={load.pending}
+        error={load.error}
+        onReload={reload}
+        reloadLabel="Reload apps"
+        loading="Loading apps…"
+        empty="No apps yet, so no feedback."
+      />
+      <div class="cards">
+        {apps?.map((app) => (
+          <FeedbackCard key={app.id} app={app} client={client} />
+        ))}
+      </div>
+    </section>
+  );
+}
