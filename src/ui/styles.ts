@@ -44,7 +44,7 @@ h2{flex:1;margin:0;font-size:1.05em;font-weight:600}
 .message{max-width:100%;overflow-wrap:break-word;min-width:0}
 .user{width:fit-content;margin-inline-start:auto;max-width:85%;background:var(--ic-accent);color:var(--ic-on-accent);padding:8px 12px;border-radius:16px;border-end-end-radius:4px;white-space:pre-wrap}
 
-.actions{display:flex;flex-wrap:wrap;gap:2px;margin-top:4px}.negative svg{transform:scale(1,-1)}.icon[aria-pressed=true]{color:var(--ic-accent)}.feedback{display:flex;gap:6px;flex-basis:100%}.feedback input{flex:1;font:inherit;border:1px solid var(--ic-border);border-radius:8px;padding:4px 8px;background:var(--ic-bg);color:inherit}.actions .icon{width:30px;height:30px}
+.actions{display:flex;flex-wrap:wrap;gap:2px;margin-top:4px}.negative svg{transform:scale(1,-1)}.icon[aria-pressed=true]{color:var(--ic-accent)}.feedback{flex-basis:100%;padding:4px 0;border:0;align-items:center}.feedback button{white-space:nowrap}.feedback input{flex:1;font:inherit;border:1px solid var(--ic-border);border-radius:8px;padding:4px 8px;background:var(--ic-bg);color:inherit}.actions .icon{width:30px;height:30px}
 .jump{position:relative;align-self:center;margin:-44px auto 8px;display:flex;gap:4px;align-items:center;border:1px solid var(--ic-border);background:var(--ic-bg);border-radius:999px;padding:4px 12px;box-shadow:0 2px 8px rgb(0 0 0/.15)}
 .jump svg{width:16px;height:16px;fill:none;stroke:currentColor;stroke-width:2}
 .conversations{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}
@@ -59,7 +59,7 @@ h2{flex:1;margin:0;font-size:1.05em;font-weight:600}
 form{display:flex;gap:8px;align-items:flex-end;padding:10px 12px 12px;border-top:1px solid var(--ic-border)}
 textarea{flex:1;resize:none;font:inherit;color:inherit;background:var(--ic-surface);border:1px solid var(--ic-border);border-radius:12px;padding:8px 12px;max-height:160px;min-height:40px}
 textarea::placeholder{color:var(--ic-muted)}
-@media (max-width:639.98px){textarea{font-size:16px;font-size:max(16px,1em)}}
+@media (max-width:639.98px){textarea,input{font-size:16px;font-size:max(16px,1em)}}
 .send{border:0;border-radius:12px;background:var(--ic-accent);color:var(--ic-on-accent);height:40px;min-width:40px;padding:0 14px;font-weight:600}
 .send:disabled{opacity:.5;cursor:default}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
