@@ -36,6 +36,7 @@ export {
 } from './open-server-state.ts';
 export { createPowService, type PowCheck, type PowService } from './pow/create-pow-service.ts';
 export type { PowSettings } from './pow/pow-settings.ts';
+export { keyIdOf, type SecretList } from './secrets/create-secret-ring.ts';
 export {
   type AnonymousClaims,
   createTokenService,

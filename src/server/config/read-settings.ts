@@ -6,6 +6,7 @@ import {
   type PowSettings,
   v2PowAlgorithms,
 } from '../pow/pow-settings.ts';
+import { type SecretList, secretsOf } from '../secrets/create-secret-ring.ts';
 import { defaultQuotas } from '../storage/open-stores.ts';
 import type { StorageQuotas } from '../storage/stores.ts';
 import { ConfigError } from './config-error.ts';
@@ -17,8 +18,11 @@ export type ResponderName = 'scripted' | 'echo' | 'openai';
 export interface ServerSettings {
   /** `ENVIRONMENT`: `development` accepts keyless scope headers; unset means standard. */
   environment: string;
-  /** `INKEEP_ANON_JWT_SECRET`, ≥ 32 characters. */
-  jwtSecret: string;
+  /**
+   * `INKEEP_ANON_JWT_SECRET`: secrets of ≥ 32 characters, newest first (comma-separated in the
+   * environment); the first signs, each verifies. `readSettings` returns them as an array.
+   */
+  jwtSecret: SecretList;
   /** `INKEEP_ANON_SESSION_LIFETIME_SECONDS` (default 30 days). */
   sessionLifetimeSeconds: number;
   /** Proof of work; undefined when `INKEEP_POW_HMAC_SECRET` is unset or empty. */
@@ -112,6 +116,36 @@ function secret(env: Environment, name: string): string | undefined {
   return value;
 }
 
+/**
+ * Checks a rotating secret's list (newest first): at least one entry, each ≥ 32 characters; the
+ * error names the entry's position when the list has several.
+ */
+function checkSecretList(name: string, list: SecretList): string[] {
+  const entries = typeof list === 'string' ? [list] : [...list];
+  if (entries.length === 0) throw new ConfigError(`${name} must list at least one secret`);
+  const index = entries.findIndex(
+    (entry) => typeof entry !== 'string' || entry.length < minimumSecretLength,
+  );
+  if (index >= 0) {
+    const which = entries.length > 1 ? `${name} entry ${index + 1}` : name;
+    throw new ConfigError(`${which} must be at least ${minimumSecretLength} characters long`);
+  }
+  return secretsOf(entries);
+}
+
+/**
+ * A rotating secret from the environment: comma-separated entries, newest first, each trimmed
+ * (an empty entry, as from a stray comma, is too short); undefined when unset or empty.
+ */
+function rotatingSecret(env: Environment, name: string): string[] | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  return checkSecretList(
+    name,
+    value.split(',').map((entry) => entry.trim()),
+  );
+}
+
 function secretList(env: Environment, name: string): string[] {
   const entries = splitList(env[name]);
   const index = entries.findIndex((entry) => entry.length < minimumSecretLength);
@@ -169,7 +203,7 @@ function readAllowedIps(env: Environment): string[] | undefined {
 }
 
 function readPow(env: Environment): PowSettings | undefined {
-  const hmacSecret = secret(env, 'INKEEP_POW_HMAC_SECRET');
+  const hmacSecret = rotatingSecret(env, 'INKEEP_POW_HMAC_SECRET');
   if (!hmacSecret) return undefined;
   const algorithm = env.INKEEP_POW_ALGORITHM?.trim() || 'SHA-256';
   const known: readonly string[] = [...classicPowAlgorithms, ...v2PowAlgorithms];
@@ -197,15 +231,15 @@ export function readSettings(
 ): { settings: ServerSettings; warnings: string[] } {
   const warnings: string[] = [];
   const environment = env.ENVIRONMENT?.trim() || 'standard';
-  let jwtSecret = overrides.jwtSecret ?? secret(env, 'INKEEP_ANON_JWT_SECRET');
-  if (overrides.jwtSecret !== undefined && overrides.jwtSecret.length < 32) {
-    throw new ConfigError('INKEEP_ANON_JWT_SECRET must be at least 32 characters long');
-  }
+  let jwtSecret =
+    overrides.jwtSecret === undefined
+      ? rotatingSecret(env, 'INKEEP_ANON_JWT_SECRET')
+      : checkSecretList('INKEEP_ANON_JWT_SECRET', overrides.jwtSecret);
   if (!jwtSecret) {
     if (environment === 'production') {
       throw new ConfigError('INKEEP_ANON_JWT_SECRET is required when ENVIRONMENT=production');
     }
-    jwtSecret = randomBytes(32).toString('hex');
+    jwtSecret = [randomBytes(32).toString('hex')];
     warnings.push(
       'INKEEP_ANON_JWT_SECRET is not set: using a random secret, sessions end when the server stops',
     );
@@ -276,6 +310,10 @@ export function readSettings(
     ...overrides,
   };
   settings.jwtSecret = jwtSecret;
+  if (settings.pow) {
+    const hmacSecret = checkSecretList('INKEEP_POW_HMAC_SECRET', settings.pow.hmacSecret);
+    settings.pow = { ...settings.pow, hmacSecret };
+  }
   if (settings.databaseUrl && !settings.redisUrl) {
     warnings.push(
       'DATABASE_URL is set but REDIS_URL is not: replay memory and rate limits are per instance, and edits reach other instances within 30 s',

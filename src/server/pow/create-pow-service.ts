@@ -17,6 +17,13 @@
 // signature, the level and the replay memory first, then derives that one key.
 //
 // Either way an accepted solution is remembered until its challenge expires: a replay is invalid.
+//
+// Rotation: `hmacSecret` may list several secrets, newest first. Challenges are signed with the
+// first and name it by key id (see create-secret-ring.ts) inside what is signed, where solvers
+// ignore it: classic in the salt's parameters (`?kid=<8 hex>&…`, covered by the challenge hash
+// and so by the signature), v2 in `parameters.data.kid`. A solution is checked against the
+// secret its challenge names (an unknown name is an invalid signature), or, for a challenge from
+// before key ids, against each secret.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   type Challenge as ChallengeV2,
@@ -29,6 +36,7 @@ import { deriveKey as deriveScrypt } from 'altcha-lib/algorithms/scrypt';
 import { createChallenge as createChallengeV1, extractParams } from 'altcha-lib/v1';
 import type { Algorithm as AlgorithmV1, Challenge as ChallengeV1 } from 'altcha-lib/v1/types';
 import { ProblemError } from '../http/problem-error.ts';
+import { createSecretRing } from '../secrets/create-secret-ring.ts';
 import { createMemorySharedState } from '../shared/create-memory-shared-state.ts';
 import type { SharedState } from '../shared/shared-state.ts';
 import {
@@ -127,7 +135,8 @@ function levelOf(value: unknown): number {
 
 /** Creates the PoW service for the configured format. */
 export function createPowService(options: PowServiceOptions): PowService {
-  const { hmacSecret, algorithm, difficulty, cost, challengeTtlSeconds, now = Date.now } = options;
+  const { algorithm, difficulty, cost, challengeTtlSeconds, now = Date.now } = options;
+  const ring = createSecretRing(options.hmacSecret);
   const maxLevel = Math.max(0, options.maxLevel ?? defaultMaxPowLevel);
   const claim = options.claim ?? createMemorySharedState({ now }).claim;
   const deriveKey = options.deriveKey ?? deriveKeyFor(algorithm);
@@ -163,21 +172,24 @@ export function createPowService(options: PowServiceOptions): PowService {
     ) {
       return invalid('Challenge solution is malformed');
     }
-    const check = await createChallengeV1({
-      algorithm: algorithm as AlgorithmV1,
-      hmacKey: hmacSecret,
-      number,
-      salt,
-    });
-    if (!equalText(check.challenge, challenge) || !equalText(check.signature, signature)) {
-      return invalid('Challenge solution is invalid');
-    }
     const params = extractParams({
       algorithm: algorithm as AlgorithmV1,
       challenge,
       salt,
       signature,
     });
+    let signed = false;
+    for (const { key } of ring.candidates(params.kid)) {
+      const check = await createChallengeV1({
+        algorithm: algorithm as AlgorithmV1,
+        hmacKey: key,
+        number,
+        salt,
+      });
+      signed = equalText(check.challenge, challenge) && equalText(check.signature, signature);
+      if (signed) break;
+    }
+    if (!signed) return invalid('Challenge solution is invalid');
     const expires = Number(params.expires);
     if (!Number.isFinite(expires)) return invalid('Challenge has no expiry');
     if (expires * 1000 <= now()) return expired;
@@ -205,16 +217,20 @@ export function createPowService(options: PowServiceOptions): PowService {
     ) {
       return invalid('Challenge solution is malformed');
     }
-    // Everything before the derivation costs an HMAC at most, so a forged, replayed, stale or
-    // too easy solution never makes the server derive a key.
-    const expected = createHmac('sha256', hmacSecret).update(canonicalJson(parameters)).digest();
-    if (!equalText(expected.toString('hex'), signature)) {
-      return invalid('Challenge solution is invalid');
-    }
+    // Everything before the derivation costs an HMAC per candidate secret at most (one, unless
+    // the challenge predates key ids), so a forged, replayed, stale or too easy solution never
+    // makes the server derive a key.
+    const data = isRecord(parameters.data) ? parameters.data : {};
+    const signed = canonicalJson(parameters);
+    const signer = ring
+      .candidates(data.kid)
+      .find(({ key }) =>
+        equalText(createHmac('sha256', key).update(signed).digest('hex'), signature),
+      );
+    if (!signer) return invalid('Challenge solution is invalid');
     const expiresAt = parameters.expiresAt;
     if (typeof expiresAt !== 'number') return invalid('Challenge has no expiry');
     if (expiresAt * 1000 <= now()) return expired;
-    const data = isRecord(parameters.data) ? parameters.data : {};
     if (levelOf(data.level) < required) return tooEasy;
     if (!derivedKey.startsWith(parameters.keyPrefix.toLowerCase())) {
       return invalid('Challenge solution is invalid');
@@ -226,7 +242,7 @@ export function createPowService(options: PowServiceOptions): PowService {
       challenge: { parameters: parameters as unknown as ChallengeV2['parameters'], signature },
       solution: { counter, derivedKey },
       deriveKey,
-      hmacSignatureSecret: hmacSecret,
+      hmacSignatureSecret: signer.key,
     });
     if (result.expired) return expired;
     if (!result.verified) return invalid('Challenge solution is invalid');
@@ -242,10 +258,10 @@ export function createPowService(options: PowServiceOptions): PowService {
       if (classic) {
         return createChallengeV1({
           algorithm: algorithm as AlgorithmV1,
-          hmacKey: hmacSecret,
+          hmacKey: ring.signing.key,
           maxnumber: classicMaxNumber(difficulty, level),
           expires: new Date(expiresAtMs),
-          ...(level > 0 ? { params: { level: String(level) } } : {}),
+          params: { kid: ring.signing.kid, ...(level > 0 ? { level: String(level) } : {}) },
         });
       }
       // No `counter`: altcha-lib's non-deterministic mode, which signs and never derives.
@@ -256,8 +272,8 @@ export function createPowService(options: PowServiceOptions): PowService {
         keyPrefix: '0'.repeat(keyPrefixDigits(difficulty, level)),
         deriveKey,
         expiresAt: Math.floor(expiresAtMs / 1000),
-        hmacSignatureSecret: hmacSecret,
-        ...(level > 0 ? { data: { level } } : {}),
+        hmacSignatureSecret: ring.signing.key,
+        data: { kid: ring.signing.kid, ...(level > 0 ? { level } : {}) },
       });
     },
     async verify(header, requirement = {}) {

@@ -1,3 +1,5 @@
+import type { SecretList } from '../secrets/create-secret-ring.ts';
+
 /** Algorithms of the classic ALTCHA format (`altcha-lib/v1`), which the public service speaks. */
 export const classicPowAlgorithms = ['SHA-1', 'SHA-256', 'SHA-512'] as const;
 /** Algorithms of the ALTCHA v2 format (`altcha-lib`). */
@@ -13,7 +15,8 @@ export const defaultMaxPowLevel = 3;
 
 /** How proof of work is configured; absent when `INKEEP_POW_HMAC_SECRET` is unset. */
 export interface PowSettings {
-  hmacSecret: string;
+  /** One secret, or several newest first while rotating (the first signs, each verifies). */
+  hmacSecret: SecretList;
   /** `SHA-256` (classic format, the default) or a v2 algorithm such as `PBKDF2/SHA-256`. */
   algorithm: string;
   /**

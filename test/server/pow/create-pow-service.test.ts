@@ -6,7 +6,7 @@ import {
 import { deriveKey as derivePbkdf2 } from 'altcha-lib/algorithms/pbkdf2';
 import { describe, expect, it } from 'vitest';
 import { solveChallenge as solveInWidget } from '../../../src/pow/solve-challenge.ts';
-import { createMemorySharedState, createPowService } from '../../../src/server/index.ts';
+import { createMemorySharedState, createPowService, keyIdOf } from '../../../src/server/index.ts';
 import type { PowServiceOptions } from '../../../src/server/pow/create-pow-service.ts';
 import { keyPrefixDigits } from '../../../src/server/pow/pow-settings.ts';
 import {
@@ -47,7 +47,7 @@ describe('proof of work, classic format (default)', () => {
       'signature',
     ]);
     expect(challenge).toMatchObject({ algorithm: 'SHA-256', maxnumber: 2000 });
-    expect(challenge.salt).toMatch(/\?expires=\d+&$/);
+    expect(challenge.salt).toMatch(/\?kid=[0-9a-f]{8}&expires=\d+&$/);
     const header = await solveClassicChallenge(challenge);
     const accepted = await requestSession(app, {
       headers: { 'x-inkeep-challenge-solution': header },
@@ -194,8 +194,9 @@ describe('difficulty levels', () => {
       levels.push((await pow.createChallenge(level)) as ClassicChallenge);
     }
     expect(levels.map((challenge) => challenge.maxnumber)).toEqual([100, 400, 1600, 6400, 6400]);
-    expect(levels[0]?.salt).toMatch(/^[0-9a-f]+\?expires=\d+&$/);
-    expect(levels[2]?.salt).toMatch(/^[0-9a-f]+\?level=2&expires=\d+&$/);
+    const kid = keyIdOf(powSecret);
+    expect(levels[0]?.salt).toMatch(new RegExp(`^[0-9a-f]+\\?kid=${kid}&expires=\\d+&$`));
+    expect(levels[2]?.salt).toMatch(new RegExp(`^[0-9a-f]+\\?kid=${kid}&level=2&expires=\\d+&$`));
     const header = await solveClassicChallenge(levels[2] as ClassicChallenge);
     expect(await pow.verify(header, { level: 3 })).toMatchObject({ code: 'pow_invalid' });
     expect(await pow.verify(header, { level: 2 })).toEqual({ ok: true });
@@ -218,11 +219,12 @@ describe('difficulty levels', () => {
       '000',
       '0000',
     ]);
+    const kid = keyIdOf(powSecret);
     expect(levels.map((challenge) => challenge.parameters.data)).toEqual([
-      undefined,
-      { level: 1 },
-      { level: 2 },
-      { level: 3 },
+      { kid },
+      { kid, level: 1 },
+      { kid, level: 2 },
+      { kid, level: 3 },
     ]);
     const challenge = levels[1] as ChallengeV2;
     const solution = await solveV2({ challenge, deriveKey: derivePbkdf2 });
@@ -236,13 +238,13 @@ describe('difficulty levels', () => {
           solution,
         }),
       );
-    expect(await pow.verify(header({ level: 3 }), { level: 3 })).toMatchObject({
+    expect(await pow.verify(header({ kid, level: 3 }), { level: 3 })).toMatchObject({
       code: 'pow_invalid',
     });
-    expect(await pow.verify(header({ level: 1 }), { level: 2 })).toMatchObject({
+    expect(await pow.verify(header({ kid, level: 1 }), { level: 2 })).toMatchObject({
       code: 'pow_invalid',
     });
-    expect(await pow.verify(header({ level: 1 }), { level: 1 })).toEqual({ ok: true });
+    expect(await pow.verify(header({ kid, level: 1 }), { level: 1 })).toEqual({ ok: true });
   });
 
   it('remembers solutions per bucket: a full bucket is refused with the time until it frees', async () => {
