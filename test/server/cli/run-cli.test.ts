@@ -142,6 +142,14 @@ describe('inkeep-chat-server CLI', () => {
   it.each([
     [{ INKEEP_ANON_JWT_SECRET: 'short' }, /INKEEP_ANON_JWT_SECRET must be at least 32/],
     [
+      { INKEEP_ANON_JWT_SECRET: `${secret}, short` },
+      /INKEEP_ANON_JWT_SECRET entry 2 must be at least 32 characters long$/,
+    ],
+    [
+      { INKEEP_ANON_JWT_SECRET: secret, INKEEP_POW_HMAC_SECRET: `short,${secret}` },
+      /INKEEP_POW_HMAC_SECRET entry 1 must be at least 32 characters long$/,
+    ],
+    [
       { INKEEP_ANON_JWT_SECRET: secret, INKEEP_POW_HMAC_SECRET: 'short' },
       /INKEEP_POW_HMAC_SECRET must be at least 32/,
     ],
