@@ -37,7 +37,7 @@ describe('classic challenges under a rotating secret', () => {
     );
     expect(challenge.salt).not.toContain(s2);
     // The widget's own solver and altcha-lib's both solve it.
-    const widget = await solveInWidget(challenge, { workers: 0 });
+    const widget = await solveInWidget(JSON.parse(JSON.stringify(challenge)), { workers: 0 });
     expect(await classic([s2, s1]).verify(widget)).toEqual({ ok: true });
     expect(await classic([s2]).verify(await solveClassicChallenge(challenge))).toEqual({
       ok: true,
@@ -53,14 +53,14 @@ describe('classic challenges under a rotating secret', () => {
   });
 
   it('refuses a challenge naming an unknown secret, or naming one but signed by another', async () => {
-    const signed = (kid: string, hmacKey: string) =>
-      createChallengeV1({
+    const signed = async (kid: string, hmacKey: string) =>
+      (await createChallengeV1({
         algorithm: 'SHA-256',
         hmacKey,
         maxnumber: 100,
         expires: new Date(Date.now() + 60_000),
         params: { kid },
-      });
+      })) as ClassicChallenge;
     const both = classic([s2, s1]);
     expect(await both.verify(await solveClassicChallenge(await signed(keyIdOf(s1), s1)))).toEqual({
       ok: true,
@@ -79,12 +79,12 @@ describe('classic challenges under a rotating secret', () => {
   it('checks a challenge from before key ids against each listed secret', async () => {
     const legacy = async (hmacKey: string) =>
       solveClassicChallenge(
-        await createChallengeV1({
+        (await createChallengeV1({
           algorithm: 'SHA-256',
           hmacKey,
           maxnumber: 100,
           expires: new Date(Date.now() + 60_000),
-        }),
+        })) as ClassicChallenge,
       );
     expect(await classic([s2, s1]).verify(await legacy(s1))).toEqual({ ok: true });
     expect(await classic([s2, s1]).verify(await legacy(s2))).toEqual({ ok: true });
@@ -117,7 +117,10 @@ describe('v2 challenges under a rotating secret', () => {
         solution: await solveV2({ challenge, deriveKey: derivePbkdf2 }),
       }),
     );
-  const signed = (hmacSignatureSecret: string, data?: Record<string, unknown>) =>
+  const signed = (
+    hmacSignatureSecret: string,
+    data?: Record<string, string | number | boolean | null>,
+  ) =>
     createChallengeV2({
       algorithm: 'PBKDF2/SHA-256',
       cost: 1,
