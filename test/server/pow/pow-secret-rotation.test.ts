@@ -36,12 +36,14 @@ describe('classic challenges under a rotating secret', () => {
       new RegExp(`^[0-9a-f]+\\?kid=${keyIdOf(s2)}&level=1&expires=\\d+&$`),
     );
     expect(challenge.salt).not.toContain(s2);
-    // The widget's own solver and altcha-lib's both solve it.
-    const widget = await solveInWidget(JSON.parse(JSON.stringify(challenge)), { workers: 0 });
-    expect(await classic([s2, s1]).verify(widget)).toEqual({ ok: true });
-    expect(await classic([s2]).verify(await solveClassicChallenge(challenge))).toEqual({
-      ok: true,
-    });
+    // The widget's own solver and altcha-lib's both solve it, at every salt length.
+    for (const level of [0, 1]) {
+      const issued = await classic([s2, s1]).createChallenge(level);
+      const widget = await solveInWidget(JSON.parse(JSON.stringify(issued)), { workers: 0 });
+      expect(await classic([s2, s1]).verify(widget), `level ${level}`).toEqual({ ok: true });
+      const altcha = await solveClassicChallenge(issued as ClassicChallenge);
+      expect(await classic([s2]).verify(altcha), `level ${level}`).toEqual({ ok: true });
+    }
   });
 
   it('accepts a challenge of an older listed secret, and refuses it once that secret is gone', async () => {
