@@ -23,7 +23,10 @@
 // ignore it: classic in the salt's parameters (`?kid=<8 hex>&…`, covered by the challenge hash
 // and so by the signature), v2 in `parameters.data.kid`. A solution is checked against the
 // secret its challenge names (an unknown name is an invalid signature), or, for a challenge from
-// before key ids, against each secret.
+// before key ids, against each secret. The classic salt's random part is 6 bytes (altcha-lib's
+// default is 12) so that the key id costs no length: salt and number still fit the one SHA-256
+// block they fitted before (≤ 55 bytes up to 10 digits), and a second block would double every
+// visitor's work per try.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   type Challenge as ChallengeV2,
@@ -86,6 +89,8 @@ export interface PowServiceOptions extends PowSettings {
   deriveKey?: DeriveKeyFunction;
 }
 
+/** Random bytes of a classic salt (see the header: one SHA-256 block per try). */
+const classicSaltBytes = 6;
 const base64Pattern = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const invalid = (detail: string): PowCheck => ({ ok: false, code: 'pow_invalid', detail });
 const expired: PowCheck = { ok: false, code: 'pow_expired', detail: 'Challenge has expired' };
@@ -259,6 +264,7 @@ export function createPowService(options: PowServiceOptions): PowService {
         return createChallengeV1({
           algorithm: algorithm as AlgorithmV1,
           hmacKey: ring.signing.key,
+          saltLength: classicSaltBytes,
           maxnumber: classicMaxNumber(difficulty, level),
           expires: new Date(expiresAtMs),
           params: { kid: ring.signing.kid, ...(level > 0 ? { level: String(level) } : {}) },

@@ -46,6 +46,17 @@ describe('classic challenges under a rotating secret', () => {
     }
   });
 
+  it('keeps salt and number within one SHA-256 block, as before key ids: no extra work per try', async () => {
+    // SHA-256 pads a message by at least 9 bytes into 64-byte blocks: ≤ 55 bytes is one block.
+    for (const difficulty of [50_000, 100_000_000]) {
+      const challenge = (await classic([s2, s1], {
+        difficulty,
+      }).createChallenge()) as ClassicChallenge;
+      expect(challenge.salt).toMatch(/^[0-9a-f]{12}\?kid=[0-9a-f]{8}&expires=\d{10}&$/);
+      expect(challenge.salt.length + String(challenge.maxnumber).length).toBeLessThanOrEqual(55);
+    }
+  });
+
   it('accepts a challenge of an older listed secret, and refuses it once that secret is gone', async () => {
     const challenge = (await classic([s1]).createChallenge()) as ClassicChallenge;
     const header = await solveClassicChallenge(challenge);
