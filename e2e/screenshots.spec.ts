@@ -1,3 +1,4 @@
+import { chatThrough } from './chat-through.ts';
 import { expect, test } from './fixtures.ts';
 
 // Pictures of what a person sees, kept in test-results/screenshots for review.
@@ -5,14 +6,7 @@ test('screenshots of the demo: closed, open with an answer', async ({ page, site
   await page.setViewportSize({ width: 1200, height: 800 });
   await page.goto(site.url);
   await page.screenshot({ path: 'test-results/screenshots/closed.png' });
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  const composer = page.getByRole('textbox', { name: 'Message' });
-  await composer.fill('How do I embed the widget?');
-  await composer.press('Enter');
-  await expect(page.locator('inkeep-chat .assistant').last()).toHaveAttribute(
-    'data-status',
-    'complete',
-  );
+  await chatThrough(page.locator('inkeep-chat'), 'How do I embed the widget?');
   await page.screenshot({ path: 'test-results/screenshots/open.png' });
 });
 
@@ -27,14 +21,7 @@ test('screenshot on a phone (390×844, touch): the open panel fills the screen',
   });
   const page = await context.newPage();
   await page.goto(site.url);
-  await page.getByRole('button', { name: 'Open chat' }).tap();
-  const composer = page.getByRole('textbox', { name: 'Message' });
-  await composer.fill('How do I embed the widget?');
-  await composer.press('Enter');
-  await expect(page.locator('inkeep-chat .assistant').last()).toHaveAttribute(
-    'data-status',
-    'complete',
-  );
+  await chatThrough(page.locator('inkeep-chat'), 'How do I embed the widget?');
   await page.screenshot({ path: 'test-results/screenshots/phone.png' });
   const box = await page.locator('inkeep-chat .panel').boundingBox();
   expect(box?.width).toBe(390);
