@@ -1,16 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { type Context, Hono } from 'hono';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import {
+  type ChatRequest,
+  chatRequestSchema,
+  refuseInstructions,
+  toChatRequest,
+} from '../chat/chat-request-schema.ts';
 import { conversationTitle } from '../chat/conversation-title.ts';
-import { type ChatRequest, parseChatRequest } from '../chat/parse-chat-request.ts';
 import type { ChatMessage } from '../chat/responder.ts';
 import { authenticate, ownerOf, type Principal } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
-import { readJsonBody } from '../http/read-json-body.ts';
+import { jsonBody } from '../http/read-json-body.ts';
 import { enforceRateLimit } from '../http/set-rate-limit-headers.ts';
+import { createValidationHook, validationHook } from '../http/validation-hook.ts';
 import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { Conversation, ConversationOwner } from '../storage/stores.ts';
+import {
+  appIdHeader,
+  originHeader,
+  problem,
+  rateLimitHeaders,
+  retryAfterHeader,
+  unavailable,
+  visitorSecurity,
+} from './route-docs.ts';
 
 /** Messages a conversation may hold; beyond it the visitor starts a new one. */
 const maxStoredMessages = 1000;
@@ -22,12 +39,33 @@ function errorMessage(error: unknown): string {
     : 'The answer could not be generated';
 }
 
-/** `POST /run/v1/chat/completions`: streamed (SSE) or whole answers, stored in a conversation. */
-export function createChatRoutes(context: ServerContext): Hono {
-  const { responder, settings, now } = context;
-  const routes = new Hono();
+const chatCompletionSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('chat.completion'),
+    created: z.number().int(),
+    model: z.string(),
+    choices: z.array(
+      z.object({
+        index: z.number().int(),
+        message: z.object({ role: z.literal('assistant'), content: z.string() }),
+        finish_reason: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'ChatCompletion' });
 
-  routes.post('/run/v1/chat/completions', async (c) => {
+/** What the chat route keeps between its admission step and its handler. */
+type ChatEnv = { Variables: { principal: Principal; release: () => void } };
+
+/** `POST /run/v1/chat/completions`: streamed (SSE) or whole answers, stored in a conversation. */
+export function createChatRoutes(context: ServerContext): OpenAPIHono<ChatEnv> {
+  const { responder, settings, now } = context;
+  const routes = new OpenAPIHono<ChatEnv>({ defaultHook: validationHook });
+
+  // The credential, the agent and the budgets are checked before the body is read, and a slot
+  // is taken; a request refused after that (its body, its conversation) gives the slot back.
+  const admit: MiddlewareHandler<ChatEnv> = async (c, next) => {
     const principal = await authenticate(c, context, 'chat', { requireAppHeader: true });
     const requestedAgent = c.req.header('x-inkeep-agent-id') ?? c.req.header('x-inkeep-graph-id');
     const { budgets } = context;
@@ -61,23 +99,78 @@ export function createChatRoutes(context: ServerContext): Hono {
       enforceRateLimit(c, admission.result);
       release = admission.release;
     }
-    let request: ChatRequest;
-    try {
-      request = parseChatRequest(await readJsonBody(c, settings.bodyLimitBytes), {
-        ...settings,
-        allowInstructions: principal.kind !== 'anonymous',
-      });
-    } catch (error) {
-      release();
-      throw error;
-    }
-    try {
-      return await answer(c, principal, request, release);
-    } catch (error) {
-      release();
-      throw error;
-    }
+    c.set('principal', principal);
+    c.set('release', release);
+    await next();
+    // Handled errors (a refused body, an unknown conversation) end here as c.error.
+    if (c.error) release();
+  };
+
+  const route = createRoute({
+    method: 'post',
+    path: '/run/v1/chat/completions',
+    summary: 'Chat completion, streamed as OpenAI chat.completion.chunk events or whole',
+    description:
+      "With an app credential: only user and assistant messages (system/developer are 400 naming the role; the app's config.systemPrompt goes to the model first and is never stored). Budgeted in order per client IP (INKEEP_IP_CHAT_RATE_LIMIT a minute; IPv6 by /64), per visitor (INKEEP_CHAT_RATE_LIMIT a minute, INKEEP_CHAT_DAILY_LIMIT a day) and per app (INKEEP_APP_CHAT_RATE_LIMIT, 0 = off), with at most INKEEP_IP_CONCURRENT_STREAMS answers generated at once per client and INKEEP_VISITOR_CONCURRENT_STREAMS per visitor. A client whose credentials failed INKEEP_AUTH_FAILURE_LIMIT times this minute gets 429 before its credential is checked. API keys with the chat scope may send any role and are budgeted per key.",
+    security: visitorSecurity,
+    middleware: [admit, jsonBody(settings.bodyLimitBytes)] as const,
+    parameters: [
+      appIdHeader(true),
+      originHeader,
+      { name: 'x-inkeep-agent-id', in: 'header', schema: { type: 'string' } },
+    ],
+    request: {
+      body: {
+        required: true,
+        content: { 'application/json': { schema: chatRequestSchema(settings) } },
+      },
+    },
+    responses: {
+      200: {
+        description:
+          'With stream:true, text/event-stream of `data: <chunk>` events, a final chunk with finish_reason "stop", then `data: [DONE]`; a failure mid-stream is `data: {"error":{"code","message"}}`. With stream:false, one chat.completion.',
+        headers: {
+          'x-inkeep-conversation-id': { schema: { type: 'string' } },
+          ...rateLimitHeaders,
+        },
+        content: {
+          'text/event-stream': { schema: z.string() },
+          'application/json': { schema: chatCompletionSchema },
+        },
+      },
+      400: problem(
+        'bad_request naming the field, e.g. `messages[0].role "system" is not allowed` for an app credential, or `regenerate` when the conversation does not end with that question (and its answer)',
+      ),
+      401: problem('unauthorized: "Bearer token required" or "Invalid end-user JWT"'),
+      403: problem('origin_not_allowed, or forbidden for another agent'),
+      404: problem(
+        'not_found: app disabled, or conversation unknown (or not a conversation id) or not yours',
+      ),
+      413: problem('payload_too_large'),
+      429: {
+        ...problem(
+          'rate_limit_exceeded (Retry-After; X-RateLimit-* of the budget that refused, or Retry-After 2 when answers at once are at their limit), or quota_exceeded: a stored-data quota of the visitor or the app is full. quota_exceeded has no Retry-After (retrying later does not help) and deletes nothing to make room; the answer to an accepted turn is always kept.',
+        ),
+        headers: { ...retryAfterHeader, ...rateLimitHeaders },
+      },
+      502: problem('upstream_error: the model failed before answering (stream:false)'),
+      503: unavailable,
+    },
   });
+
+  routes.openapi(
+    route,
+    async (c) => {
+      const principal = c.get('principal');
+      const body = c.req.valid('json');
+      if (principal.kind === 'anonymous') refuseInstructions(body);
+      return answer(c, principal, toChatRequest(body), c.get('release'));
+    },
+    // A conversation id of the wrong shape names no conversation: 404, like an unknown one.
+    createValidationHook({
+      notFound: { fields: ['conversationId'], detail: 'Conversation not found' },
+    }),
+  );
 
   /**
    * The history to answer again for a `regenerate` request: the stored conversation must end
@@ -111,7 +204,7 @@ export function createChatRoutes(context: ServerContext): Hono {
   }
 
   async function answer(
-    c: Context,
+    c: Context<ChatEnv>,
     principal: Principal,
     request: ChatRequest,
     release: () => void,
