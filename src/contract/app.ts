@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { maxSystemPromptLength } from './app-limits.ts';
 
 // The app JSON of the manage API, shared by the server and the dashboard (which imports the
 // types only). Messages complete "<field> …" sentences: the server's problem+json `detail`.
 
-/** The longest `config.systemPrompt` an app may carry, in characters. */
-export const maxSystemPromptLength = 8000;
+export { maxSystemPromptLength };
 
 const name = /^[A-Za-z0-9_-]{1,64}$/;
 const nonEmpty = 'must be a non-empty string';

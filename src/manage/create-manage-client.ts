@@ -1,14 +1,6 @@
+import type { ApiKeyInput, ApiKeyView, CreatedApiKey, KeyUsage } from '../contract/api-key.ts';
+import type { App, AppInput, RevokedSessions, SessionRevocation } from '../contract/app.ts';
 import { ManageApiError } from './manage-api-error.ts';
-import type {
-  ApiKeyInput,
-  ApiKeyView,
-  App,
-  AppInput,
-  CreatedApiKey,
-  KeyUsage,
-  RevokedSessions,
-  SessionRevocation,
-} from './manage-types.ts';
 
 /** Options of {@link createManageClient}. */
 export interface ManageClientOptions {

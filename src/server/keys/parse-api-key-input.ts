@@ -79,8 +79,10 @@ export function parseApiKeyInput(
   const parsed = apiKeyInputSchema.safeParse(input);
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
-    const { field, message } = issue ? explainIssue(issue) : { field: '', message: 'is not valid' };
-    throw new ApiKeyInputError(field || 'body', field ? message : 'must be an object');
+    // Named by its top-level field (`scopes`, not `scopes[0]`): the CLI maps those to its flags.
+    const field = issue?.path[0];
+    if (!issue || field === undefined) throw new ApiKeyInputError('body', 'must be an object');
+    throw new ApiKeyInputError(String(field), explainIssue(issue).message);
   }
   return resolveApiKeyInput(parsed.data, scope, now);
 }

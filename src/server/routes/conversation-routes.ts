@@ -241,7 +241,7 @@ export function createConversationRoutes(context: ServerContext): OpenAPIHono<Re
     c.set('owner', ownerOf(principal));
     await next();
   };
-  routes.use('/run/v1/conversations', authenticateRead);
+  // `/*` matches the list's own path too: one pattern, so a read is counted once.
   routes.use('/run/v1/conversations/*', authenticateRead);
 
   routes.openapi(listRoute, async (c) => {
