@@ -129,6 +129,10 @@ export const appSchema = z
   })
   .meta({ id: 'App' });
 
+/** What an anonymous visitor's `sub` looks like: `anon_<uuid v4>`. */
+export const anonymousSubPattern =
+  /^anon_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 /** Whose sessions to revoke: every visitor of the app, or the one with `sub`. */
 export const sessionRevocationSchema = z.object(
   {
@@ -144,7 +148,7 @@ export const sessionRevocationSchema = z.object(
       .meta({ format: 'date-time', description: 'not in the future; default now' }),
     sub: z
       .string({ error: 'must be an anonymous visitor id (anon_<uuid>)' })
-      .regex(/^anon_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, {
+      .regex(anonymousSubPattern, {
         error: 'must be an anonymous visitor id (anon_<uuid>)',
       })
       .optional()

@@ -31,9 +31,15 @@ export const messagePageLimits = { default: 50, max: 200 };
 /** A positive integer query parameter (up to `max` if given); empty means the default. */
 const positiveInteger = (fallback: number, max?: number) => {
   const error = max ? `must be an integer from 1 to ${max}` : 'must be a positive integer';
-  const number = z.coerce.number({ error }).int({ error }).min(1, { error });
+  const number = z.number({ error }).int({ error }).min(1, { error });
+  // Digits only: `1e1`, ` 5` or `0x10` are not written integers, though Number() reads them.
   return z.preprocess(
-    (value) => (value === '' ? undefined : value),
+    (value) =>
+      value === ''
+        ? undefined
+        : typeof value === 'string' && /^\d+$/.test(value)
+          ? Number(value)
+          : value,
     (max ? number.max(max, { error }) : number).default(fallback),
   );
 };
