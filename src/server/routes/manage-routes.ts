@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import {
   appInputSchema,
@@ -7,6 +8,7 @@ import {
   revokedSessionsSchema,
   sessionRevocationSchema,
 } from '../../contract/app.ts';
+import type { App } from '../apps/app.ts';
 import { AppValidationError, normalizeApp } from '../apps/normalize-app.ts';
 import { authorizeManage } from '../http/authorize-manage.ts';
 import { ProblemError } from '../http/problem-error.ts';
@@ -24,6 +26,9 @@ function validated(input: unknown) {
     throw error;
   }
 }
+
+/** The app a PATCH or revoke is about, found before its body is read. */
+type AppEnv = { Variables: { app: App } };
 
 const scopeParams = z.object({ tenantId: z.string(), projectId: z.string() });
 const appParams = scopeParams.extend({ id: z.string() });
@@ -84,9 +89,9 @@ const deleteRoute = createRoute({
  * The manage API for apps, for `manage` credentials (keys, `ADMIN_API_KEY`,
  * `INKEEP_ADMIN_API_KEY`): list, create, read, change, delete, and revoke anonymous sessions.
  */
-export function createManageRoutes(context: ServerContext): OpenAPIHono {
+export function createManageRoutes(context: ServerContext): OpenAPIHono<AppEnv> {
   const { settings, now } = context;
-  const routes = new OpenAPIHono({ defaultHook: validationHook });
+  const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const body = jsonBody(settings.bodyLimitBytes);
 
   routes.use('/manage/tenants/:tenantId/projects/:projectId/apps', async (c, next) => {
@@ -104,6 +109,16 @@ export function createManageRoutes(context: ServerContext): OpenAPIHono {
       throw new ProblemError(404, 'not_found', 'App not found');
     }
     return app;
+  };
+
+  // Before a body is read: an unknown app is 404 whatever the body says.
+  const appFound: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const param = (name: string) => c.req.param(name) ?? '';
+    c.set(
+      'app',
+      find({ tenantId: param('tenantId'), projectId: param('projectId'), id: param('id') }),
+    );
+    await next();
   };
 
   routes.openapi(listRoute, (c) => {
@@ -151,7 +166,7 @@ export function createManageRoutes(context: ServerContext): OpenAPIHono {
     path: `${base}/{id}`,
     summary: 'Change an app (config.webClient merged field by field)',
     security: adminSecurity,
-    middleware: [body] as const,
+    middleware: [appFound, body] as const,
     request: {
       params: appParams,
       body: { required: true, content: { 'application/json': { schema: appInputSchema } } },
@@ -168,7 +183,7 @@ export function createManageRoutes(context: ServerContext): OpenAPIHono {
   });
   routes.openapi(patchRoute, async (c) => {
     const params = c.req.valid('param');
-    const app = find(params);
+    const app = c.get('app');
     const { config = {}, ...fields } = c.req.valid('json');
     const updated = validated({
       ...app,
@@ -197,7 +212,7 @@ export function createManageRoutes(context: ServerContext): OpenAPIHono {
     description:
       'A refused token answers 401 unauthorized "Invalid end-user JWT", and a rolling refresh with it gets a new sub. Tokens carry whole seconds, so every token issued in the second of `before` is refused too (tokens issued after it stay valid). A cutoff never moves back: an earlier `before` than the one in force changes nothing. Takes effect on every instance.',
     security: adminSecurity,
-    middleware: [jsonBody(settings.bodyLimitBytes, { optional: true })] as const,
+    middleware: [appFound, jsonBody(settings.bodyLimitBytes, { optional: true })] as const,
     request: {
       params: appParams,
       body: {
@@ -221,7 +236,7 @@ export function createManageRoutes(context: ServerContext): OpenAPIHono {
     },
   });
   routes.openapi(revokeRoute, async (c) => {
-    const app = find(c.req.valid('param'));
+    const app = c.get('app');
     const { before, sub } = c.req.valid('json');
     const time = now();
     const cutoff = before === undefined ? time : Date.parse(before);
