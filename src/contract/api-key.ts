@@ -93,7 +93,7 @@ export const apiKeyInputSchema = z
         .default(false)
         .meta({ description: 'give the key a signing secret, shown once like the key' }),
     },
-    { error: 'Request body must be a JSON object' },
+    { error: 'body must be an object' },
   )
   .meta({ id: 'ApiKeyInput' });
 

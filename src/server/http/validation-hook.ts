@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { describeIssue } from './describe-issue.ts';
+import { describeIssue, explainIssue } from './describe-issue.ts';
 import { ProblemError } from './problem-error.ts';
 
 /** What a route's schemas refused, as `@hono/zod-openapi` hands it to a hook. */
@@ -15,6 +15,8 @@ export interface ValidationHookOptions {
    * names nothing there, so it is answered 404 with `detail`, as an unknown one would be.
    */
   notFound?: { fields: readonly string[]; detail: string };
+  /** Name the top-level field an issue is in (`scopes`, not `scopes[0]`), as a route always has. */
+  topLevelFields?: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ValidationHookOptions {
  * `bad_request` ProblemError whose detail names the first bad field (`messages[0].role …`), so
  * the error handler answers in the contract's problem+json shape.
  */
-export function createValidationHook({ notFound }: ValidationHookOptions = {}) {
+export function createValidationHook({ notFound, topLevelFields }: ValidationHookOptions = {}) {
   return (result: ValidationResult, _c: Context): undefined => {
     if (result.success) return;
     const [issue] = result.error.issues;
@@ -35,6 +37,9 @@ export function createValidationHook({ notFound }: ValidationHookOptions = {}) {
       notFound.fields.includes(field)
     ) {
       throw new ProblemError(404, 'not_found', notFound.detail);
+    }
+    if (topLevelFields && typeof field === 'string') {
+      throw new ProblemError(400, 'bad_request', `${field} ${explainIssue(issue).message}`);
     }
     throw new ProblemError(400, 'bad_request', describeIssue(issue));
   };

@@ -10,7 +10,7 @@ import type { Principal } from '../http/authenticate.ts';
 import { authorizeManage } from '../http/authorize-manage.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { jsonBody } from '../http/read-json-body.ts';
-import { validationHook } from '../http/validation-hook.ts';
+import { createValidationHook, validationHook } from '../http/validation-hook.ts';
 import { viewApiKey } from '../keys/api-key.ts';
 import { boundApiKeyInput } from '../keys/bound-api-key-input.ts';
 import { ApiKeyInputError, resolveApiKeyInput } from '../keys/parse-api-key-input.ts';
@@ -151,33 +151,38 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
       503: unavailable,
     },
   });
-  routes.openapi(createKeyRoute, async (c) => {
-    const scope = c.req.valid('param');
-    const body = c.req.valid('json');
-    let input: ReturnType<typeof resolveApiKeyInput>;
-    try {
-      input = resolveApiKeyInput(body, scope, now());
-    } catch (error) {
-      if (error instanceof ApiKeyInputError)
-        throw new ProblemError(400, 'bad_request', error.message);
-      throw error;
-    }
-    const principal = c.get('principal');
-    if (principal.kind === 'api_key' && principal.keyId) {
-      const creator = await context.apiKeys.get(principal.keyId);
-      // Revoked between authentication and now: no longer a credential at all.
-      if (!creator) throw new ProblemError(401, 'unauthorized', 'Invalid API key');
-      input = boundApiKeyInput(input, creator, {
-        expiryField: body.expiresIn !== undefined ? 'expiresIn' : 'expiresAt',
-      });
-    }
-    const { key, record, signingSecret } = await context.apiKeys.create(input);
-    c.header('Cache-Control', 'no-store');
-    return c.json(
-      { data: viewApiKey(record), key, ...(signingSecret ? { signingSecret } : {}) },
-      201,
-    );
-  });
+  routes.openapi(
+    createKeyRoute,
+    async (c) => {
+      const scope = c.req.valid('param');
+      const body = c.req.valid('json');
+      let input: ReturnType<typeof resolveApiKeyInput>;
+      try {
+        input = resolveApiKeyInput(body, scope, now());
+      } catch (error) {
+        if (error instanceof ApiKeyInputError)
+          throw new ProblemError(400, 'bad_request', error.message);
+        throw error;
+      }
+      const principal = c.get('principal');
+      if (principal.kind === 'api_key' && principal.keyId) {
+        const creator = await context.apiKeys.get(principal.keyId);
+        // Revoked between authentication and now: no longer a credential at all.
+        if (!creator) throw new ProblemError(401, 'unauthorized', 'Invalid API key');
+        input = boundApiKeyInput(input, creator, {
+          expiryField: body.expiresIn !== undefined ? 'expiresIn' : 'expiresAt',
+        });
+      }
+      const { key, record, signingSecret } = await context.apiKeys.create(input);
+      c.header('Cache-Control', 'no-store');
+      return c.json(
+        { data: viewApiKey(record), key, ...(signingSecret ? { signingSecret } : {}) },
+        201,
+      );
+    },
+    // Key definitions name their top-level field (`scopes`, `allowedIps`), as the CLI does.
+    createValidationHook({ topLevelFields: true }),
+  );
 
   routes.openapi(getRoute, async (c) =>
     c.json({ data: viewApiKey(await find(c.req.valid('param'))) }, 200),
