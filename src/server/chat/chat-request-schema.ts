@@ -9,10 +9,12 @@ export interface ChatRequestLimits {
   maxMessageLength: number;
 }
 
-const textPartSchema = z.object({
-  type: z.literal('text', { error: 'must be a text part' }),
-  text: z.string({ error: 'must be a string' }),
-});
+// A union on `type`, so that a part of another type is refused as a whole: `content[1] must be…`.
+const textPartSchema = z.discriminatedUnion(
+  'type',
+  [z.object({ type: z.literal('text'), text: z.string({ error: 'must be a string' }) })],
+  { error: 'must be a text part' },
+);
 // OpenAI clients may send content as parts; only text parts mean anything here.
 const contentSchema = z.union([z.string(), z.array(textPartSchema)], {
   error: 'must be a string',

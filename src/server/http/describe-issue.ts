@@ -45,7 +45,15 @@ export function explainIssue(
     if (inner) return explainIssue(inner, [...prefix, ...issue.path]);
   }
   const message = issue.message.startsWith('Invalid') ? fallback(issue) : issue.message;
-  return { field: fieldOf([...prefix, ...issue.path]), message };
+  // A discriminated union that no variant's tag matches refuses the value as a whole (zod
+  // points at the tag): `content[1] must be a text part`, not `content[1].type …`.
+  const path =
+    issue.code === 'invalid_union' &&
+    'discriminator' in issue &&
+    issue.path.at(-1) === issue.discriminator
+      ? issue.path.slice(0, -1)
+      : issue.path;
+  return { field: fieldOf([...prefix, ...path]), message };
 }
 
 /** An issue as the problem+json `detail`: `"<field> <what is wrong>"`, or the message alone. */

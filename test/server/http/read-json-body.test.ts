@@ -53,7 +53,7 @@ describe('JSON bodies of schema-declared routes', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       code: 'bad_request',
-      detail: 'messages[0].content[1].type must be a text part',
+      detail: 'messages[0].content[1] must be a text part',
     });
   });
 });
