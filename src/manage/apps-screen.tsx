@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { App } from '../contract/app.ts';
 import { AppCard } from './app-card.tsx';
 import { AppForm } from './app-form.tsx';
 import type { ManageClient } from './create-manage-client.ts';
 import { ListStatus } from './list-status.tsx';
-import type { App } from './manage-types.ts';
 import { useAction } from './use-action.ts';
 
 /** The apps of the signed-in project: the list, and a form for a new one. */

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { App } from '../contract/app.ts';
 import type { ManageClient } from './create-manage-client.ts';
 import { FeedbackCard } from './feedback-card.tsx';
 import { ListStatus } from './list-status.tsx';
-import type { App } from './manage-types.ts';
 import { useAction } from './use-action.ts';
 
 /** Visitors' ratings of answers, per app of the signed-in project. */

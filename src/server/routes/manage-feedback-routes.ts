@@ -1,29 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { feedbackSummarySchema } from '../../contract/feedback.ts';
 import { authorizeManage } from '../http/authorize-manage.ts';
 import { ProblemError } from '../http/problem-error.ts';
-import { problemHook } from '../http/problem-hook.ts';
-import { problemResponses } from '../http/problem-schema.ts';
+import { validationHook } from '../http/validation-hook.ts';
 import type { ServerContext } from '../server-context.ts';
+import { problemResponses } from './route-docs.ts';
 
 /** Negatives listed, newest first, and the characters of question and answer each shows. */
 export const feedbackListLimits = { negatives: 20, text: 500 };
-
-const summarySchema = z
-  .object({
-    counts: z.object({ positive: z.number().int(), negative: z.number().int() }),
-    latestNegative: z.array(
-      z.object({
-        conversationId: z.string(),
-        messageId: z.string(),
-        details: z.string().nullable(),
-        createdAt: z.string(),
-        question: z.string().nullable(),
-        answer: z.string(),
-      }),
-    ),
-  })
-  .openapi('FeedbackSummary');
 
 const paramsSchema = z.object({
   tenantId: z.string().min(1),
@@ -37,7 +22,7 @@ const paramsSchema = z.object({
  * question each answer replied to. One statement.
  */
 export function createManageFeedbackRoutes(context: ServerContext): OpenAPIHono {
-  const routes = new OpenAPIHono({ defaultHook: problemHook });
+  const routes = new OpenAPIHono({ defaultHook: validationHook });
 
   const authorize: MiddlewareHandler = async (c, next) => {
     await authorizeManage(c, context);
@@ -55,7 +40,7 @@ export function createManageFeedbackRoutes(context: ServerContext): OpenAPIHono 
     responses: {
       200: {
         description: 'The feedback of the app’s conversations',
-        content: { 'application/json': { schema: summarySchema } },
+        content: { 'application/json': { schema: feedbackSummarySchema } },
       },
       ...problemResponses({
         401: ['unauthorized'],

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
+import { anonymousSubPattern } from '../../contract/app.ts';
 import type { App } from '../apps/app.ts';
 import { firstValidSecondOf } from './session-revocation.ts';
 
@@ -36,9 +37,7 @@ export interface TokenServiceOptions {
   now?: () => number;
 }
 
-/** What an anonymous visitor's `sub` looks like: `anon_<uuid v4>`. */
-export const anonymousSubPattern =
-  /^anon_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export { anonymousSubPattern };
 
 /** Creates the {@link TokenService} for one secret. */
 export function createTokenService({
