@@ -13,11 +13,11 @@ export const feedbackListLimits = { negatives: 20, text: 500 };
 const paramsSchema = z.object({
   tenantId: z.string().min(1),
   projectId: z.string().min(1),
-  appId: z.string().min(1),
+  id: z.string().min(1),
 });
 
 /**
- * `GET /manage/tenants/{tenantId}/projects/{projectId}/apps/{appId}/feedback`: an app's answer
+ * `GET /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}/feedback`: an app's answer
  * feedback for its owner (a `manage` credential): the counts, and the latest negatives with the
  * question each answer replied to. One statement.
  */
@@ -31,7 +31,7 @@ export function createManageFeedbackRoutes(context: ServerContext): OpenAPIHono 
 
   const route = createRoute({
     method: 'get',
-    path: '/manage/tenants/{tenantId}/projects/{projectId}/apps/{appId}/feedback',
+    path: '/manage/tenants/{tenantId}/projects/{projectId}/apps/{id}/feedback',
     summary: "An app's answer feedback: counts and the latest negatives",
     description: `The latest ${feedbackListLimits.negatives} negative feedbacks, newest first, each with the user question before the rated answer; question and answer are cut to their first ${feedbackListLimits.text} characters.`,
     security: [{ apiKey: [] }, { bearerApiKey: [] }] as Record<string, string[]>[],
@@ -53,7 +53,7 @@ export function createManageFeedbackRoutes(context: ServerContext): OpenAPIHono 
   });
 
   routes.openapi(route, async (c) => {
-    const { tenantId, projectId, appId } = c.req.valid('param');
+    const { tenantId, projectId, id: appId } = c.req.valid('param');
     const app = context.apps.get(appId);
     if (!app || app.tenantId !== tenantId || app.projectId !== projectId) {
       throw new ProblemError(404, 'not_found', 'App not found');

@@ -23,17 +23,20 @@ describe('JSON bodies of schema-declared routes', () => {
     expect(created.status).toBe(201);
   });
 
-  it('answer a well-typed conversation id that names nothing 404, a blank one as none', async () => {
+  it('refuse a malformed conversation id naming it, continue a new well-formed one, take a blank one as none', async () => {
     const app = createTestApp();
     const token = await getToken(app);
-    for (const conversationId of ['conv_nope', `conv_${'a'.repeat(32)}`, 'x'.repeat(200)]) {
+    for (const conversationId of ['conv_nope', 'x'.repeat(200)]) {
       const response = await requestChat(app, token, { ...ask, conversationId });
-      expect(response.status, conversationId).toBe(404);
-      expect(await response.json()).toMatchObject({
-        code: 'not_found',
-        detail: 'Conversation not found',
-      });
+      expect(response.status, conversationId).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'bad_request' });
     }
+    // A well-formed id never used is the client's own: the conversation starts under it.
+    const fresh = `conv_${'a'.repeat(32)}`;
+    const started = await requestChat(app, token, { ...ask, conversationId: fresh });
+    expect(started.status).toBe(200);
+    expect(started.headers.get('x-inkeep-conversation-id')).toBe(fresh);
+    await started.text();
     const blank = await requestChat(app, token, { ...ask, conversationId: '' });
     expect(blank.status).toBe(200);
     expect(blank.headers.get('x-inkeep-conversation-id')).toMatch(/^conv_/);
