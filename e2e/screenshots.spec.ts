@@ -1,5 +1,5 @@
 import { chatThrough } from './chat-through.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, phone, test } from './fixtures.ts';
 
 // Pictures of what a person sees, kept in test-results/screenshots for review.
 test('screenshots of the demo: closed, open with an answer', async ({ page, site }) => {
@@ -14,11 +14,7 @@ test('screenshot on a phone (390×844, touch): the open panel fills the screen',
   browser,
   site,
 }) => {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
+  const context = await browser.newContext(phone);
   const page = await context.newPage();
   await page.goto(site.url);
   await chatThrough(page.locator('inkeep-chat'), 'How do I embed the widget?');
@@ -50,11 +46,7 @@ test('on a phone (390×844, touch) no demo page is wider than the screen and the
   browser,
   site,
 }) => {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
+  const context = await browser.newContext(phone);
   const page = await context.newPage();
   for (const path of ['/', '/inline.html', '/zero-markup.html', '/strict-csp.html']) {
     await page.goto(`${site.url}${path}`);
