@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { chatThrough } from './chat-through.ts';
 import { expect, test } from './fixtures.ts';
 
 const adminKey = 'feedback-admin-key-feedback-admin-key-0123';
@@ -16,18 +17,8 @@ test('a visitor rates answers with the mouse and the keyboard; the ratings reach
       host.ratings.push((event as CustomEvent).detail);
     });
   });
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  const composer = page.getByRole('textbox', { name: 'Message' });
-  const ask = async (question: string) => {
-    await composer.fill(question);
-    await composer.press('Enter');
-    await expect(page.locator('inkeep-chat .assistant').last()).toHaveAttribute(
-      'data-status',
-      'complete',
-    );
-  };
-  await ask('How do I embed the widget?');
-  const first = page.locator('inkeep-chat .assistant').last();
+  const chat = page.locator('inkeep-chat');
+  const first = await chatThrough(chat, 'How do I embed the widget?');
 
   // Mouse: a thumbs-up is pressed and announced.
   const good = first.getByRole('button', { name: 'Good answer' });
@@ -36,8 +27,7 @@ test('a visitor rates answers with the mouse and the keyboard; the ratings reach
   await expect(first.getByRole('status')).toHaveText('Thanks for your feedback.');
 
   // Keyboard: a thumbs-down on the next answer, then a comment that replaces it.
-  await ask('Does it work with a strict CSP?');
-  const second = page.locator('inkeep-chat .assistant').last();
+  const second = await chatThrough(chat, 'Does it work with a strict CSP?');
   const bad = second.getByRole('button', { name: 'Bad answer' });
   await bad.focus();
   await page.keyboard.press('Enter');

@@ -46,3 +46,10 @@ export const test = base.extend<Fixtures, { api: RunningProcess; site: RunningPr
 });
 
 export { expect } from '@playwright/test';
+
+/** A phone as the browser tests hold one: 390×844, a mobile viewport and touch. */
+export const phone = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+};

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { chatThrough } from './chat-through.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, phone, test } from './fixtures.ts';
 import { type RunningProcess, startApiServer, startDemoSite } from './servers.ts';
 
 const adminKey = 'e2e-manage-admin-key-0123456789abcdef';
@@ -210,12 +210,8 @@ test.describe('the manage dashboard', () => {
     expect((await chatWithKey(api.url, rotated)).status).toBe(200);
 
     // On a phone (390×844, touch): nothing scrolls sideways.
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
-    const phonePage = await phone.newPage();
+    const phoneContext = await browser.newContext(phone);
+    const phonePage = await phoneContext.newPage();
     await phonePage.goto(`${api.url}/manage/`);
     await phonePage.getByLabel('API key').fill(adminKey);
     await phonePage.getByRole('button', { name: 'Sign in' }).tap();
@@ -226,7 +222,7 @@ test.describe('the manage dashboard', () => {
       ),
     ).toBe(true);
     await phonePage.screenshot({ path: `${shots}/manage-phone.png` });
-    await phone.close();
+    await phoneContext.close();
 
     // Delete with confirmation.
     await page.getByRole('button', { name: 'Apps' }).click();

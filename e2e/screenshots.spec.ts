@@ -1,18 +1,12 @@
-import { expect, test } from './fixtures.ts';
+import { chatThrough } from './chat-through.ts';
+import { expect, phone, test } from './fixtures.ts';
 
 // Pictures of what a person sees, kept in test-results/screenshots for review.
 test('screenshots of the demo: closed, open with an answer', async ({ page, site }) => {
   await page.setViewportSize({ width: 1200, height: 800 });
   await page.goto(site.url);
   await page.screenshot({ path: 'test-results/screenshots/closed.png' });
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  const composer = page.getByRole('textbox', { name: 'Message' });
-  await composer.fill('How do I embed the widget?');
-  await composer.press('Enter');
-  await expect(page.locator('inkeep-chat .assistant').last()).toHaveAttribute(
-    'data-status',
-    'complete',
-  );
+  await chatThrough(page.locator('inkeep-chat'), 'How do I embed the widget?');
   await page.screenshot({ path: 'test-results/screenshots/open.png' });
 });
 
@@ -20,21 +14,10 @@ test('screenshot on a phone (390×844, touch): the open panel fills the screen',
   browser,
   site,
 }) => {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
+  const context = await browser.newContext(phone);
   const page = await context.newPage();
   await page.goto(site.url);
-  await page.getByRole('button', { name: 'Open chat' }).tap();
-  const composer = page.getByRole('textbox', { name: 'Message' });
-  await composer.fill('How do I embed the widget?');
-  await composer.press('Enter');
-  await expect(page.locator('inkeep-chat .assistant').last()).toHaveAttribute(
-    'data-status',
-    'complete',
-  );
+  await chatThrough(page.locator('inkeep-chat'), 'How do I embed the widget?');
   await page.screenshot({ path: 'test-results/screenshots/phone.png' });
   const box = await page.locator('inkeep-chat .panel').boundingBox();
   expect(box?.width).toBe(390);
@@ -63,11 +46,7 @@ test('on a phone (390×844, touch) no demo page is wider than the screen and the
   browser,
   site,
 }) => {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
+  const context = await browser.newContext(phone);
   const page = await context.newPage();
   for (const path of ['/', '/inline.html', '/zero-markup.html', '/strict-csp.html']) {
     await page.goto(`${site.url}${path}`);

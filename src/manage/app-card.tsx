@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
+import type { App, AppInput } from '../contract/app.ts';
 import { AppForm } from './app-form.tsx';
 import { ConfirmButton } from './confirm-button.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { embedSnippet } from './embed-snippet.ts';
 import { ErrorMessage } from './error-message.tsx';
 import { formatDate } from './format-date.ts';
-import type { App, AppInput } from './manage-types.ts';
 import { useAction } from './use-action.ts';
 
 /**

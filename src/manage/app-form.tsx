@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
+import type { App, AppInput, AppType } from '../contract/app.ts';
+import { maxSystemPromptLength } from '../contract/app-limits.ts';
 import { type DomainEntry, DomainListField, domainError } from './domain-list-field.tsx';
 import { ErrorMessage } from './error-message.tsx';
 import { ManageApiError } from './manage-api-error.ts';
-import { type App, type AppInput, type AppType, maxSystemPromptLength } from './manage-types.ts';
 import { useAction } from './use-action.ts';
 
 type Field = 'name' | 'type' | 'defaultAgentId' | 'allowAnonymous' | 'systemPrompt';

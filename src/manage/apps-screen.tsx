@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { AppCard } from './app-card.tsx';
 import { AppForm } from './app-form.tsx';
 import type { ManageClient } from './create-manage-client.ts';
 import { ListStatus } from './list-status.tsx';
-import type { App } from './manage-types.ts';
-import { useAction } from './use-action.ts';
+import { useApps } from './use-apps.ts';
 
 /** The apps of the signed-in project: the list, and a form for a new one. */
 export function AppsScreen({
@@ -14,20 +13,9 @@ export function AppsScreen({
   client: ManageClient;
   origin?: string;
 }) {
-  const [apps, setApps] = useState<App[] | undefined>(undefined);
+  const { apps, setApps, load, reload } = useApps(client);
   const [creating, setCreating] = useState(false);
   const [status, setStatus] = useState('');
-  const load = useAction();
-  const reload = useCallback(
-    () =>
-      load.run(async () => {
-        setApps(await client.listApps());
-      }),
-    [client, load.run],
-  );
-  useEffect(() => {
-    reload();
-  }, [reload]);
 
   return (
     <section aria-labelledby="apps-heading">

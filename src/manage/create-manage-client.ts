@@ -1,15 +1,7 @@
+import type { ApiKeyInput, ApiKeyView, CreatedApiKey, KeyUsage } from '../contract/api-key.ts';
+import type { App, AppInput, RevokedSessions, SessionRevocation } from '../contract/app.ts';
+import type { FeedbackSummary } from '../contract/feedback.ts';
 import { ManageApiError } from './manage-api-error.ts';
-import type {
-  ApiKeyInput,
-  ApiKeyView,
-  App,
-  AppFeedback,
-  AppInput,
-  CreatedApiKey,
-  KeyUsage,
-  RevokedSessions,
-  SessionRevocation,
-} from './manage-types.ts';
 
 /** Options of {@link createManageClient}. */
 export interface ManageClientOptions {
@@ -31,7 +23,7 @@ export interface ManageClient {
   /** Signs out an app's visitors (all of them, or one `sub`): their sessions are refused. */
   revokeSessions(id: string, revocation?: SessionRevocation): Promise<RevokedSessions>;
   /** An app's feedback counts and its latest negative feedback, with question and answer. */
-  appFeedback(id: string): Promise<AppFeedback>;
+  appFeedback(id: string): Promise<FeedbackSummary>;
   listKeys(): Promise<ApiKeyView[]>;
   createKey(input: ApiKeyInput): Promise<CreatedApiKey>;
   revokeKey(id: string): Promise<void>;
@@ -91,7 +83,7 @@ export function createManageClient({
           revocation,
         )
       ).data,
-    appFeedback: (appId) => call<AppFeedback>('GET', `/apps${id(appId)}/feedback`),
+    appFeedback: (appId) => call<FeedbackSummary>('GET', `/apps${id(appId)}/feedback`),
     listKeys: async () => (await call<{ data: ApiKeyView[] }>('GET', '/api-keys')).data,
     createKey: (input) => call<CreatedApiKey>('POST', '/api-keys', input),
     revokeKey: (keyId) => call<void>('DELETE', `/api-keys${id(keyId)}`),

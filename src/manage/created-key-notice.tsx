@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
+import type { CreatedApiKey } from '../contract/api-key.ts';
 import { CopyButton } from './copy-button.tsx';
-import type { CreatedApiKey } from './manage-types.ts';
 
 /**
  * The one time a new key is shown: the full key, a copy button and a warning. Dismissing it

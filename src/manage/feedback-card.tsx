@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { App } from '../contract/app.ts';
+import type { FeedbackSummary } from '../contract/feedback.ts';
 import type { ManageClient } from './create-manage-client.ts';
 import { ErrorMessage } from './error-message.tsx';
 import { formatDate } from './format-date.ts';
-import type { App, AppFeedback } from './manage-types.ts';
 import { useAction } from './use-action.ts';
 
 /**
@@ -17,7 +18,7 @@ export function FeedbackCard({
   app: App;
   client: Pick<ManageClient, 'appFeedback'>;
 }) {
-  const [feedback, setFeedback] = useState<AppFeedback | undefined>(undefined);
+  const [feedback, setFeedback] = useState<FeedbackSummary | undefined>(undefined);
   const load = useAction();
   const reload = useCallback(
     () =>

@@ -1,24 +1,11 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ManageClient } from './create-manage-client.ts';
 import { FeedbackCard } from './feedback-card.tsx';
 import { ListStatus } from './list-status.tsx';
-import type { App } from './manage-types.ts';
-import { useAction } from './use-action.ts';
+import { useApps } from './use-apps.ts';
 
 /** Visitors' ratings of answers, per app of the signed-in project. */
 export function FeedbackScreen({ client }: { client: ManageClient }) {
-  const [apps, setApps] = useState<App[] | undefined>(undefined);
-  const load = useAction();
-  const reload = useCallback(
-    () =>
-      load.run(async () => {
-        setApps(await client.listApps());
-      }),
-    [client, load.run],
-  );
-  useEffect(() => {
-    reload();
-  }, [reload]);
+  const { apps, load, reload } = useApps(client);
 
   return (
     <section aria-labelledby="feedback-heading">

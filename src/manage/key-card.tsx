@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { ApiKeyView, KeyUsage } from '../contract/api-key.ts';
 import { ConfirmButton } from './confirm-button.tsx';
 import { ErrorMessage } from './error-message.tsx';
 import { formatDate } from './format-date.ts';
-import type { ApiKeyView, KeyUsage } from './manage-types.ts';
 import { useAction } from './use-action.ts';
 
 function keyStatus(key: ApiKeyView, now: number): string {

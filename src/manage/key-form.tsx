@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
+import type { ApiKeyInput, Scope } from '../contract/api-key.ts';
 import { ErrorMessage } from './error-message.tsx';
 import { ManageApiError } from './manage-api-error.ts';
-import type { ApiKeyInput, Scope } from './manage-types.ts';
 import { useAction } from './use-action.ts';
 
 type Field = 'name' | 'scopes' | 'expiresIn' | 'allowedIps' | 'rateLimit' | 'agentId';

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { ApiKeyView, CreatedApiKey } from '../contract/api-key.ts';
 import type { ManageClient } from './create-manage-client.ts';
 import { CreatedKeyNotice } from './created-key-notice.tsx';
 import { KeyCard } from './key-card.tsx';
 import { KeyForm } from './key-form.tsx';
 import { ListStatus } from './list-status.tsx';
-import type { ApiKeyView, CreatedApiKey } from './manage-types.ts';
 import { rotationInput } from './rotation-input.ts';
 import { useAction } from './use-action.ts';
 

@@ -1,4 +1,4 @@
-import type { ApiKeyInput, ApiKeyView } from './manage-types.ts';
+import type { ApiKeyInput, ApiKeyView } from '../contract/api-key.ts';
 
 /**
  * The definition of a replacement for `key`: same name, scopes, agent, IPs, limit and signing,

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
 import type { App } from './apps/app.ts';
 import { createEchoResponder } from './chat/create-echo-responder.ts';
 import { createOpenAiResponder } from './chat/create-openai-responder.ts';
@@ -10,6 +11,7 @@ import { keyOfRequest } from './http/authenticate.ts';
 import { cors } from './http/cors.ts';
 import { ProblemError, problemResponse } from './http/problem-error.ts';
 import { checkContentLength } from './http/read-json-body.ts';
+import { validationHook } from './http/validation-hook.ts';
 import { createIpAllowlist } from './keys/ip-allowlist.ts';
 import { createBudgets } from './limits/create-budgets.ts';
 import { openServerState } from './open-server-state.ts';
@@ -18,6 +20,7 @@ import { createApiKeyRoutes } from './routes/api-key-routes.ts';
 import { createChatRoutes } from './routes/chat-routes.ts';
 import { createConversationRoutes } from './routes/conversation-routes.ts';
 import { createFeedbackRoutes } from './routes/feedback-routes.ts';
+import { createHealthRoutes } from './routes/health-routes.ts';
 import { createManageFeedbackRoutes } from './routes/manage-feedback-routes.ts';
 import { createManageRoutes } from './routes/manage-routes.ts';
 import { createManageUiRoutes, type ManageUiOptions } from './routes/manage-ui-routes.ts';
@@ -62,7 +65,7 @@ export interface ServerAppOptions {
 }
 
 /** A Run API app with the promise of its state (the first request waits for it too). */
-export type ServerApp = Hono & {
+export type ServerApp = OpenAPIHono & {
   /** Resolves once the stores are open and the config apps are seeded; rejects if they fail. */
   ready: Promise<void>;
   /** The context the routes share (for tests and benchmarks that count work). */
@@ -140,9 +143,16 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   // Handled by the first request's middleware; unhandled here would crash a library user.
   ready.catch(() => {});
 
-  const app = new Hono();
+  // Routes are declared with schemas (their sub-apps merge into /openapi.json); a refused input
+  // is a ProblemError from validationHook.
+  const app = new OpenAPIHono({ defaultHook: validationHook });
   app.onError((error, c) => {
     if (error instanceof ProblemError) return problemResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      // A refusal of the HTTP layer itself (e.g. an unsupported media type): still the contract's shape.
+      const code = error.status === 415 ? 'unsupported_media_type' : 'bad_request';
+      return problemResponse(c, new ProblemError(error.status, code, error.message));
+    }
     if (isEngineUnreachable(error)) return problemResponse(c, engineUnavailable('database', error));
     // Anything else is our fault: a generic 500, never the message or stack.
     return problemResponse(c, new ProblemError(500, 'internal_error', 'Internal server error'));
@@ -166,25 +176,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
     const keyId = keyOfRequest.get(c.req.raw);
     if (keyId) context.apiKeys.recordUsage(keyId, c.res.status);
   });
-  // Health is unauthenticated: engines are asked at most once a second, however often it is hit.
-  let health:
-    | { at: number; answer: Promise<['up' | 'down', 'up' | 'down' | 'unused']> }
-    | undefined;
-  app.get('/healthz', async (c) => {
-    if (!health || performance.now() - health.at > 1000) {
-      health = {
-        at: performance.now(),
-        answer: Promise.all([
-          context.stores.health(),
-          context.shared.engine === 'redis' ? context.shared.health() : ('unused' as const),
-        ]),
-      };
-    }
-    const [database, redis] = await health.answer;
-    const status = database === 'down' ? 'unavailable' : redis === 'down' ? 'degraded' : 'ok';
-    c.header('Cache-Control', 'no-store');
-    return c.json({ status, database, redis }, database === 'down' ? 503 : 200);
-  });
+  app.route('/', createHealthRoutes(context));
   app.route('/', createSessionRoutes(context));
   app.route('/', createChatRoutes(context));
   app.route('/', createUiChatRoutes(context));
@@ -193,7 +185,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   app.route('/', createManageRoutes(context));
   app.route('/', createManageFeedbackRoutes(context));
   app.route('/', createApiKeyRoutes(context));
-  app.route('/', createOpenApiRoutes());
+  app.route('/', createOpenApiRoutes(app));
   if (options.manageUi !== false) app.route('/', createManageUiRoutes(options.manageUi));
   return Object.assign(app, { ready, context });
 }

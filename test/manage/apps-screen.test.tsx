@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AppInput } from '../../src/contract/app.ts';
 import { AppsScreen } from '../../src/manage/apps-screen.tsx';
 import { ManageApiError } from '../../src/manage/manage-api-error.ts';
-import type { AppInput } from '../../src/manage/manage-types.ts';
 import { fakeClient, makeApp } from './fake-manage-client.ts';
 
 afterEach(cleanup);

@@ -1,5 +1,6 @@
+import type { ApiKeyView } from '../../src/contract/api-key.ts';
+import type { App } from '../../src/contract/app.ts';
 import type { ManageClient } from '../../src/manage/create-manage-client.ts';
-import type { ApiKeyView, App } from '../../src/manage/manage-types.ts';
 
 /** An app as the server returns it, with `overrides`. */
 export function makeApp(overrides: Partial<App> = {}): App {

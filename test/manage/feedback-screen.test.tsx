@@ -1,14 +1,14 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FeedbackSummary } from '../../src/contract/feedback.ts';
 import { FeedbackScreen } from '../../src/manage/feedback-screen.tsx';
 import { ManageApiError } from '../../src/manage/manage-api-error.ts';
-import type { AppFeedback } from '../../src/manage/manage-types.ts';
 import { fakeClient, makeApp } from './fake-manage-client.ts';
 
 afterEach(cleanup);
 
-const summary: AppFeedback = {
+const summary: FeedbackSummary = {
   counts: { positive: 3, negative: 1 },
   latestNegative: [
     {

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiKeyInput, ApiKeyView } from '../../src/contract/api-key.ts';
 import { KeysScreen } from '../../src/manage/keys-screen.tsx';
 import { ManageApiError } from '../../src/manage/manage-api-error.ts';
-import type { ApiKeyInput, ApiKeyView } from '../../src/manage/manage-types.ts';
 import { fakeClient, makeKey } from './fake-manage-client.ts';
 
 afterEach(cleanup);

@@ -1,15 +1,9 @@
-/** What a credential may do: chat completions, read conversations, manage apps and keys. */
-export type Scope = 'chat' | 'read' | 'manage';
+import type { ApiKeyView, KeyUsage, Scope } from '../../contract/api-key.ts';
 
-/** Every scope, in a stable order. */
-export const allScopes: readonly Scope[] = ['chat', 'read', 'manage'];
-
-/** Requests counted per key. */
-export interface KeyUsage {
-  total: number;
-  byStatus: { '2xx': number; '3xx': number; '4xx': number; '5xx': number };
-  lastUsedAt: string | null;
-}
+// Scopes, usage and the listed view are wire data of the manage API: one definition, shared
+// with the dashboard.
+export { allScopes } from '../../contract/api-key.ts';
+export type { ApiKeyView, KeyUsage, Scope };
 
 /** A stored API key: never the secret itself, only its salted scrypt hash. */
 export interface ApiKeyRecord {
@@ -33,9 +27,6 @@ export interface ApiKeyRecord {
   signingSecret: string | null;
   usage: KeyUsage;
 }
-
-/** A key as listed: everything but hash and signing secret. */
-export type ApiKeyView = Omit<ApiKeyRecord, 'hash' | 'signingSecret'> & { signed: boolean };
 
 /** The view of a stored key that is safe to show. */
 export function viewApiKey(record: ApiKeyRecord): ApiKeyView {

@@ -1,31 +1,118 @@
-import { Hono } from 'hono';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import {
+  apiKeyInputSchema,
+  apiKeyViewSchema,
+  createdApiKeySchema,
+  keyUsageSchema,
+} from '../../contract/api-key.ts';
 import type { Principal } from '../http/authenticate.ts';
 import { authorizeManage } from '../http/authorize-manage.ts';
 import { ProblemError } from '../http/problem-error.ts';
-import { readJsonBody } from '../http/read-json-body.ts';
+import { jsonBody } from '../http/read-json-body.ts';
+import { createValidationHook, validationHook } from '../http/validation-hook.ts';
 import { viewApiKey } from '../keys/api-key.ts';
 import { boundApiKeyInput } from '../keys/bound-api-key-input.ts';
-import { ApiKeyInputError, parseApiKeyInput } from '../keys/parse-api-key-input.ts';
+import { ApiKeyInputError, resolveApiKeyInput } from '../keys/parse-api-key-input.ts';
 import type { ServerContext } from '../server-context.ts';
+import { adminSecurity, problem, unavailable } from './route-docs.ts';
+
+type KeyEnv = { Variables: { principal: Principal } };
+
+const scopeParams = z.object({ tenantId: z.string(), projectId: z.string() });
+const keyParams = scopeParams.extend({ id: z.string() });
+const base = '/manage/tenants/{tenantId}/projects/{projectId}/api-keys';
+
+const listRoute = createRoute({
+  method: 'get',
+  path: base,
+  summary: 'List API keys (never their secrets)',
+  security: adminSecurity,
+  request: { params: scopeParams },
+  responses: {
+    200: {
+      description: 'Keys',
+      content: { 'application/json': { schema: z.object({ data: z.array(apiKeyViewSchema) }) } },
+    },
+    401: problem('unauthorized'),
+    403: problem('forbidden'),
+    503: unavailable,
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: `${base}/{id}`,
+  summary: 'Read an API key',
+  security: adminSecurity,
+  request: { params: keyParams },
+  responses: {
+    200: {
+      description: 'The key',
+      content: { 'application/json': { schema: z.object({ data: apiKeyViewSchema }) } },
+    },
+    401: problem('unauthorized'),
+    403: problem('forbidden'),
+    404: problem('not_found'),
+    503: unavailable,
+  },
+});
+
+const usageRoute = createRoute({
+  method: 'get',
+  path: `${base}/{id}/usage`,
+  summary: 'Usage of an API key: last use and request counts by status class',
+  security: adminSecurity,
+  request: { params: keyParams },
+  responses: {
+    200: {
+      description: 'Usage',
+      content: {
+        'application/json': {
+          schema: z.object({ data: keyUsageSchema.extend({ id: z.string() }) }),
+        },
+      },
+    },
+    401: problem('unauthorized'),
+    403: problem('forbidden'),
+    404: problem('not_found'),
+    503: unavailable,
+  },
+});
+
+const revokeRoute = createRoute({
+  method: 'delete',
+  path: `${base}/{id}`,
+  summary: 'Revoke an API key (effective at once)',
+  security: adminSecurity,
+  request: { params: keyParams },
+  responses: {
+    204: { description: 'Revoked' },
+    401: problem('unauthorized'),
+    403: problem('forbidden'),
+    404: problem('not_found'),
+    503: unavailable,
+  },
+});
 
 /**
  * The manage API for API keys: create (shown once), list, read, revoke, usage. A stored
  * `manage` key creates only keys no wider than itself; environment admin keys and the bypass
  * secret are not bounded.
  */
-export function createApiKeyRoutes(
-  context: ServerContext,
-): Hono<{ Variables: { principal: Principal } }> {
+export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> {
   const { settings, now } = context;
-  const routes = new Hono<{ Variables: { principal: Principal } }>();
-  const base = '/manage/tenants/:tenantId/projects/:projectId/api-keys';
-  for (const path of [base, `${base}/*`]) {
+  const routes = new OpenAPIHono<KeyEnv>({ defaultHook: validationHook });
+  for (const path of [
+    '/manage/tenants/:tenantId/projects/:projectId/api-keys',
+    '/manage/tenants/:tenantId/projects/:projectId/api-keys/*',
+  ]) {
     routes.use(path, async (c, next) => {
       c.set('principal', await authorizeManage(c, context));
       await next();
     });
   }
-  const find = async (tenantId: string, projectId: string, id: string) => {
+  const find = async ({ tenantId, projectId, id }: z.infer<typeof keyParams>) => {
     const record = await context.apiKeys.get(id);
     if (!record || record.tenantId !== tenantId || record.projectId !== projectId) {
       throw new ProblemError(404, 'not_found', 'API key not found');
@@ -33,55 +120,81 @@ export function createApiKeyRoutes(
     return record;
   };
 
-  routes.get(base, async (c) => {
-    const { tenantId, projectId } = c.req.param();
-    return c.json({ data: (await context.apiKeys.list(tenantId, projectId)).map(viewApiKey) });
+  routes.openapi(listRoute, async (c) => {
+    const { tenantId, projectId } = c.req.valid('param');
+    return c.json({ data: (await context.apiKeys.list(tenantId, projectId)).map(viewApiKey) }, 200);
   });
 
-  routes.post(base, async (c) => {
-    const { tenantId, projectId } = c.req.param();
-    const body = await readJsonBody(c, settings.bodyLimitBytes);
-    let input: ReturnType<typeof parseApiKeyInput>;
-    try {
-      input = parseApiKeyInput(body, { tenantId, projectId }, now());
-    } catch (error) {
-      if (error instanceof ApiKeyInputError)
-        throw new ProblemError(400, 'bad_request', error.message);
-      throw error;
-    }
-    const principal = c.get('principal');
-    if (principal.kind === 'api_key' && principal.keyId) {
-      const creator = await context.apiKeys.get(principal.keyId);
-      // Revoked between authentication and now: no longer a credential at all.
-      if (!creator) throw new ProblemError(401, 'unauthorized', 'Invalid API key');
-      const expiryField =
-        typeof body === 'object' && body !== null && 'expiresIn' in body
-          ? 'expiresIn'
-          : 'expiresAt';
-      input = boundApiKeyInput(input, creator, { expiryField });
-    }
-    const { key, record, signingSecret } = await context.apiKeys.create(input);
-    c.header('Cache-Control', 'no-store');
-    return c.json(
-      { data: viewApiKey(record), key, ...(signingSecret ? { signingSecret } : {}) },
-      201,
-    );
+  const createKeyRoute = createRoute({
+    method: 'post',
+    path: base,
+    summary: 'Create an API key; `key` (and `signingSecret`) are shown only in this response',
+    description:
+      'A stored key with the manage scope creates only keys no wider than itself: scopes within its own; with its own allowedIps, a non-empty list inside its ranges; no later expiry, no higher rateLimit and the same agentId (each taken from it when left out). Environment admin keys and the bypass secret are not bounded.',
+    security: adminSecurity,
+    middleware: [jsonBody(settings.bodyLimitBytes)] as const,
+    request: {
+      params: scopeParams,
+      body: { required: true, content: { 'application/json': { schema: apiKeyInputSchema } } },
+    },
+    responses: {
+      201: {
+        description: 'Created (Cache-Control: no-store)',
+        content: { 'application/json': { schema: createdApiKeySchema } },
+      },
+      400: problem('bad_request naming the field'),
+      401: problem('unauthorized'),
+      403: problem(
+        'forbidden: the manage key may not create a key this wide (detail names the field)',
+      ),
+      413: problem('payload_too_large'),
+      503: unavailable,
+    },
+  });
+  routes.openapi(
+    createKeyRoute,
+    async (c) => {
+      const scope = c.req.valid('param');
+      const body = c.req.valid('json');
+      let input: ReturnType<typeof resolveApiKeyInput>;
+      try {
+        input = resolveApiKeyInput(body, scope, now());
+      } catch (error) {
+        if (error instanceof ApiKeyInputError)
+          throw new ProblemError(400, 'bad_request', error.message);
+        throw error;
+      }
+      const principal = c.get('principal');
+      if (principal.kind === 'api_key' && principal.keyId) {
+        const creator = await context.apiKeys.get(principal.keyId);
+        // Revoked between authentication and now: no longer a credential at all.
+        if (!creator) throw new ProblemError(401, 'unauthorized', 'Invalid API key');
+        input = boundApiKeyInput(input, creator, {
+          expiryField: body.expiresIn !== undefined ? 'expiresIn' : 'expiresAt',
+        });
+      }
+      const { key, record, signingSecret } = await context.apiKeys.create(input);
+      c.header('Cache-Control', 'no-store');
+      return c.json(
+        { data: viewApiKey(record), key, ...(signingSecret ? { signingSecret } : {}) },
+        201,
+      );
+    },
+    // Key definitions name their top-level field (`scopes`, `allowedIps`), as the CLI does.
+    createValidationHook({ topLevelFields: true }),
+  );
+
+  routes.openapi(getRoute, async (c) =>
+    c.json({ data: viewApiKey(await find(c.req.valid('param'))) }, 200),
+  );
+
+  routes.openapi(usageRoute, async (c) => {
+    const record = await find(c.req.valid('param'));
+    return c.json({ data: { id: record.id, ...record.usage } }, 200);
   });
 
-  routes.get(`${base}/:id`, async (c) => {
-    const { tenantId, projectId, id } = c.req.param();
-    return c.json({ data: viewApiKey(await find(tenantId, projectId, id)) });
-  });
-
-  routes.get(`${base}/:id/usage`, async (c) => {
-    const { tenantId, projectId, id } = c.req.param();
-    const record = await find(tenantId, projectId, id);
-    return c.json({ data: { id: record.id, ...record.usage } });
-  });
-
-  routes.delete(`${base}/:id`, async (c) => {
-    const { tenantId, projectId, id } = c.req.param();
-    await context.apiKeys.revoke((await find(tenantId, projectId, id)).id);
+  routes.openapi(revokeRoute, async (c) => {
+    await context.apiKeys.revoke((await find(c.req.valid('param'))).id);
     return c.body(null, 204);
   });
 

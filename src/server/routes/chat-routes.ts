@@ -1,27 +1,126 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
-import { admitChatTurn } from '../chat/admit-chat-turn.ts';
-import { type ChatRequest, parseChatRequest } from '../chat/parse-chat-request.ts';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { type AdmittedChatTurn, admitChatTurn } from '../chat/admit-chat-turn.ts';
+import {
+  chatRequestSchema,
+  refuseInstructions,
+  toChatRequest,
+} from '../chat/chat-request-schema.ts';
 import { answerFailure, type ChatTurn, runChatTurn } from '../chat/run-chat-turn.ts';
 import { streamChatTurn, streamHeaders } from '../chat/stream-chat-turn.ts';
 import { ProblemError } from '../http/problem-error.ts';
-import { readJsonBody } from '../http/read-json-body.ts';
+import { jsonBody } from '../http/read-json-body.ts';
+import { validationHook } from '../http/validation-hook.ts';
 import type { ServerContext } from '../server-context.ts';
+import {
+  appIdHeader,
+  originHeader,
+  problem,
+  rateLimitHeaders,
+  retryAfterHeader,
+  unavailable,
+  visitorSecurity,
+} from './route-docs.ts';
+
+const chatCompletionSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('chat.completion'),
+    created: z.number().int(),
+    model: z.string(),
+    choices: z.array(
+      z.object({
+        index: z.number().int(),
+        message: z.object({ role: z.literal('assistant'), content: z.string() }),
+        finish_reason: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'ChatCompletion' });
+
+/** What the chat route keeps between its admission step and its handler. */
+type ChatEnv = { Variables: { admitted: AdmittedChatTurn } };
 
 /** `POST /run/v1/chat/completions`: streamed (SSE) or whole answers, stored in a conversation. */
-export function createChatRoutes(context: ServerContext): Hono {
+export function createChatRoutes(context: ServerContext): OpenAPIHono<ChatEnv> {
   const { settings, now } = context;
-  const routes = new Hono();
+  const routes = new OpenAPIHono<ChatEnv>({ defaultHook: validationHook });
 
-  routes.post('/run/v1/chat/completions', async (c) => {
+  // The credential, the agent and the budgets are checked before the body is read, and a slot
+  // is taken; a request refused after that (its body, its conversation) gives the slot back.
+  const admit: MiddlewareHandler<ChatEnv> = async (c, next) => {
     const admitted = await admitChatTurn(c, context);
-    let request: ChatRequest;
+    c.set('admitted', admitted);
+    await next();
+    // Handled errors (a refused body, an unknown conversation) end here as c.error.
+    if (c.error) admitted.release();
+  };
+
+  const route = createRoute({
+    method: 'post',
+    path: '/run/v1/chat/completions',
+    summary: 'Chat completion, streamed as OpenAI chat.completion.chunk events or whole',
+    description:
+      "With an app credential: only user and assistant messages (system/developer are 400 naming the role; the app's config.systemPrompt goes to the model first and is never stored). Budgeted in order per client IP (INKEEP_IP_CHAT_RATE_LIMIT a minute; IPv6 by /64), per visitor (INKEEP_CHAT_RATE_LIMIT a minute, INKEEP_CHAT_DAILY_LIMIT a day) and per app (INKEEP_APP_CHAT_RATE_LIMIT, 0 = off), with at most INKEEP_IP_CONCURRENT_STREAMS answers generated at once per client and INKEEP_VISITOR_CONCURRENT_STREAMS per visitor. A client whose credentials failed INKEEP_AUTH_FAILURE_LIMIT times this minute gets 429 before its credential is checked. API keys with the chat scope may send any role and are budgeted per key.",
+    security: visitorSecurity,
+    middleware: [admit, jsonBody(settings.bodyLimitBytes)] as const,
+    parameters: [
+      appIdHeader(true),
+      originHeader,
+      { name: 'x-inkeep-agent-id', in: 'header', schema: { type: 'string' } },
+    ],
+    request: {
+      body: {
+        required: true,
+        content: { 'application/json': { schema: chatRequestSchema(settings) } },
+      },
+    },
+    responses: {
+      200: {
+        description:
+          'With stream:true, text/event-stream of `data: <chunk>` events, a final chunk with finish_reason "stop", then `data: [DONE]`; a failure mid-stream is `data: {"error":{"code","message"}}`. With stream:false, one chat.completion.',
+        headers: {
+          'x-inkeep-conversation-id': { schema: { type: 'string' } },
+          'x-inkeep-message-id': {
+            description: 'The id the answer is stored under (named by feedback).',
+            schema: { type: 'string' },
+          },
+          ...rateLimitHeaders,
+        },
+        content: {
+          'text/event-stream': { schema: z.string() },
+          'application/json': { schema: chatCompletionSchema },
+        },
+      },
+      400: problem(
+        'bad_request naming the field, e.g. `messages[0].role "system" is not allowed` for an app credential, or `regenerate` when the conversation does not end with that question (and its answer)',
+      ),
+      401: problem('unauthorized: "Bearer token required" or "Invalid end-user JWT"'),
+      403: problem('origin_not_allowed, or forbidden for another agent'),
+      404: problem(
+        'not_found: app disabled, or conversation not yours (or regenerate of one never used)',
+      ),
+      413: problem('payload_too_large'),
+      429: {
+        ...problem(
+          'rate_limit_exceeded (Retry-After; X-RateLimit-* of the budget that refused, or Retry-After 2 when answers at once are at their limit), or quota_exceeded: a stored-data quota of the visitor or the app is full. quota_exceeded has no Retry-After (retrying later does not help) and deletes nothing to make room; the answer to an accepted turn is always kept.',
+        ),
+        headers: { ...retryAfterHeader, ...rateLimitHeaders },
+      },
+      502: problem('upstream_error: the model failed before answering (stream:false)'),
+      503: unavailable,
+    },
+  });
+
+  routes.openapi(route, async (c) => {
+    const admitted = c.get('admitted');
+    const body = c.req.valid('json');
+    if (admitted.principal.kind === 'anonymous') refuseInstructions(body);
+    const request = toChatRequest(body);
     let turn: ChatTurn;
     try {
-      request = parseChatRequest(await readJsonBody(c, settings.bodyLimitBytes), {
-        ...settings,
-        allowInstructions: admitted.principal.kind !== 'anonymous',
-      });
       turn = await runChatTurn(context, admitted, request);
     } catch (error) {
       admitted.release();

@@ -2,15 +2,15 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { conversationIdSchema } from '../../contract/conversation-id.ts';
 import { authenticate, ownerOf } from '../http/authenticate.ts';
-import { limitJsonBody } from '../http/limit-json-body.ts';
 import { ProblemError } from '../http/problem-error.ts';
-import { problemHook } from '../http/problem-hook.ts';
-import { problemResponses, rateLimitHeaders } from '../http/problem-schema.ts';
+import { jsonBody } from '../http/read-json-body.ts';
 import { enforceRateLimit } from '../http/set-rate-limit-headers.ts';
+import { validationHook } from '../http/validation-hook.ts';
 import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { ConversationOwner } from '../storage/stores.ts';
+import { problemResponses, rateLimitHeaders } from './route-docs.ts';
 
 interface FeedbackEnv {
   Variables: { owner: ConversationOwner };
@@ -50,7 +50,7 @@ const visitorSecurity: Record<string, string[]>[] = [
  * API keys count against their own. The write is one statement.
  */
 export function createFeedbackRoutes(context: ServerContext): OpenAPIHono<FeedbackEnv> {
-  const routes = new OpenAPIHono<FeedbackEnv>({ defaultHook: problemHook });
+  const routes = new OpenAPIHono<FeedbackEnv>({ defaultHook: validationHook });
 
   const authorize: MiddlewareHandler<FeedbackEnv> = async (c, next) => {
     const principal = await authenticate(c, context, 'chat');
@@ -69,7 +69,7 @@ export function createFeedbackRoutes(context: ServerContext): OpenAPIHono<Feedba
     description:
       'The message must be an assistant message of the caller’s conversation. A second feedback on the same message replaces the first (200 instead of 201). With an app credential each call counts against the client IP budget INKEEP_IP_FEEDBACK_RATE_LIMIT (IPv6 by /64).',
     security: visitorSecurity,
-    middleware: [authorize, limitJsonBody(context.settings.bodyLimitBytes)],
+    middleware: [authorize, jsonBody(context.settings.bodyLimitBytes)],
     request: {
       body: { required: true, content: { 'application/json': { schema: requestSchema } } },
     },

@@ -1,43 +1,28 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { feedbackSummarySchema } from '../../contract/feedback.ts';
 import { authorizeManage } from '../http/authorize-manage.ts';
 import { ProblemError } from '../http/problem-error.ts';
-import { problemHook } from '../http/problem-hook.ts';
-import { problemResponses } from '../http/problem-schema.ts';
+import { validationHook } from '../http/validation-hook.ts';
 import type { ServerContext } from '../server-context.ts';
+import { problemResponses } from './route-docs.ts';
 
 /** Negatives listed, newest first, and the characters of question and answer each shows. */
 export const feedbackListLimits = { negatives: 20, text: 500 };
 
-const summarySchema = z
-  .object({
-    counts: z.object({ positive: z.number().int(), negative: z.number().int() }),
-    latestNegative: z.array(
-      z.object({
-        conversationId: z.string(),
-        messageId: z.string(),
-        details: z.string().nullable(),
-        createdAt: z.string(),
-        question: z.string().nullable(),
-        answer: z.string(),
-      }),
-    ),
-  })
-  .openapi('FeedbackSummary');
-
 const paramsSchema = z.object({
   tenantId: z.string().min(1),
   projectId: z.string().min(1),
-  appId: z.string().min(1),
+  id: z.string().min(1),
 });
 
 /**
- * `GET /manage/tenants/{tenantId}/projects/{projectId}/apps/{appId}/feedback`: an app's answer
+ * `GET /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}/feedback`: an app's answer
  * feedback for its owner (a `manage` credential): the counts, and the latest negatives with the
  * question each answer replied to. One statement.
  */
 export function createManageFeedbackRoutes(context: ServerContext): OpenAPIHono {
-  const routes = new OpenAPIHono({ defaultHook: problemHook });
+  const routes = new OpenAPIHono({ defaultHook: validationHook });
 
   const authorize: MiddlewareHandler = async (c, next) => {
     await authorizeManage(c, context);
@@ -46,7 +31,7 @@ export function createManageFeedbackRoutes(context: ServerContext): OpenAPIHono 
 
   const route = createRoute({
     method: 'get',
-    path: '/manage/tenants/{tenantId}/projects/{projectId}/apps/{appId}/feedback',
+    path: '/manage/tenants/{tenantId}/projects/{projectId}/apps/{id}/feedback',
     summary: "An app's answer feedback: counts and the latest negatives",
     description: `The latest ${feedbackListLimits.negatives} negative feedbacks, newest first, each with the user question before the rated answer; question and answer are cut to their first ${feedbackListLimits.text} characters.`,
     security: [{ apiKey: [] }, { bearerApiKey: [] }] as Record<string, string[]>[],
@@ -55,7 +40,7 @@ export function createManageFeedbackRoutes(context: ServerContext): OpenAPIHono 
     responses: {
       200: {
         description: 'The feedback of the app’s conversations',
-        content: { 'application/json': { schema: summarySchema } },
+        content: { 'application/json': { schema: feedbackSummarySchema } },
       },
       ...problemResponses({
         401: ['unauthorized'],
@@ -68,7 +53,7 @@ export function createManageFeedbackRoutes(context: ServerContext): OpenAPIHono 
   });
 
   routes.openapi(route, async (c) => {
-    const { tenantId, projectId, appId } = c.req.valid('param');
+    const { tenantId, projectId, id: appId } = c.req.valid('param');
     const app = context.apps.get(appId);
     if (!app || app.tenantId !== tenantId || app.projectId !== projectId) {
       throw new ProblemError(404, 'not_found', 'App not found');

@@ -1,15 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { type Context, Hono } from 'hono';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import {
+  appInputSchema,
+  appSchema,
+  revokedSessionsSchema,
+  sessionRevocationSchema,
+} from '../../contract/app.ts';
+import type { App } from '../apps/app.ts';
 import { AppValidationError, normalizeApp } from '../apps/normalize-app.ts';
 import { authorizeManage } from '../http/authorize-manage.ts';
 import { ProblemError } from '../http/problem-error.ts';
-import { readBodyText, readJsonBody } from '../http/read-json-body.ts';
+import { jsonBody } from '../http/read-json-body.ts';
+import { validationHook } from '../http/validation-hook.ts';
 import type { ServerContext } from '../server-context.ts';
-import { anonymousSubPattern } from '../session/create-token-service.ts';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { adminSecurity, problem, unavailable } from './route-docs.ts';
 
 function validated(input: unknown) {
   try {
@@ -21,52 +27,131 @@ function validated(input: unknown) {
   }
 }
 
-const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+/** The app a PATCH or revoke is about, found before its body is read. */
+type AppEnv = { Variables: { app: App } };
+
+const scopeParams = z.object({ tenantId: z.string(), projectId: z.string() });
+const appParams = scopeParams.extend({ id: z.string() });
+const oneApp = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: z.object({ data: appSchema }) } },
+});
+const base = '/manage/tenants/{tenantId}/projects/{projectId}/apps';
+
+const listRoute = createRoute({
+  method: 'get',
+  path: base,
+  summary: 'List apps',
+  security: adminSecurity,
+  request: { params: scopeParams },
+  responses: {
+    200: {
+      description: 'Apps',
+      content: { 'application/json': { schema: z.object({ data: z.array(appSchema) }) } },
+    },
+    401: problem('unauthorized'),
+    403: problem('forbidden: the credential lacks the manage scope, or its IP is not allowed'),
+    503: unavailable,
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: `${base}/{id}`,
+  summary: 'Read an app',
+  security: adminSecurity,
+  request: { params: appParams },
+  responses: {
+    200: oneApp('The app'),
+    401: problem('unauthorized'),
+    403: problem('forbidden'),
+    404: problem('not_found'),
+    503: unavailable,
+  },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: `${base}/{id}`,
+  summary: 'Delete an app',
+  security: adminSecurity,
+  request: { params: appParams },
+  responses: {
+    204: { description: 'Deleted' },
+    401: problem('unauthorized'),
+    403: problem('forbidden'),
+    404: problem('not_found'),
+    503: unavailable,
+  },
+});
 
 /**
  * The manage API for apps, for `manage` credentials (keys, `ADMIN_API_KEY`,
  * `INKEEP_ADMIN_API_KEY`): list, create, read, change, delete, and revoke anonymous sessions.
  */
-export function createManageRoutes(context: ServerContext): Hono {
+export function createManageRoutes(context: ServerContext): OpenAPIHono<AppEnv> {
   const { settings, now } = context;
-  const routes = new Hono();
-  const base = '/manage/tenants/:tenantId/projects/:projectId/apps';
+  const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const body = jsonBody(settings.bodyLimitBytes);
 
-  routes.use(`${base}`, async (c, next) => {
+  routes.use('/manage/tenants/:tenantId/projects/:projectId/apps', async (c, next) => {
     await authorizeManage(c, context);
     await next();
   });
-  routes.use(`${base}/*`, async (c, next) => {
+  routes.use('/manage/tenants/:tenantId/projects/:projectId/apps/*', async (c, next) => {
     await authorizeManage(c, context);
     await next();
   });
 
-  const scope = (c: Context) => ({
-    tenantId: c.req.param('tenantId') ?? 'default',
-    projectId: c.req.param('projectId') ?? 'default',
-  });
-  const find = (c: Context) => {
-    const { tenantId, projectId } = scope(c);
-    const app = context.apps.get(c.req.param('id') ?? '');
+  const find = ({ tenantId, projectId, id }: z.infer<typeof appParams>) => {
+    const app = context.apps.get(id);
     if (!app || app.tenantId !== tenantId || app.projectId !== projectId) {
       throw new ProblemError(404, 'not_found', 'App not found');
     }
     return app;
   };
 
-  routes.get(base, (c) => {
-    const { tenantId, projectId } = scope(c);
-    return c.json({ data: context.apps.list(tenantId, projectId) });
+  // Before a body is read: an unknown app is 404 whatever the body says.
+  const appFound: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const param = (name: string) => c.req.param(name) ?? '';
+    c.set(
+      'app',
+      find({ tenantId: param('tenantId'), projectId: param('projectId'), id: param('id') }),
+    );
+    await next();
+  };
+
+  routes.openapi(listRoute, (c) => {
+    const { tenantId, projectId } = c.req.valid('param');
+    return c.json({ data: context.apps.list(tenantId, projectId) }, 200);
   });
 
-  routes.post(base, async (c) => {
-    const body = await readJsonBody(c, settings.bodyLimitBytes);
-    if (!isRecord(body))
-      throw new ProblemError(400, 'bad_request', 'Request body must be a JSON object');
+  const createAppRoute = createRoute({
+    method: 'post',
+    path: base,
+    summary: 'Create an app (id generated unless given)',
+    security: adminSecurity,
+    middleware: [body] as const,
+    request: {
+      params: scopeParams,
+      body: { required: true, content: { 'application/json': { schema: appInputSchema } } },
+    },
+    responses: {
+      201: oneApp('Created'),
+      400: problem('bad_request naming the field'),
+      401: problem('unauthorized'),
+      403: problem('forbidden'),
+      413: problem('payload_too_large'),
+      503: unavailable,
+    },
+  });
+  routes.openapi(createAppRoute, async (c) => {
+    const { tenantId, projectId } = c.req.valid('param');
     const app = validated({
       id: `app_${randomBytes(9).toString('base64url')}`,
-      ...body,
-      ...scope(c),
+      ...c.req.valid('json'),
+      tenantId,
+      projectId,
     });
     if (context.apps.get(app.id))
       throw new ProblemError(400, 'bad_request', 'id is used by another app');
@@ -74,74 +159,96 @@ export function createManageRoutes(context: ServerContext): Hono {
     return c.json({ data: app }, 201);
   });
 
-  routes.get(`${base}/:id`, (c) => c.json({ data: find(c) }));
+  routes.openapi(getRoute, (c) => c.json({ data: find(c.req.valid('param')) }, 200));
 
-  routes.patch(`${base}/:id`, async (c) => {
-    const app = find(c);
-    const body = await readJsonBody(c, settings.bodyLimitBytes);
-    if (!isRecord(body))
-      throw new ProblemError(400, 'bad_request', 'Request body must be a JSON object');
-    const config = body.config ?? {};
-    const webClient = isRecord(config) ? (config.webClient ?? {}) : undefined;
+  const patchRoute = createRoute({
+    method: 'patch',
+    path: `${base}/{id}`,
+    summary: 'Change an app (config.webClient merged field by field)',
+    security: adminSecurity,
+    middleware: [appFound, body] as const,
+    request: {
+      params: appParams,
+      body: { required: true, content: { 'application/json': { schema: appInputSchema } } },
+    },
+    responses: {
+      200: oneApp('The app'),
+      400: problem('bad_request naming the field'),
+      401: problem('unauthorized'),
+      403: problem('forbidden'),
+      404: problem('not_found'),
+      413: problem('payload_too_large'),
+      503: unavailable,
+    },
+  });
+  routes.openapi(patchRoute, async (c) => {
+    const params = c.req.valid('param');
+    const app = c.get('app');
+    const { config = {}, ...fields } = c.req.valid('json');
     const updated = validated({
       ...app,
-      ...body,
-      // Merged one level deep so a PATCH of allowedDomains keeps allowAnonymous; wrong types
-      // are passed through for normalizeApp to name.
-      config: isRecord(config)
-        ? {
-            ...app.config,
-            ...config,
-            webClient: isRecord(webClient) ? { ...app.config.webClient, ...webClient } : webClient,
-          }
-        : config,
-      ...scope(c),
+      ...fields,
+      // Merged one level deep so a PATCH of allowedDomains keeps allowAnonymous.
+      config: {
+        ...app.config,
+        ...config,
+        webClient: { ...app.config.webClient, ...config.webClient },
+      },
+      tenantId: params.tenantId,
+      projectId: params.projectId,
       id: app.id,
     });
     await context.apps.put(updated);
-    return c.json({ data: updated });
+    return c.json({ data: updated }, 200);
   });
 
   // Signs visitors out: their tokens issued before `before` (default now) are refused, for the
   // whole app or for one `sub`; a refresh with such a token starts a new visitor.
-  routes.post(`${base}/:id/sessions/revoke`, async (c) => {
-    const app = find(c);
-    const text = await readBodyText(c, settings.bodyLimitBytes);
-    let body: unknown = {};
-    if (text.trim()) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new ProblemError(400, 'bad_request', 'Request body is not valid JSON');
-      }
-    }
-    if (!isRecord(body))
-      throw new ProblemError(400, 'bad_request', 'Request body must be a JSON object');
-    const { before, sub } = body;
+  const revokeRoute = createRoute({
+    method: 'post',
+    path: `${base}/{id}/sessions/revoke`,
+    summary:
+      "Sign visitors out: refuse the app's anonymous sessions issued before `before` (default now), for every visitor or only `sub`",
+    description:
+      'A refused token answers 401 unauthorized "Invalid end-user JWT", and a rolling refresh with it gets a new sub. Tokens carry whole seconds, so every token issued in the second of `before` is refused too (tokens issued after it stay valid). A cutoff never moves back: an earlier `before` than the one in force changes nothing. Takes effect on every instance.',
+    security: adminSecurity,
+    middleware: [appFound, jsonBody(settings.bodyLimitBytes, { optional: true })] as const,
+    request: {
+      params: appParams,
+      body: {
+        required: false,
+        content: { 'application/json': { schema: sessionRevocationSchema } },
+      },
+    },
+    responses: {
+      200: {
+        description: 'Revoked',
+        content: { 'application/json': { schema: z.object({ data: revokedSessionsSchema }) } },
+      },
+      400: problem(
+        'bad_request: body not a JSON object, `before` not an ISO 8601 date-time or in the future, `sub` not anon_<uuid>',
+      ),
+      401: problem('unauthorized'),
+      403: problem('forbidden'),
+      404: problem('not_found: no such app in this tenant and project'),
+      413: problem('payload_too_large'),
+      503: unavailable,
+    },
+  });
+  routes.openapi(revokeRoute, async (c) => {
+    const app = c.get('app');
+    const { before, sub } = c.req.valid('json');
     const time = now();
-    let cutoff = time;
-    if (before !== undefined) {
-      cutoff = typeof before === 'string' && isoDateTime.test(before) ? Date.parse(before) : NaN;
-      if (!Number.isFinite(cutoff)) {
-        throw new ProblemError(400, 'bad_request', 'before must be an ISO 8601 date-time');
-      }
-      if (cutoff > time)
-        throw new ProblemError(400, 'bad_request', 'before must not be in the future');
-    }
-    if (sub !== undefined && (typeof sub !== 'string' || !anonymousSubPattern.test(sub))) {
-      throw new ProblemError(
-        400,
-        'bad_request',
-        'sub must be an anonymous visitor id (anon_<uuid>)',
-      );
-    }
+    const cutoff = before === undefined ? time : Date.parse(before);
+    if (cutoff > time)
+      throw new ProblemError(400, 'bad_request', 'before must not be in the future');
     const revokedBefore = await context.apps.revokeSessions(app.id, new Date(cutoff), sub);
     if (!revokedBefore) throw new ProblemError(404, 'not_found', 'App not found');
-    return c.json({ data: { appId: app.id, sub: sub ?? null, revokedBefore } });
+    return c.json({ data: { appId: app.id, sub: sub ?? null, revokedBefore } }, 200);
   });
 
-  routes.delete(`${base}/:id`, async (c) => {
-    await context.apps.delete(find(c).id);
+  routes.openapi(deleteRoute, async (c) => {
+    await context.apps.delete(find(c.req.valid('param')).id);
     return c.body(null, 204);
   });
 

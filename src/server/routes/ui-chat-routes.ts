@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { conversationIdSchema } from '../../contract/conversation-id.ts';
 import { type AdmittedChatTurn, admitChatTurn } from '../chat/admit-chat-turn.ts';
-import { instructionsRefused } from '../chat/parse-chat-request.ts';
+import { instructionsRefused } from '../chat/chat-request-schema.ts';
 import { type ChatTurnRequest, runChatTurn } from '../chat/run-chat-turn.ts';
 import { streamChatTurn, streamHeaders } from '../chat/stream-chat-turn.ts';
 import {
@@ -10,11 +10,11 @@ import {
   uiMessageStreamHeader,
 } from '../chat/ui-message-stream-encoding.ts';
 import type { Principal } from '../http/authenticate.ts';
-import { limitJsonBody } from '../http/limit-json-body.ts';
 import { ProblemError } from '../http/problem-error.ts';
-import { problemHook } from '../http/problem-hook.ts';
-import { problemResponses, rateLimitHeaders } from '../http/problem-schema.ts';
+import { jsonBody } from '../http/read-json-body.ts';
+import { validationHook } from '../http/validation-hook.ts';
 import type { ServerContext } from '../server-context.ts';
+import { problemResponses, rateLimitHeaders } from './route-docs.ts';
 
 /** What the route's middleware hands its handler. */
 interface UiChatEnv {
@@ -104,7 +104,7 @@ function turnRequest(
  */
 export function createUiChatRoutes(context: ServerContext): OpenAPIHono<UiChatEnv> {
   const { settings } = context;
-  const routes = new OpenAPIHono<UiChatEnv>({ defaultHook: problemHook });
+  const routes = new OpenAPIHono<UiChatEnv>({ defaultHook: validationHook });
 
   // Credentials and budgets before the body is read, as on chat completions; the slots go back
   // here unless the answer's stream took them.
@@ -126,7 +126,7 @@ export function createUiChatRoutes(context: ServerContext): OpenAPIHono<UiChatEn
     description:
       'Answers the newest user message of `messages` in the conversation `conversationId` (a client-made `conv_` id starts a conversation at its first use; without one, `id` is used when it is a conversation id, else a new conversation is made). `trigger: "regenerate-message"` answers the last question again, replacing its answer. The answer is stored under the `start` chunk\'s `messageId`. An `x-inkeep-challenge-solution` header is accepted and ignored.',
     security: visitorSecurity,
-    middleware: [admit, limitJsonBody(settings.bodyLimitBytes)],
+    middleware: [admit, jsonBody(settings.bodyLimitBytes)],
     request: {
       body: {
         required: true,

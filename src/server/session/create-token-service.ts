@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { anonymousSubPattern } from '../../contract/app.ts';
 import type { App } from '../apps/app.ts';
 import { createSecretRing, type SecretList } from '../secrets/create-secret-ring.ts';
 import { firstValidSecondOf } from './session-revocation.ts';
@@ -43,9 +44,7 @@ export interface TokenServiceOptions {
   now?: () => number;
 }
 
-/** What an anonymous visitor's `sub` looks like: `anon_<uuid v4>`. */
-export const anonymousSubPattern =
-  /^anon_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export { anonymousSubPattern };
 
 /** Creates the {@link TokenService} for one secret or a rotating list of them. */
 export function createTokenService({

@@ -1,7 +1,11 @@
 // The durable stores the routes use. Routes never know which engine is behind them: the one SQL
 // implementation (create-sql-*-store.ts) runs on embedded PGlite and on PostgreSQL alike.
+
+import type { FeedbackSummary, FeedbackType } from '../../contract/feedback.ts';
 import type { App } from '../apps/app.ts';
 import type { ApiKeyRecord, KeyUsage, Scope } from '../keys/api-key.ts';
+
+export type { FeedbackSummary, FeedbackType, NegativeFeedback } from '../../contract/feedback.ts';
 
 /** Apps, read from a cache on every request; changes reach every instance by change notice. */
 export interface AppStore {
@@ -191,9 +195,6 @@ export interface ConversationStore {
   delete(id: string, owner: ConversationOwner): Promise<boolean>;
 }
 
-/** A visitor's rating of an answer. */
-export type FeedbackType = 'positive' | 'negative';
-
 /** One stored feedback: on an assistant message of the owner's conversation. */
 export interface Feedback {
   id: string;
@@ -202,25 +203,6 @@ export interface Feedback {
   type: FeedbackType;
   details: string | null;
   createdAt: string;
-}
-
-/** A negative feedback with the exchange it rates, for the app's owner. */
-export interface NegativeFeedback {
-  conversationId: string;
-  messageId: string;
-  details: string | null;
-  createdAt: string;
-  /** The user message before the answer (truncated), or null when there is none. */
-  question: string | null;
-  /** The answer rated (truncated). */
-  answer: string;
-}
-
-/** An app's feedback at a glance. */
-export interface FeedbackSummary {
-  counts: Record<FeedbackType, number>;
-  /** The latest negatives, newest first. */
-  latestNegative: NegativeFeedback[];
 }
 
 /** Feedback on answers: one a message, kept as long as its message and conversation. */

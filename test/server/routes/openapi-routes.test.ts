@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it, vi } from 'vitest';
 import { createTestApp } from '../helpers.ts';
 
 describe('GET /openapi.json', () => {
@@ -20,6 +21,8 @@ describe('GET /openapi.json', () => {
         'GET /run/auth/pow/challenge',
         'POST /run/auth/apps/{appId}/anonymous-session',
         'POST /run/v1/chat/completions',
+        'POST /run/api/chat',
+        'POST /run/v1/feedback',
         'GET /run/v1/conversations',
         'GET /run/v1/conversations/{id}',
         'DELETE /run/v1/conversations/{id}',
@@ -28,6 +31,7 @@ describe('GET /openapi.json', () => {
         'POST /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}/sessions/revoke',
         'GET /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
         'PATCH /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
+        'GET /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}/feedback',
         'DELETE /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
         'GET /manage/tenants/{tenantId}/projects/{projectId}/api-keys',
         'POST /manage/tenants/{tenantId}/projects/{projectId}/api-keys',
@@ -80,5 +84,46 @@ describe('GET /openapi.json', () => {
     for (const [, name] of text.matchAll(/"#\/components\/schemas\/(\w+)"/g)) {
       expect(document.components.schemas).toHaveProperty(name ?? '');
     }
+  });
+});
+
+describe('the generated document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const document = await (await createTestApp().request('/openapi.json')).json();
+    const result = await new Validator().validate(document as Parameters<Validator['validate']>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('declares every route the server registers, method and path', async () => {
+    const app = createTestApp();
+    const document = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = new Set(
+      Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+      ),
+    );
+    const registered = new Set(
+      app.routes
+        // `ALL` entries are middleware (`use`: CORS preflights, authentication, body limits),
+        // not routes. The dashboard's own files under /manage/ (HTML, scripts, hashed assets)
+        // are a static site served beside the API, not part of it; the manage API lives under
+        // /manage/tenants/ and is checked like every other route.
+        .filter(({ method }) => method !== 'ALL')
+        .filter(({ path }) => !path.startsWith('/manage') || path.startsWith('/manage/tenants/'))
+        .map(({ method, path }) => `${method} ${path.replace(/:(\w+)/g, '{$1}')}`),
+    );
+    expect(registered.size).toBeGreaterThan(15);
+    expect([...registered].filter((route) => !documented.has(route))).toEqual([]);
+  });
+
+  it('is generated once per server', async () => {
+    const app = createTestApp();
+    const first = await (await app.request('/openapi.json')).text();
+    const spy = vi.spyOn(app, 'getOpenAPI31Document');
+    expect(await (await app.request('/openapi.json')).text()).toBe(first);
+    expect(spy).not.toHaveBeenCalled();
   });
 });
