@@ -34,7 +34,7 @@ const challengeRoute = createRoute({
   summary:
     'An ALTCHA proof-of-work challenge (classic format unless INKEEP_POW_ALGORITHM selects v2)',
   description:
-    "Issued with an HMAC only (v2: non-deterministic, a key prefix of zeros). Budgeted per client IP (IPv6 by /64, INKEEP_POW_CHALLENGE_RATE_LIMIT a minute). At the difficulty level of the client's next session request: 0 within its session budget, one more per further budget in the window (classic: maxnumber ×4 and level=<n> in the salt; v2: one more zero digit of keyPrefix and data.level).",
+    "Issued with an HMAC only (v2: non-deterministic, a key prefix of zeros). Budgeted per client IP (IPv6 by /64, INKEEP_POW_CHALLENGE_RATE_LIMIT a minute). At the difficulty level of the client's next session request: 0 within its session budget, one more per further budget in the window (classic: maxnumber ×4 and level=<n> in the salt; v2: one more zero digit of keyPrefix and data.level). Signed with the first INKEEP_POW_HMAC_SECRET, which it names by key id (classic: kid=<8 hex> in the salt; v2: data.kid); a solution is checked against the secret its challenge names.",
   responses: {
     200: {
       description: 'Challenge (Cache-Control: no-store)',
@@ -56,7 +56,7 @@ const sessionRoute = createRoute({
   path: '/run/auth/apps/{appId}/anonymous-session',
   summary: 'Issue an anonymous-session JWT (rolling refresh with the previous token as bearer)',
   description:
-    'Checks, in order: app exists and enabled (404), web_client (400), allowAnonymous (401), Origin (403), rate limit per client IP (429), proof of work (400). Every request counts against the per-IP budget, refused ones too. With proof of work a client over its budget is served at rising difficulty levels (it must solve a challenge at its level) and refused past the last one; X-RateLimit-Limit then counts every level. The body is ignored.',
+    'Checks, in order: app exists and enabled (404), web_client (400), allowAnonymous (401), Origin (403), rate limit per client IP (429), proof of work (400). Every request counts against the per-IP budget, refused ones too. With proof of work a client over its budget is served at rising difficulty levels (it must solve a challenge at its level) and refused past the last one; X-RateLimit-Limit then counts every level. The body is ignored. The token is signed with the first INKEEP_ANON_JWT_SECRET and names it by `kid` in its header.',
   // The app id is looked up, not validated: an unknown one is 404 like a disabled one.
   request: { params: z.object({ appId: z.string() }) },
   parameters: [
