@@ -9,6 +9,15 @@ import { createTestStores } from './test-database.ts';
 
 /** The JWT secret every test server uses. */
 export const secret = 'test-secret-test-secret-test-secret-0123';
+/** The 401 body of a session token that is no longer (or never was) valid. */
+export const invalidJwtProblem = {
+  title: 'Unauthorized',
+  status: 401,
+  detail: 'Invalid end-user JWT',
+  code: 'unauthorized',
+  error: { code: 'unauthorized', message: 'Invalid end-user JWT', status: 401 },
+};
+
 /** An origin on app_demo's allowlist. */
 export const demoOrigin = 'http://localhost:5173';
 

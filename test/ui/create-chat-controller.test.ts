@@ -28,6 +28,12 @@ async function* answer(...deltas: string[]): AsyncGenerator<ChatStreamEvent> {
   yield { type: 'text-end', finishReason: 'stop' };
 }
 
+/** An answer whose stream breaks after `text`. */
+async function* cutShort(text: string): AsyncGenerator<ChatStreamEvent> {
+  yield { type: 'text-delta', delta: text };
+  throw new InkeepChatError('stream_interrupted', 'The answer was interrupted.');
+}
+
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('createChatController', () => {
@@ -145,10 +151,7 @@ describe('createChatController', () => {
 
   it('keeps an interrupted answer, marks it, and retries it', async () => {
     const client = fakeClient(
-      async function* () {
-        yield { type: 'text-delta', delta: 'Partial' };
-        throw new InkeepChatError('stream_interrupted', 'The answer was interrupted.');
-      },
+      () => cutShort('Partial'),
       () => answer('Complete'),
     );
     const controller = createChatController({ client });
@@ -183,10 +186,7 @@ describe('createChatController', () => {
     it('Retry after an interruption and Regenerate send regenerate with the question', async () => {
       const client = recordingClient(
         () => answer('First'),
-        async function* () {
-          yield { type: 'text-delta', delta: 'Partial' };
-          throw new InkeepChatError('stream_interrupted', 'The answer was interrupted.');
-        },
+        () => cutShort('Partial'),
         () => answer('Again'),
         () => answer('Once more'),
       );
@@ -219,10 +219,7 @@ describe('createChatController', () => {
 
     it('without a stored conversation sends the history as a new one', async () => {
       const client = recordingClient(
-        async function* () {
-          yield { type: 'text-delta', delta: 'Partial' };
-          throw new InkeepChatError('stream_interrupted', 'The answer was interrupted.');
-        },
+        () => cutShort('Partial'),
         () => answer('Whole'),
       );
       const controller = createChatController({ client });

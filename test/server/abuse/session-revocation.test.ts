@@ -3,7 +3,7 @@
 // visitor, other apps and visitors are unaffected, and every instance of a fleet agrees.
 import { describe, expect, it } from 'vitest';
 import { createMemorySharedState, type Database, openStores } from '../../../src/server/index.ts';
-import { createTestApp, demoOrigin } from '../helpers.ts';
+import { createTestApp, demoOrigin, invalidJwtProblem } from '../helpers.ts';
 import { openTestDatabase } from '../test-database.ts';
 
 type TestApp = ReturnType<typeof createTestApp>;
@@ -11,13 +11,6 @@ type TestApp = ReturnType<typeof createTestApp>;
 const adminKey = 'admin-key-admin-key-admin-key-0123456';
 const manageBase = '/manage/tenants/default/projects/default/apps';
 const otherOrigin = 'https://docs.example.com';
-const invalidJwt = {
-  title: 'Unauthorized',
-  status: 401,
-  detail: 'Invalid end-user JWT',
-  code: 'unauthorized',
-  error: { code: 'unauthorized', message: 'Invalid end-user JWT', status: 401 },
-};
 
 /** A clock in the middle of a second: tokens carry whole seconds. */
 function createClock() {
@@ -78,7 +71,7 @@ function revoke(app: TestApp, body: unknown, appId = 'app_demo') {
 async function expectRefused(response: Response) {
   expect(response.status).toBe(401);
   expect(response.headers.get('content-type')).toContain('application/problem+json');
-  expect(await response.json()).toEqual(invalidJwt);
+  expect(await response.json()).toEqual(invalidJwtProblem);
 }
 
 const env = { INKEEP_ADMIN_API_KEY: adminKey };

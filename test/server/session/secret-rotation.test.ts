@@ -11,6 +11,7 @@ import {
   type ClassicChallenge,
   createTestApp,
   demoOrigin,
+  invalidJwtProblem,
   requestChat,
   solveClassicChallenge,
   sseData,
@@ -25,13 +26,6 @@ const s2 = 'jwt-new-jwt-new-jwt-new-jwt-new-jwt-new-02';
 const p1 = 'pow-old-pow-old-pow-old-pow-old-pow-old-01';
 const p2 = 'pow-new-pow-new-pow-new-pow-new-pow-new-02';
 
-const invalidJwt = {
-  title: 'Unauthorized',
-  status: 401,
-  detail: 'Invalid end-user JWT',
-  code: 'unauthorized',
-  error: { code: 'unauthorized', message: 'Invalid end-user JWT', status: 401 },
-};
 const powInvalid = {
   title: 'Bad Request',
   status: 400,
@@ -119,7 +113,7 @@ function readConversation(app: TestApp, token: string, id: string | null) {
 async function expectInvalidJwt(response: Response) {
   expect(response.status).toBe(401);
   expect(response.headers.get('content-type')).toContain('application/problem+json');
-  expect(await response.json()).toEqual(invalidJwt);
+  expect(await response.json()).toEqual(invalidJwtProblem);
 }
 
 describe('rotating both secrets across a rolling deploy', () => {

@@ -4,7 +4,6 @@
 import { CompiledQuery, type KyselyPlugin, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  type ApiKeyInput,
   type App,
   type ConversationOwner,
   createMemorySharedState,
@@ -15,6 +14,7 @@ import {
   type SharedState,
   type StorageQuotas,
 } from '../../../src/server/index.ts';
+import { keyInput } from '../helpers.ts';
 import { openTestDatabase } from '../test-database.ts';
 
 const postgresUrl = process.env.INKEEP_TEST_POSTGRES_URL || undefined;
@@ -39,19 +39,6 @@ const app = (id: string, overrides: Partial<App> = {}): App => ({
   enabled: true,
   defaultAgentId: 'agent_demo',
   config: { webClient: { allowedDomains: ['localhost'], allowAnonymous: true } },
-  ...overrides,
-});
-
-const keyInput = (overrides: Partial<ApiKeyInput> = {}): ApiKeyInput => ({
-  name: 'contract',
-  tenantId: 'default',
-  projectId: 'default',
-  agentId: null,
-  scopes: ['chat', 'read'],
-  expiresAt: null,
-  allowedIps: [],
-  rateLimit: null,
-  signed: false,
   ...overrides,
 });
 
