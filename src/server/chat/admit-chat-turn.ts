@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { authenticate, type Principal } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { enforceRateLimit } from '../http/set-rate-limit-headers.ts';
@@ -54,5 +54,24 @@ export async function admitChatTurn(c: Context, context: ServerContext): Promise
       released = true;
       admission.release();
     },
+  };
+}
+
+/** What the chat routes' admission hands their handler. */
+export interface AdmittedChatEnv {
+  Variables: { admitted: AdmittedChatTurn };
+}
+
+/**
+ * {@link admitChatTurn} as a route's middleware, so it runs before the body is read. A request
+ * refused after it (its body, its conversation: `c.error`) gives its slots back here; an accepted
+ * turn's answer gives them back when it ends.
+ */
+export function chatAdmission(context: ServerContext): MiddlewareHandler<AdmittedChatEnv> {
+  return async (c, next) => {
+    const admitted = await admitChatTurn(c, context);
+    c.set('admitted', admitted);
+    await next();
+    if (c.error) admitted.release();
   };
 }

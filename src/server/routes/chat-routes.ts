@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { type AdmittedChatTurn, admitChatTurn } from '../chat/admit-chat-turn.ts';
+import { type AdmittedChatEnv, chatAdmission } from '../chat/admit-chat-turn.ts';
 import {
   chatRequestSchema,
   refuseInstructions,
   toChatRequest,
 } from '../chat/chat-request-schema.ts';
-import { answerFailure, type ChatTurn, runChatTurn } from '../chat/run-chat-turn.ts';
+import { answerFailure, runChatTurn } from '../chat/run-chat-turn.ts';
 import { streamChatTurn, streamHeaders } from '../chat/stream-chat-turn.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { jsonBody } from '../http/read-json-body.ts';
@@ -40,23 +39,10 @@ const chatCompletionSchema = z
   })
   .meta({ id: 'ChatCompletion' });
 
-/** What the chat route keeps between its admission step and its handler. */
-type ChatEnv = { Variables: { admitted: AdmittedChatTurn } };
-
 /** `POST /run/v1/chat/completions`: streamed (SSE) or whole answers, stored in a conversation. */
-export function createChatRoutes(context: ServerContext): OpenAPIHono<ChatEnv> {
+export function createChatRoutes(context: ServerContext): OpenAPIHono<AdmittedChatEnv> {
   const { settings, now } = context;
-  const routes = new OpenAPIHono<ChatEnv>({ defaultHook: validationHook });
-
-  // The credential, the agent and the budgets are checked before the body is read, and a slot
-  // is taken; a request refused after that (its body, its conversation) gives the slot back.
-  const admit: MiddlewareHandler<ChatEnv> = async (c, next) => {
-    const admitted = await admitChatTurn(c, context);
-    c.set('admitted', admitted);
-    await next();
-    // Handled errors (a refused body, an unknown conversation) end here as c.error.
-    if (c.error) admitted.release();
-  };
+  const routes = new OpenAPIHono<AdmittedChatEnv>({ defaultHook: validationHook });
 
   const route = createRoute({
     method: 'post',
@@ -65,7 +51,7 @@ export function createChatRoutes(context: ServerContext): OpenAPIHono<ChatEnv> {
     description:
       "With an app credential: only user and assistant messages (system/developer are 400 naming the role; the app's config.systemPrompt goes to the model first and is never stored). Budgeted in order per client IP (INKEEP_IP_CHAT_RATE_LIMIT a minute; IPv6 by /64), per visitor (INKEEP_CHAT_RATE_LIMIT a minute, INKEEP_CHAT_DAILY_LIMIT a day) and per app (INKEEP_APP_CHAT_RATE_LIMIT, 0 = off), with at most INKEEP_IP_CONCURRENT_STREAMS answers generated at once per client and INKEEP_VISITOR_CONCURRENT_STREAMS per visitor. A client whose credentials failed INKEEP_AUTH_FAILURE_LIMIT times this minute gets 429 before its credential is checked. API keys with the chat scope may send any role and are budgeted per key.",
     security: visitorSecurity,
-    middleware: [admit, jsonBody(settings.bodyLimitBytes)] as const,
+    middleware: [chatAdmission(context), jsonBody(settings.bodyLimitBytes)] as const,
     parameters: [
       appIdHeader(true),
       originHeader,
@@ -119,13 +105,7 @@ export function createChatRoutes(context: ServerContext): OpenAPIHono<ChatEnv> {
     const body = c.req.valid('json');
     if (admitted.principal.kind === 'anonymous') refuseInstructions(body);
     const request = toChatRequest(body);
-    let turn: ChatTurn;
-    try {
-      turn = await runChatTurn(context, admitted, request);
-    } catch (error) {
-      admitted.release();
-      throw error;
-    }
+    const turn = await runChatTurn(context, admitted, request);
     c.header('x-inkeep-conversation-id', turn.conversationId);
     // The id the answer is stored under: what feedback names.
     c.header('x-inkeep-message-id', turn.answerId);

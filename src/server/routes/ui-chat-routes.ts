@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
 import { conversationIdSchema } from '../../contract/conversation-id.ts';
-import { type AdmittedChatTurn, admitChatTurn } from '../chat/admit-chat-turn.ts';
+import { type AdmittedChatEnv, chatAdmission } from '../chat/admit-chat-turn.ts';
 import { instructionsRefused } from '../chat/chat-request-schema.ts';
 import { type ChatTurnRequest, runChatTurn } from '../chat/run-chat-turn.ts';
 import { streamChatTurn, streamHeaders } from '../chat/stream-chat-turn.ts';
@@ -15,15 +14,6 @@ import { jsonBody } from '../http/read-json-body.ts';
 import { validationHook } from '../http/validation-hook.ts';
 import type { ServerContext } from '../server-context.ts';
 import { problemResponses, rateLimitHeaders } from './route-docs.ts';
-
-/** What the route's middleware hands its handler. */
-interface UiChatEnv {
-  Variables: {
-    admitted: AdmittedChatTurn;
-    /** The answer's stream took the slots over: the middleware must not give them back. */
-    handOff: () => void;
-  };
-}
 
 /** A part of an AI SDK UI message: only `text` parts mean anything here, the rest are ignored. */
 const partSchema = z.looseObject({ type: z.string().max(100), text: z.string().optional() });
@@ -102,22 +92,9 @@ function turnRequest(
  * and Inkeep's agents-ui. Same credentials, `Origin` check, budgets and conversation ownership
  * as chat completions (one shared turn); conversations may be started under a client-made id.
  */
-export function createUiChatRoutes(context: ServerContext): OpenAPIHono<UiChatEnv> {
+export function createUiChatRoutes(context: ServerContext): OpenAPIHono<AdmittedChatEnv> {
   const { settings } = context;
-  const routes = new OpenAPIHono<UiChatEnv>({ defaultHook: validationHook });
-
-  // Credentials and budgets before the body is read, as on chat completions; the slots go back
-  // here unless the answer's stream took them.
-  const admit: MiddlewareHandler<UiChatEnv> = async (c, next) => {
-    const admitted = await admitChatTurn(c, context);
-    let handedOff = false;
-    c.set('admitted', admitted);
-    c.set('handOff', () => {
-      handedOff = true;
-    });
-    await next();
-    if (!handedOff) admitted.release();
-  };
+  const routes = new OpenAPIHono<AdmittedChatEnv>({ defaultHook: validationHook });
 
   const route = createRoute({
     method: 'post',
@@ -126,7 +103,7 @@ export function createUiChatRoutes(context: ServerContext): OpenAPIHono<UiChatEn
     description:
       'Answers the newest user message of `messages` in the conversation `conversationId` (a client-made `conv_` id starts a conversation at its first use; without one, `id` is used when it is a conversation id, else a new conversation is made). `trigger: "regenerate-message"` answers the last question again, replacing its answer. The answer is stored under the `start` chunk\'s `messageId`. An `x-inkeep-challenge-solution` header is accepted and ignored.',
     security: visitorSecurity,
-    middleware: [admit, jsonBody(settings.bodyLimitBytes)],
+    middleware: [chatAdmission(context), jsonBody(settings.bodyLimitBytes)],
     request: {
       body: {
         required: true,
@@ -161,7 +138,6 @@ export function createUiChatRoutes(context: ServerContext): OpenAPIHono<UiChatEn
     const admitted = c.get('admitted');
     const request = turnRequest(c.req.valid('json'), admitted.principal, settings.maxMessageLength);
     const turn = await runChatTurn(context, admitted, request);
-    c.get('handOff')();
     c.req.raw.signal.addEventListener('abort', () => turn.stop(), { once: true });
     c.header('x-inkeep-conversation-id', turn.conversationId);
     return c.body(streamChatTurn(turn, uiMessageStreamEncoding(turn.answerId)), 200, {
