@@ -93,7 +93,11 @@ export function ChatPanel({
     requestAnimationFrame(() => inputRef.current?.focus());
   };
 
-  const announcement = last?.role === 'assistant' && last.status === 'complete' ? last.content : '';
+  // A finished answer is read out from its start; a long one only up to about a minute of
+  // speech (the rest is in the log). The whole of a 200 KB answer in one live-region line would
+  // also cost its own layout of all that text.
+  const announcement =
+    last?.role === 'assistant' && last.status === 'complete' ? last.content.slice(0, 1000) : '';
   const error = sessionError ?? state.error;
 
   return (

@@ -63,7 +63,7 @@ textarea::placeholder{color:var(--ic-muted)}
 .send{border:0;border-radius:12px;background:var(--ic-accent);color:var(--ic-on-accent);height:40px;min-width:40px;padding:0 14px;font-weight:600}
 .send:disabled{opacity:.5;cursor:default}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.md>:first-child{margin-top:0}.md>:last-child{margin-bottom:0}
+.md>:first-child{margin-top:0}.md>:last-child,.md-part>:last-child{margin-bottom:0}
 .md-part,.md-more{content-visibility:auto;contain-intrinsic-size:auto 20em}.md .md-more{margin-top:-.7em}
 .md p,.md ul,.md ol,.md blockquote,.md pre,.md table{margin:0 0 .7em}
 .md h1,.md h2,.md h3,.md h4,.md h5,.md h6{margin:.9em 0 .4em;font-size:1.1em;line-height:1.3}

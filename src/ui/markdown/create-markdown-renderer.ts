@@ -53,7 +53,7 @@ export function createMarkdownRenderer(
     counter,
     text: {},
   };
-  let stream: BlockStream = createBlockStream(root, context);
+  let stream: BlockStream = createBlockStream(sink(), context);
   /** The first characters of the text, to notice a different text without reading it all. */
   let head = '';
   /** The text after the last line end: the line still being written. */
@@ -61,8 +61,6 @@ export function createMarkdownRenderer(
   /** How many characters of the message have been taken. */
   let length = 0;
   let pending: string | undefined;
-  /** How many parts the finished blocks were moved into; see `pack`. */
-  let parts = 0;
   const view = root.ownerDocument.defaultView;
   const nextFrame: (callback: () => void) => unknown =
     requestFrame ??
@@ -82,22 +80,25 @@ export function createMarkdownRenderer(
     tail = text.slice(start);
     // The line being written is shown as it will be when complete, so finishing changes nothing.
     stream.preview(withoutCarriageReturn(tail) || undefined);
-    pack();
   }
 
   /**
-   * Moves finished blocks into parts of 32 that the browser may skip (`content-visibility`):
-   * without them each frame lays out and paints the whole answer, so a long answer's frames grow
-   * with its length. The last 16 blocks stay loose: the open block and its previews are there.
+   * Where the top level's blocks go. Past the first 48 nodes, into parts of 32 that the browser
+   * may skip (`content-visibility`) once they are off screen: without them each frame lays out
+   * and paints the whole answer, so a long answer's frames grow with its length. A block goes to
+   * the last part when it is first shown and never moves: a moved block is laid out again.
    */
-  function pack(): void {
-    const nodes = root.childNodes;
-    while (nodes.length - parts >= 48) {
-      const part = root.ownerDocument.createElement('div');
-      part.className = 'md-part';
-      root.insertBefore(part, nodes[parts++]!);
-      for (let moved = 0; moved < 32; moved++) part.appendChild(part.nextSibling!);
-    }
+  function sink(): Node {
+    let part: Element | undefined;
+    const appendChild = (node: Node) => {
+      if (!part && root.childNodes.length < 48) return root.appendChild(node);
+      if (!part || part.childNodes.length >= 32) {
+        part = root.appendChild(root.ownerDocument.createElement('div'));
+        part.className = 'md-part';
+      }
+      return part.appendChild(node);
+    };
+    return { ownerDocument: root.ownerDocument, appendChild } as unknown as Node;
   }
 
   function render(text: string): void {
@@ -108,9 +109,9 @@ export function createMarkdownRenderer(
       text.length > length && text.startsWith(tail, length - tail.length) && text.startsWith(head);
     if (!extended) {
       root.replaceChildren();
-      stream = createBlockStream(root, context);
+      stream = createBlockStream(sink(), context);
       head = tail = '';
-      length = parts = 0;
+      length = 0;
     }
     append(text.slice(length));
   }

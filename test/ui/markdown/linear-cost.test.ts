@@ -145,16 +145,30 @@ describe('a paragraph rendered in parts while it streams', () => {
 });
 
 describe('a long answer laid out in bounded pieces', () => {
-  it('moves finished blocks into parts of 32, keeping the last 16 blocks loose', () => {
-    const root = stream(
-      lines(100, (index) => `Paragraph ${index}.\n`),
-      [7],
-    );
+  it('puts blocks past the first 48 into parts of 32, where each block stays', () => {
+    const text = lines(100, (index) => `Paragraph ${index}.\n`);
+    const root = document.createElement('div');
+    const renderer = createMarkdownRenderer(root);
+    // Where each paragraph was first shown: a block moved to another parent is laid out again.
+    const firstParent = new Map<Element, Node | null>();
+    for (let end = 7; end < text.length + 7; end += 7) {
+      renderer.update(text.slice(0, end));
+      for (const p of root.querySelectorAll('p'))
+        if (!firstParent.has(p)) firstParent.set(p, p.parentNode);
+    }
+    renderer.finish();
     const parts = root.querySelectorAll(':scope > .md-part');
-    expect(parts.length).toBe(2);
-    expect([...parts].map((part) => part.childElementCount)).toEqual([32, 32]);
-    expect(root.querySelectorAll(':scope > p').length).toBe(36);
-    expect(parts[1]!.firstElementChild!.textContent).toBe('Paragraph 32.');
+    expect(root.querySelectorAll(':scope > p').length).toBe(48);
+    expect([...parts].map((part) => part.childElementCount)).toEqual([32, 20]);
+    expect(parts[0]!.firstElementChild!.textContent).toBe('Paragraph 48.');
+    const shown = [...root.querySelectorAll('p')];
+    expect(shown).toHaveLength(100);
+    expect(shown.filter((p) => firstParent.get(p) !== p.parentNode)).toEqual([]);
+  });
+
+  it('leaves a short answer without parts', () => {
+    const root = stream(lines(20, (index) => `- item ${index}\n\nParagraph ${index}.\n`), [5]);
+    expect(root.querySelector('.md-part')).toBeNull();
   });
 
   it('continues a long paragraph in further <p>s of about 2 KB', () => {
