@@ -167,7 +167,10 @@ describe('a long answer laid out in bounded pieces', () => {
   });
 
   it('leaves a short answer without parts', () => {
-    const root = stream(lines(20, (index) => `- item ${index}\n\nParagraph ${index}.\n`), [5]);
+    const root = stream(
+      lines(20, (index) => `- item ${index}\n\nParagraph ${index}.\n`),
+      [5],
+    );
     expect(root.querySelector('.md-part')).toBeNull();
   });
 
