@@ -22,7 +22,6 @@ function MarkdownView({ text, chunks, done, strings }: MarkdownViewProps) {
   const host = useRef<HTMLDivElement>(null);
   const renderer = useRef<ReturnType<typeof createMarkdownRenderer> | null>(null);
   const fed = useRef(0);
-  const fedLength = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useLayoutEffect(() => {
     if (!host.current) return;
@@ -36,7 +35,6 @@ function MarkdownView({ text, chunks, done, strings }: MarkdownViewProps) {
       const delta = chunks.slice(fed.current).join('');
       view.append(delta);
       fed.current = chunks.length;
-      fedLength.current += delta.length;
     };
     if (!chunks) {
       // A finished answer comes without its pieces. A feed still scheduled from its streaming
@@ -48,10 +46,10 @@ function MarkdownView({ text, chunks, done, strings }: MarkdownViewProps) {
       if (timer.current !== null) clearTimeout(timer.current);
       feed();
     } else if (timer.current === null) {
-      // The browser's style and layout work per update grows with the answer, so updates get
-      // rarer as it grows (about once a frame up to 16 KB, every 250 ms from 250 KB): the total
-      // cost stays proportional to the answer's length.
-      timer.current = setTimeout(feed, Math.min(250, Math.max(16, fedLength.current / 1000)));
+      // Pieces are fed about once a frame, however fast they arrive. A frame's style and layout
+      // work does not grow with the answer (finished blocks sit in parts the browser skips), so
+      // the frames stay short when the stream does not: a feed holds one frame's worth of text.
+      timer.current = setTimeout(feed, 16);
     }
     if (done) view.finish();
   }, [text, chunks, done, strings]);

@@ -1,3 +1,4 @@
+import { serverConversationId } from '../../contract/conversation-id.ts';
 import { ownerOf } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -77,7 +78,10 @@ export async function runChatTurn(
   if (found) {
     conversationId = found.id;
     history = await continued(context, found, owner, request);
-  } else if (request.conversationId && request.regenerate) {
+  } else if (
+    request.conversationId &&
+    (request.regenerate || serverConversationId.test(request.conversationId))
+  ) {
     throw new ProblemError(404, 'not_found', 'Conversation not found');
   } else {
     if (request.messages.length + 1 > maxStoredMessages) {

@@ -162,6 +162,7 @@ export function createSqlConversationStore({
 
   return {
     async start(owner, title, messages) {
+      // The server's own form (`serverConversationId`): 32 lowercase hex digits.
       const id = `conv_${randomUUID().replace(/-/g, '')}`;
       const { createdAt } = await write('start', id, owner, title, messages, true);
       const time = createdAt.toISOString();

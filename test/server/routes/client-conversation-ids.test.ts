@@ -110,6 +110,37 @@ describe.each(engines)('client conversation ids on $name', ({ url, missing }) =>
     expect(await total(app, stranger)).toBe(0);
   });
 
+  it('an unknown id of the server’s own form is 404 on both routes: it was lost, not chosen', async () => {
+    const app = createApp();
+    const token = await getToken(app);
+    const id = 'conv_0123456789abcdef0123456789abcdef';
+    const viaUi = await requestUiChat(app, token, uiAsk('hi', { conversationId: id }));
+    expect(viaUi.status).toBe(404);
+    expect(await viaUi.json()).toMatchObject({ code: 'not_found' });
+    const viaCompletions = await requestChat(app, token, {
+      messages: [{ role: 'user', content: 'hi' }],
+      conversationId: id,
+    });
+    expect(viaCompletions.status).toBe(404);
+    expect(await total(app, token)).toBe(0);
+    // The ids the server makes are of that form, and they go on as before.
+    const started = await requestChat(app, token, {
+      messages: [{ role: 'user', content: 'new' }],
+      stream: true,
+    });
+    const made = started.headers.get('x-inkeep-conversation-id')!;
+    await started.text();
+    expect(made).toMatch(/^conv_[0-9a-f]{32}$/);
+    const next = await requestChat(app, token, {
+      messages: [{ role: 'user', content: 'again' }],
+      stream: true,
+      conversationId: made,
+    });
+    expect(next.status).toBe(200);
+    await next.text();
+    expect(await contents(app, token, made)).toHaveLength(4);
+  });
+
   it('malformed ids are 400 naming conversationId on chat completions too', async () => {
     const app = createApp();
     const token = await getToken(app);
