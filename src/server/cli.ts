@@ -7,16 +7,31 @@ const result = await runCli(process.argv.slice(2), {
   error: (line) => console.error(line),
 });
 if (result.server) {
-  const { server } = result;
+  const { server, graceSeconds } = result;
   let stopping = false;
-  const stop = () => {
-    if (stopping) return;
+  // SIGTERM (a deploy) or Ctrl-C: drain, let running answers finish within the grace period,
+  // then exit 0. A second signal gives up waiting.
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.error(`inkeep-chat-server: ${signal} again, exiting without waiting`);
+      process.exit(1);
+    }
     stopping = true;
-    setTimeout(() => process.exit(0), 3000).unref();
-    server.close().finally(() => process.exit(0));
+    console.error(
+      `inkeep-chat-server: ${signal}: draining, answers in flight have ${graceSeconds} s to finish`,
+    );
+    // Past the grace period and the time streams get to end, something hangs: give up.
+    setTimeout(() => process.exit(1), (graceSeconds + 15) * 1000).unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`inkeep-chat-server: shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 } else {
   process.exitCode = result.code;
 }

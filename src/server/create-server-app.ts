@@ -11,9 +11,12 @@ import { keyOfRequest } from './http/authenticate.ts';
 import { cors } from './http/cors.ts';
 import { ProblemError, problemResponse } from './http/problem-error.ts';
 import { checkContentLength } from './http/read-json-body.ts';
+import { trackRequests } from './http/track-requests.ts';
 import { validationHook } from './http/validation-hook.ts';
 import { createIpAllowlist } from './keys/ip-allowlist.ts';
 import { createBudgets } from './limits/create-budgets.ts';
+import { type Logger, silentLogger } from './logs/create-logger.ts';
+import { createMetrics } from './metrics/create-metrics.ts';
 import { openServerState } from './open-server-state.ts';
 import { createPowService } from './pow/create-pow-service.ts';
 import { createApiKeyRoutes } from './routes/api-key-routes.ts';
@@ -24,6 +27,7 @@ import { createHealthRoutes } from './routes/health-routes.ts';
 import { createManageFeedbackRoutes } from './routes/manage-feedback-routes.ts';
 import { createManageRoutes } from './routes/manage-routes.ts';
 import { createManageUiRoutes, type ManageUiOptions } from './routes/manage-ui-routes.ts';
+import { createMetricsRoutes } from './routes/metrics-routes.ts';
 import { createOpenApiRoutes } from './routes/openapi-routes.ts';
 import { createSessionRoutes } from './routes/session-routes.ts';
 import { createUiChatRoutes } from './routes/ui-chat-routes.ts';
@@ -31,6 +35,7 @@ import type { ServerContext } from './server-context.ts';
 import { createTokenService } from './session/create-token-service.ts';
 import { createMemorySharedState } from './shared/create-memory-shared-state.ts';
 import { engineUnavailable, type SharedState } from './shared/shared-state.ts';
+import { createDrain } from './shutdown/create-drain.ts';
 import { isEngineUnreachable } from './storage/is-engine-unreachable.ts';
 import type { ServerStores } from './storage/stores.ts';
 
@@ -62,6 +67,10 @@ export interface ServerAppOptions {
   onWarning?: (message: string) => void;
   /** The dashboard at `/manage/` (default on, from `dist/manage`); `false` turns it off. */
   manageUi?: ManageUiOptions | false;
+  /** Where the request log goes (see `createLogger`); default: nowhere, so tests stay quiet. */
+  logger?: Logger;
+  /** Count requests in the metrics of `GET /metrics` (default true; the bench's baseline turns it off). */
+  recordMetrics?: boolean;
 }
 
 /** A Run API app with the promise of its state (the first request waits for it too). */
@@ -74,6 +83,7 @@ export type ServerApp = OpenAPIHono & {
 
 /** The headers browsers may read from cross-origin responses. */
 const exposedHeaders = [
+  'x-request-id',
   'x-inkeep-conversation-id',
   'x-inkeep-message-id',
   'Retry-After',
@@ -114,7 +124,15 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
     responder: options.responder ?? chooseResponder(settings, options.fetch),
     allowedIps: settings.allowedIps ? createIpAllowlist(settings.allowedIps) : undefined,
     now,
-  } as ServerContext;
+    logger: options.logger ?? silentLogger(),
+    drain: createDrain(),
+    flushHooks: [],
+  } as unknown as ServerContext;
+  context.metrics = createMetrics({
+    activeStreams: () => context.drain.activeStreams,
+    database: () => context.stores.health(),
+    redis: async () => (context.shared.engine === 'redis' ? context.shared.health() : 'unused'),
+  });
   const ready = (async () => {
     const state = options.stores
       ? { stores: await options.stores, shared: options.shared ?? createMemorySharedState({ now }) }
@@ -162,9 +180,18 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
     allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     exposeHeaders: exposedHeaders,
   });
+  // First, so every answer (refusals by later middleware too) has its id, log line and metrics.
+  app.use(
+    '*',
+    trackRequests(context, {
+      log: options.logger !== undefined,
+      measure: options.recordMetrics !== false,
+    }),
+  );
   app.use('/run/*', corsMiddleware);
   app.use('/openapi.json', corsMiddleware);
   app.use('/healthz', corsMiddleware);
+  app.use('/readyz', corsMiddleware);
   app.use('*', async (c, next) => {
     checkContentLength(c, settings.bodyLimitBytes);
     try {
@@ -185,6 +212,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   app.route('/', createManageRoutes(context));
   app.route('/', createManageFeedbackRoutes(context));
   app.route('/', createApiKeyRoutes(context));
+  app.route('/', createMetricsRoutes(context));
   app.route('/', createOpenApiRoutes(app));
   if (options.manageUi !== false) app.route('/', createManageUiRoutes(options.manageUi));
   return Object.assign(app, { ready, context });

@@ -2,9 +2,12 @@ import type { Responder } from './chat/responder.ts';
 import type { ServerSettings } from './config/read-settings.ts';
 import type { IpAllowlist } from './keys/ip-allowlist.ts';
 import type { Budgets } from './limits/create-budgets.ts';
+import type { Logger } from './logs/create-logger.ts';
+import type { ServerMetrics } from './metrics/create-metrics.ts';
 import type { PowService } from './pow/create-pow-service.ts';
 import type { TokenService } from './session/create-token-service.ts';
 import type { SharedState } from './shared/shared-state.ts';
+import type { Drain } from './shutdown/create-drain.ts';
 import type {
   ApiKeyStore,
   AppStore,
@@ -34,4 +37,15 @@ export interface ServerContext {
   /** `ALLOWED_IPS`, parsed once; undefined = every IP. */
   allowedIps: IpAllowlist | undefined;
   now: () => number;
+  /** The request log and anything else worth a line (silent unless the caller gives one). */
+  logger: Logger;
+  /** This server's Prometheus metrics (`GET /metrics`). */
+  metrics: ServerMetrics;
+  /** Requests and streams in flight, and whether the server is shutting down. */
+  drain: Drain;
+  /**
+   * Run once at shutdown, after the streams ended and before the stores close, in order (e.g.
+   * usage counters written out). Modules push their own; a failing hook is logged, never fatal.
+   */
+  flushHooks: (() => Promise<void> | void)[];
 }

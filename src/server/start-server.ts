@@ -1,7 +1,8 @@
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { readSettings } from './config/read-settings.ts';
-import { createServerApp, type ServerAppOptions } from './create-server-app.ts';
+import { createServerApp, type ServerApp, type ServerAppOptions } from './create-server-app.ts';
 import { openServerState } from './open-server-state.ts';
 
 /** Options of {@link startServer}: those of `createServerApp` plus where to listen. */
@@ -16,17 +17,31 @@ export interface StartServerOptions extends ServerAppOptions {
 export interface RunningServer {
   url: string;
   port: number;
-  /** Stops accepting connections, ends open ones, flushes counters and closes its state. */
-  close(): Promise<void>;
+  /** With `INKEEP_METRICS_LISTEN`: where `GET /metrics` is served without credentials. */
+  metricsUrl: string | undefined;
+  /**
+   * Starts draining: `/readyz` answers 503 `draining` and new requests (health and metrics
+   * excepted) 503 `shutting_down` with `Connection: close`, while requests and streams in flight
+   * run on. The listener stays open so balancers see the 503s. {@link RunningServer.close} ends it.
+   */
+  drain(): void;
+  /**
+   * Shuts down gracefully: drains, lets requests and streams in flight run for up to `graceMs`
+   * (default `INKEEP_SHUTDOWN_GRACE_SECONDS`), ends the streams left with the interrupted
+   * marker (their answers so far are stored), runs the flush hooks, stops listening, flushes
+   * counters and closes its state. `graceMs: 0` cuts streams short at once.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
  * Opens the server's state (database migrated, caches filled), then listens on `host:port`
- * (env defaults to `process.env`). A database that cannot be opened rejects before listening.
+ * (env defaults to `process.env`), and on `INKEEP_METRICS_LISTEN` for metrics when set. A
+ * database that cannot be opened rejects before listening.
  * @example
  * const server = await startServer({ port: 0, apps });
  * console.log(server.url);
- * await server.close();
+ * await server.close({ graceMs: 10_000 });
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const { port = 0, host = '127.0.0.1' } = options;
@@ -34,10 +49,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const onWarning =
     options.onWarning ??
     ((message: string) => console.error(`inkeep-chat-server: warning: ${message}`));
+  const { settings } = readSettings(env, options.settings ?? {});
   const owned = options.stores
     ? undefined
     : await openServerState({
-        settings: readSettings(env, options.settings ?? {}).settings,
+        settings,
         dataDir: options.dataDir,
         onWarning,
         now: options.now,
@@ -50,6 +66,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await owned?.stores.close().catch(() => {});
     throw error;
   }
+  const { context } = app;
   const stores = await (options.stores ?? owned?.stores);
   const closeState = async () => {
     await stores?.apiKeys.flush();
@@ -58,26 +75,100 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await owned.shared.close();
     }
   };
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
+  try {
+    if (settings.metricsListen) {
+      metricsServer = await listenForMetrics(app, settings.metricsListen);
+      metricsUrl = `${urlOf(metricsServer.address() as AddressInfo)}/metrics`;
+    }
+  } catch (error) {
+    await closeState().catch(() => {});
+    throw error;
+  }
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
       server.off('error', fail);
-      const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      let closing: Promise<void> | undefined;
+      const shutDown = async (graceMs: number) => {
+        const { finished, interrupted } = await context.drain.settle({ graceMs });
+        if (finished || interrupted) {
+          context.logger.info({ finished, interrupted }, 'streams ended for shutdown');
+        }
+        for (const hook of context.flushHooks) {
+          try {
+            await hook();
+          } catch (error) {
+            context.logger.error(
+              { error: { type: (error as Error).name, message: (error as Error).message } },
+              'flush hook failed',
+            );
+          }
+        }
+        await new Promise<void>((done, failClose) => {
+          server.close((error) => (error ? failClose(error) : done()));
+          // Streams held open by clients would otherwise keep close() waiting.
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        });
+        if (metricsServer) {
+          const closing = metricsServer;
+          await new Promise<void>((done) => closing.close(() => done()));
+          closing.closeAllConnections();
+        }
+        await closeState();
+      };
       resolve({
-        url: `http://${shownHost}:${info.port}`,
+        url: urlOf(info),
         port: info.port,
-        close: async () => {
-          await new Promise<void>((done, failClose) => {
-            server.close((error) => (error ? failClose(error) : done()));
-            // Streams held open by clients would otherwise keep close() waiting.
-            if ('closeAllConnections' in server) server.closeAllConnections();
-          });
-          await closeState();
+        metricsUrl,
+        drain: () => context.drain.start(),
+        close: (closeOptions = {}) => {
+          closing ??= shutDown(closeOptions.graceMs ?? settings.shutdownGraceSeconds * 1000);
+          return closing;
         },
       });
     });
     const fail = (error: Error) => {
+      metricsServer?.close();
       closeState().finally(() => reject(error));
     };
     server.once('error', fail);
+  });
+}
+
+function urlOf(info: AddressInfo): string {
+  const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+  return `http://${shownHost}:${info.port}`;
+}
+
+/** `GET /metrics` without credentials on its own address (`INKEEP_METRICS_LISTEN`); 404 else. */
+function listenForMetrics(
+  app: ServerApp,
+  { host, port }: { host: string; port: number },
+): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = request.url?.split('?')[0];
+    if (request.method !== 'GET' || path !== '/metrics') {
+      response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found\n');
+      return;
+    }
+    app.context.metrics.render().then(
+      (text) => {
+        response
+          .writeHead(200, {
+            'Content-Type': app.context.metrics.contentType,
+            'Cache-Control': 'no-store',
+          })
+          .end(text);
+      },
+      () => response.writeHead(500, { 'Content-Type': 'text/plain' }).end('Metrics failed\n'),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
   });
 }

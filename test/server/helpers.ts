@@ -1,4 +1,5 @@
 import { solveChallenge } from 'altcha-lib/v1';
+import { expect } from 'vitest';
 import {
   type ApiKeyInput,
   createMemorySharedState,
@@ -9,14 +10,22 @@ import { createTestStores } from './test-database.ts';
 
 /** The JWT secret every test server uses. */
 export const secret = 'test-secret-test-secret-test-secret-0123';
+/**
+ * A problem+json body as the server sends it: `body` plus the request's id (which matches the
+ * response's `x-request-id`; test/server/logs checks that).
+ */
+export function problemBodyOf<T extends Record<string, unknown>>(body: T) {
+  return { ...body, requestId: expect.any(String) as unknown as string };
+}
+
 /** The 401 body of a session token that is no longer (or never was) valid. */
-export const invalidJwtProblem = {
+export const invalidJwtProblem = problemBodyOf({
   title: 'Unauthorized',
   status: 401,
   detail: 'Invalid end-user JWT',
   code: 'unauthorized',
   error: { code: 'unauthorized', message: 'Invalid end-user JWT', status: 401 },
-};
+});
 
 /** An origin on app_demo's allowlist. */
 export const demoOrigin = 'http://localhost:5173';

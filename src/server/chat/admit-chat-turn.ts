@@ -45,7 +45,7 @@ export async function admitChatTurn(c: Context, context: ServerContext): Promise
       principal.kind === 'anonymous' ? principal.app.id : undefined,
     ),
   );
-  enforceRateLimit(c, admission.result);
+  enforceRateLimit(c, admission.result, admission.budget ?? 'chat');
   let released = false;
   return {
     principal,

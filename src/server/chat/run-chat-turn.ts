@@ -49,9 +49,14 @@ export interface ChatTurn {
   end(): Promise<void>;
 }
 
+/** Whether the model upstream failed (the openai responder's `UpstreamError`). */
+function isUpstreamError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'UpstreamError';
+}
+
 /** What a failed answer tells the client: never a stack or an upstream body. */
 export function answerFailure(error: unknown): { code: string; message: string } {
-  return error instanceof Error && error.name === 'UpstreamError'
+  return isUpstreamError(error)
     ? { code: 'upstream_error', message: error.message }
     : { code: 'internal_error', message: 'The answer could not be generated' };
 }
@@ -113,6 +118,9 @@ export async function runChatTurn(
     }
   }
 
+  const { metrics } = context;
+  const started = performance.now();
+  let firstPiece = true;
   const abort = new AbortController();
   // The app's own instructions go first, every time, and are never stored or shown.
   const systemPrompt =
@@ -130,6 +138,7 @@ export async function runChatTurn(
   const answerId = newMessageId();
   let answer = '';
   let ended = false;
+  let measured = false;
   return {
     conversationId,
     answerId,
@@ -138,8 +147,21 @@ export async function runChatTurn(
       async next() {
         const pending = first ?? source.next();
         first = undefined;
-        const next = await pending;
-        if (!next.done) answer += next.value;
+        let next: IteratorResult<string>;
+        try {
+          next = await pending;
+        } catch (error) {
+          // A stop (client gone, shutdown) aborts the upstream too; that is not its failure.
+          if (isUpstreamError(error) && !abort.signal.aborted) metrics.upstreamErrors.inc();
+          throw error;
+        }
+        if (!next.done) {
+          if (firstPiece) {
+            firstPiece = false;
+            metrics.timeToFirstToken.observe((performance.now() - started) / 1000);
+          }
+          answer += next.value;
+        }
         return next;
       },
     },
@@ -152,6 +174,10 @@ export async function runChatTurn(
     },
     async end() {
       release();
+      if (!measured) {
+        measured = true;
+        metrics.streamDuration.observe((performance.now() - started) / 1000);
+      }
       if (ended || !answer) return;
       ended = true;
       await conversations.append(conversationId, owner, [

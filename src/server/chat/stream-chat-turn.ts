@@ -1,3 +1,4 @@
+import type { TrackedStream } from '../shutdown/create-drain.ts';
 import type { ChatTurn } from './run-chat-turn.ts';
 
 /** How a protocol spells a streamed answer: each returns the SSE text to send (may be ''). */
@@ -10,6 +11,16 @@ export interface ChatTurnEncoding {
   finish(): string;
   /** The responder failed (the answer so far is stored first). */
   error(error: unknown): string;
+  /**
+   * The server is shutting down and cut the answer short (what was said is stored first).
+   * Default: nothing, so the stream ends with no finish, which clients read as interrupted.
+   */
+  interrupt?(): string;
+}
+
+/** Where a streamed answer reports itself while it runs (the server's drain). */
+export interface StreamTracker {
+  track(stream: TrackedStream): () => void;
 }
 
 const encoder = new TextEncoder();
@@ -23,40 +34,89 @@ const encoder = new TextEncoder();
 export function streamChatTurn(
   turn: ChatTurn,
   encoding: ChatTurnEncoding,
+  tracker?: StreamTracker,
 ): ReadableStream<Uint8Array> {
-  const send = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
-    if (text) controller.enqueue(encoder.encode(text));
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let closed = false;
+  let pulling = false;
+  let interrupted: Promise<void> | undefined;
+  let untrack = () => {};
+  const send = (text: string) => {
+    if (text && !closed) controller.enqueue(encoder.encode(text));
+  };
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    untrack();
+    controller.close();
+  };
+  // Ends the answer with the interrupted marker: stored first, as on any other end.
+  const finishInterrupted = async () => {
+    await turn.end().catch(() => {});
+    send(encoding.interrupt?.() ?? '');
+    close();
+  };
+  let settleInterrupt = () => {};
+  const interrupt = (): Promise<void> => {
+    if (closed) return Promise.resolve();
+    if (!interrupted) {
+      interrupted = new Promise<void>((resolve) => {
+        settleInterrupt = resolve;
+      });
+      turn.stop();
+      // A pull in progress ends the stream when its piece arrives; otherwise end it now.
+      if (!pulling) finishInterrupted().finally(settleInterrupt);
+    }
+    return interrupted;
   };
   return new ReadableStream<Uint8Array>(
     {
-      start(controller) {
-        send(controller, encoding.start());
+      start(streamController) {
+        controller = streamController;
+        if (tracker) untrack = tracker.track({ interrupt });
+        send(encoding.start());
       },
-      async pull(controller) {
+      async pull() {
+        if (closed) return;
+        pulling = true;
         try {
           const next = await turn.pieces.next();
+          if (interrupted) {
+            await finishInterrupted();
+            return;
+          }
           if (turn.stopped) {
             await turn.end();
-            controller.close();
+            close();
             return;
           }
           if (!next.done) {
-            send(controller, encoding.delta(next.value));
+            send(encoding.delta(next.value));
             return;
           }
           // Durable before the client learns the answer is complete.
           await turn.end();
-          send(controller, encoding.finish());
-          controller.close();
+          send(encoding.finish());
+          close();
         } catch (error) {
+          if (interrupted) {
+            await finishInterrupted();
+            return;
+          }
           await turn.end().catch(() => {});
-          send(controller, encoding.error(error));
-          controller.close();
+          send(encoding.error(error));
+          close();
+        } finally {
+          pulling = false;
+          if (interrupted) settleInterrupt();
         }
       },
       async cancel() {
+        closed = true;
+        untrack();
         turn.stop();
         await turn.end().catch(() => {});
+        settleInterrupt();
       },
       // No read-ahead: a piece is asked of the responder only when the client reads, so what is
       // stored after a disconnect is what was sent.

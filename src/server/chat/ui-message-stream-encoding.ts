@@ -5,7 +5,7 @@
 //   {"type":"start","messageId"}  {"type":"text-start","id"}  {"type":"text-delta","id","delta"}…
 //   {"type":"text-end","id"}  {"type":"finish","finishReason":"stop"}  [DONE]
 // A failure after the start closes the text part and sends {"type":"error","errorText"} instead
-// of `finish`.
+// of `finish`; so does an answer the server cut short while shutting down.
 import { answerFailure } from './run-chat-turn.ts';
 import type { ChatTurnEncoding } from './stream-chat-turn.ts';
 
@@ -30,6 +30,10 @@ export function uiMessageStreamEncoding(messageId: string): ChatTurnEncoding {
     error: (error) =>
       line({ type: 'text-end', id: textId }) +
       line({ type: 'error', errorText: answerFailure(error).message }) +
+      done,
+    interrupt: () =>
+      line({ type: 'text-end', id: textId }) +
+      line({ type: 'error', errorText: 'The answer was interrupted: the server is restarting' }) +
       done,
   };
 }

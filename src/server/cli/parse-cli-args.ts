@@ -47,7 +47,13 @@ INKEEP_ANON_JWT_SECRET and INKEEP_POW_HMAC_SECRET take a comma-separated list, n
 Budgets (README: Limits and abuse): INKEEP_IP_CHAT_RATE_LIMIT, INKEEP_IP_CONCURRENT_STREAMS,
 INKEEP_IP_READ_RATE_LIMIT, INKEEP_IP_FEEDBACK_RATE_LIMIT, INKEEP_POW_CHALLENGE_RATE_LIMIT,
 INKEEP_AUTH_FAILURE_LIMIT, INKEEP_AUTH_FAILURE_DELAY_MS, INKEEP_KEY_CHECK_LIMIT,
-INKEEP_CHAT_DAILY_LIMIT, INKEEP_VISITOR_CONCURRENT_STREAMS, INKEEP_APP_CHAT_RATE_LIMIT.`;
+INKEEP_CHAT_DAILY_LIMIT, INKEEP_VISITOR_CONCURRENT_STREAMS, INKEEP_APP_CHAT_RATE_LIMIT.
+
+Operations (README: Operations): LOG_LEVEL (fatal, error, warn, info (default), debug, trace,
+silent; one JSON line per request, pretty on a terminal), INKEEP_METRICS_LISTEN (host:port serving
+GET /metrics without credentials; else /metrics needs ADMIN_API_KEY or INKEEP_ADMIN_API_KEY),
+INKEEP_SHUTDOWN_GRACE_SECONDS (default 30: on SIGTERM or SIGINT the server drains, /readyz
+answers 503, answers being streamed get this long to finish, then it exits 0).`;
 
 /** Parses `argv` (without node and script); throws {@link ConfigError} with one clear line. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.ts';
 import { loadAppsFile } from '../config/load-apps.ts';
-import type { Environment } from '../config/read-settings.ts';
+import { type Environment, readSettings } from '../config/read-settings.ts';
+import { createLogger, type Logger } from '../logs/create-logger.ts';
 import { type RunningServer, startServer } from '../start-server.ts';
 import { parseCliArgs, usage } from './parse-cli-args.ts';
 import { runDatabaseCommand } from './run-database-command.ts';
@@ -11,12 +12,14 @@ export interface CliIo {
   env: Environment;
   log(line: string): void;
   error(line: string): void;
+  /** The server's log (default: JSON lines on standard output at `LOG_LEVEL`, pretty on a terminal). */
+  logger?: Logger;
 }
 
 /** The outcome: an exit code, or a listening server for the caller to stop. */
 export type CliResult =
   | { code: number; server?: undefined }
-  | { code?: undefined; server: RunningServer };
+  | { code?: undefined; server: RunningServer; graceSeconds: number };
 
 function describeError(error: unknown): string {
   if (error instanceof ConfigError) return error.message;
@@ -43,7 +46,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
       return { code: 0 };
     }
     const apps = args.config ? loadAppsFile(args.config) : [];
+    // Read here too (startServer reads them again) for the logger and the shutdown grace.
+    const { settings } = readSettings(io.env);
+    const logger = io.logger ?? createLogger({ level: settings.logLevel });
     const server = await startServer({
+      logger,
       port: args.port,
       host: args.host,
       apps,
@@ -57,7 +64,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
       },
     });
     io.log(`inkeep-chat-server listening on ${server.url}`);
-    return { server };
+    if (server.metricsUrl) io.log(`inkeep-chat-server metrics on ${server.metricsUrl}`);
+    return { server, graceSeconds: settings.shutdownGraceSeconds };
   } catch (error) {
     io.error(`inkeep-chat-server: ${describeError(error)}`);
     return { code: 1 };

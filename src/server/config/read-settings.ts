@@ -63,7 +63,19 @@ export interface ServerSettings {
   quotas: StorageQuotas;
   /** The budgets per client IP, visitor and app beyond the two above (README: Limits and abuse). */
   limits: LimitSettings;
+  /** `LOG_LEVEL`: the least severe log line written (default `info`; `silent` writes none). */
+  logLevel: LogLevel;
+  /** `INKEEP_METRICS_LISTEN`: `host:port` serving `GET /metrics` without credentials; unset = none. */
+  metricsListen: { host: string; port: number } | undefined;
+  /** `INKEEP_SHUTDOWN_GRACE_SECONDS`: how long answers being streamed may run on after SIGTERM. */
+  shutdownGraceSeconds: number;
 }
+
+/** The levels `LOG_LEVEL` takes, most severe first. */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A `LOG_LEVEL`. */
+export type LogLevel = (typeof logLevels)[number];
 
 /** Budgets per client IP (IPv4 address, IPv6 /64), per visitor and per app. */
 export interface LimitSettings {
@@ -172,6 +184,27 @@ function readLimits(env: Environment): LimitSettings {
     visitorStreams: integer(env, 'INKEEP_VISITOR_CONCURRENT_STREAMS', 2, 1, 1000),
     appChatPerMinute: integer(env, 'INKEEP_APP_CHAT_RATE_LIMIT', 0, 0, 100_000_000),
   };
+}
+
+function readLogLevel(env: Environment): LogLevel {
+  const text = env.LOG_LEVEL?.trim().toLowerCase();
+  if (!text) return 'info';
+  if (!(logLevels as readonly string[]).includes(text)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${text}")`);
+  }
+  return text as LogLevel;
+}
+
+/** `host:port` (IPv6 hosts in brackets), e.g. `127.0.0.1:9464` or `[::1]:9464`. */
+function readListen(env: Environment, name: string): { host: string; port: number } | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) {
+    throw new ConfigError(`${name} must be host:port, e.g. 127.0.0.1:9464 (got "${text}")`);
+  }
+  return { host: (match[1] ?? match[2]) as string, port };
 }
 
 function url(env: Environment, name: string, protocols: string[]): string | undefined {
@@ -307,6 +340,9 @@ export function readSettings(
       appBytes: integer(env, 'INKEEP_QUOTA_APP_BYTES', defaultQuotas.appBytes, 0, 1e15),
     },
     limits: readLimits(env),
+    logLevel: readLogLevel(env),
+    metricsListen: readListen(env, 'INKEEP_METRICS_LISTEN'),
+    shutdownGraceSeconds: integer(env, 'INKEEP_SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
     ...overrides,
   };
   settings.jwtSecret = jwtSecret;

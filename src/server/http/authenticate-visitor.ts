@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { App } from '../apps/app.ts';
 import { isOriginAllowed } from '../apps/is-origin-allowed.ts';
+import { noteRequest } from '../logs/request-facts.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { AnonymousClaims } from '../session/create-token-service.ts';
 import { bearerToken } from './bearer-token.ts';
@@ -33,6 +34,7 @@ export async function authenticateVisitor(
     throw invalidToken();
   const app = apps.get(claims.app);
   if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');
+  noteRequest(c.req.raw, { appId: app.id, visitor: claims.sub, auth: 'anonymous' });
   if (app.tenantId !== claims.tid || app.projectId !== claims.pid) throw invalidToken();
   if (apps.isSessionRevoked(claims)) throw invalidToken();
   if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {

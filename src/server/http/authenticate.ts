@@ -5,6 +5,7 @@ import { matchEnvironmentKey, sameSecret } from '../keys/match-environment-key.t
 import { verifyRequestSignature } from '../keys/verify-request-signature.ts';
 import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
+import { noteRequest } from '../logs/request-facts.ts';
 import type { ServerContext } from '../server-context.ts';
 import { authenticateVisitor, type Visitor } from './authenticate-visitor.ts';
 import { bearerToken } from './bearer-token.ts';
@@ -76,7 +77,7 @@ export async function authenticate(
   if (blocked) {
     // Held first: a guesser on N connections gets N answers a second, not thousands.
     await budgets.failureTarpit.hold();
-    enforceRateLimit(c, blocked);
+    enforceRateLimit(c, blocked, 'auth-failures');
   }
   try {
     return await check(c, context, scope, options, ip, client);
@@ -139,7 +140,7 @@ async function check(
         const result = await budgets.slowKeyChecks.consume(key);
         if (!result.allowed) {
           await budgets.failureTarpit.hold();
-          enforceRateLimit(c, result);
+          enforceRateLimit(c, result, 'slow-key-checks');
         }
       }
     };
@@ -155,6 +156,7 @@ async function check(
       checkGlobalIps();
       const { record } = stored;
       keyOfRequest.set(c.req.raw, record.id);
+      noteRequest(c.req.raw, { keyId: record.id, auth: 'api_key' });
       if (record.allowedIps.length && !keyAllowlist(record.allowedIps).allows(ip)) throw deniedIp();
       principal = {
         kind: 'api_key',
@@ -179,6 +181,7 @@ async function check(
         ...environmentKey,
       };
       rateKey = environmentKey.sub;
+      noteRequest(c.req.raw, { auth: 'env_key' });
     } else if (stored || fromHeader !== undefined || scope === 'manage') {
       throw invalidKey();
     } else {
@@ -190,7 +193,7 @@ async function check(
   if (!principal.scopes.includes(scope)) {
     throw new ProblemError(403, 'forbidden', `This credential lacks the ${scope} scope`);
   }
-  enforceRateLimit(c, await budgets.api.consume(rateKey, rateLimit));
+  enforceRateLimit(c, await budgets.api.consume(rateKey, rateLimit), 'api');
   return principal;
 }
 

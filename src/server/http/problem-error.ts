@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { requestIdOf } from '../logs/request-id.ts';
 
 /** Every `code` the Run API puts in a problem+json body. */
 export type ProblemCode =
@@ -20,7 +21,10 @@ export type ProblemCode =
   | 'rate_limit_exceeded'
   | 'service_unavailable'
   | 'upstream_error'
-  | 'internal_error';
+  | 'internal_error'
+  | 'shutting_down'
+  | 'draining'
+  | 'unavailable';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -43,12 +47,14 @@ export class ProblemError extends Error {
   readonly detail: string;
   /** Seconds to wait, for 429 (becomes `Retry-After` and `error.retry_after`). */
   readonly retryAfter: number | undefined;
+  /** For 429 `rate_limit_exceeded`: the budget that refused (a metrics label, never sent). */
+  readonly budget: string | undefined;
 
   constructor(
     status: ContentfulStatusCode,
     code: ProblemCode,
     detail: string,
-    options: { retryAfter?: number; cause?: unknown } = {},
+    options: { retryAfter?: number; budget?: string; cause?: unknown } = {},
   ) {
     super(detail, { cause: options.cause });
     this.name = 'ProblemError';
@@ -56,19 +62,32 @@ export class ProblemError extends Error {
     this.code = code;
     this.detail = detail;
     this.retryAfter = options.retryAfter;
+    this.budget = options.budget;
   }
 }
 
-/** The problem+json body for a status, code and detail, in the contract's shape. */
+/**
+ * The problem+json body for a status, code and detail, in the contract's shape, with the
+ * request's id (the response's `x-request-id`) when it has one.
+ */
 export function problemBody(
   status: number,
   code: ProblemCode,
   detail: string,
   retryAfter?: number,
+  requestId?: string,
 ) {
   const error: Record<string, unknown> = { code, message: detail, status };
   if (retryAfter !== undefined) error.retry_after = retryAfter;
-  return { title: titles[status] ?? 'Error', status, detail, code, error };
+  const body: Record<string, unknown> = {
+    title: titles[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    error,
+  };
+  if (requestId !== undefined) body.requestId = requestId;
+  return body;
 }
 
 /** Renders a {@link ProblemError} on the context, keeping headers already set (CORS, limits). */
@@ -77,7 +96,15 @@ export function problemResponse(c: Context, problem: ProblemError): Response {
   c.header('Content-Type', 'application/problem+json');
   c.header('Cache-Control', 'no-store');
   return c.body(
-    JSON.stringify(problemBody(problem.status, problem.code, problem.detail, problem.retryAfter)),
+    JSON.stringify(
+      problemBody(
+        problem.status,
+        problem.code,
+        problem.detail,
+        problem.retryAfter,
+        requestIdOf(c.req.raw),
+      ),
+    ),
     problem.status,
   );
 }

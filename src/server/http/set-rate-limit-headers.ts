@@ -9,12 +9,16 @@ export function setRateLimitHeaders(c: Context, result: RateLimitResult): void {
   c.header('X-RateLimit-Reset', String(result.reset));
 }
 
-/** Sets the headers and throws 429 `rate_limit_exceeded` when the request was refused. */
-export function enforceRateLimit(c: Context, result: RateLimitResult): void {
+/**
+ * Sets the headers and throws 429 `rate_limit_exceeded` when the request was refused; `budget`
+ * names the budget for the refusal metrics.
+ */
+export function enforceRateLimit(c: Context, result: RateLimitResult, budget: string): void {
   setRateLimitHeaders(c, result);
   if (!result.allowed) {
     throw new ProblemError(429, 'rate_limit_exceeded', 'Rate limit exceeded', {
       retryAfter: result.retryAfter,
+      budget,
     });
   }
 }

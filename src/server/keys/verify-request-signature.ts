@@ -62,6 +62,7 @@ export async function verifyRequestSignature(
   if (claim === 'full') {
     throw new ProblemError(429, 'rate_limit_exceeded', 'Too many signed requests', {
       retryAfter: 60,
+      budget: 'signed-requests',
     });
   }
 }

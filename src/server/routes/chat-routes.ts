@@ -142,12 +142,18 @@ export function createChatRoutes(context: ServerContext): OpenAPIHono<AdmittedCh
         choices: [{ index: 0, delta, finish_reason: finishReason }],
       })}\n\n`;
     return c.body(
-      streamChatTurn(turn, {
-        start: () => '',
-        delta: (text) => chunk({ content: text }, null),
-        finish: () => `${chunk({}, 'stop')}data: [DONE]\n\n`,
-        error: (error) => `data: ${JSON.stringify({ error: answerFailure(error) })}\n\n`,
-      }),
+      streamChatTurn(
+        turn,
+        {
+          start: () => '',
+          delta: (text) => chunk({ content: text }, null),
+          finish: () => `${chunk({}, 'stop')}data: [DONE]\n\n`,
+          error: (error) => `data: ${JSON.stringify({ error: answerFailure(error) })}\n\n`,
+          // Cut short by a shutdown: no stop chunk and no [DONE], which clients read as interrupted.
+          interrupt: () => '',
+        },
+        context.drain,
+      ),
       200,
       streamHeaders,
     );

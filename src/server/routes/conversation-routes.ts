@@ -242,7 +242,7 @@ export function createConversationRoutes(context: ServerContext): OpenAPIHono<Re
     const principal = await authenticate(c, context, 'read');
     if (principal.kind === 'anonymous') {
       const client = clientKey(getClientIp(c, context.settings.trustProxy));
-      enforceRateLimit(c, await context.budgets.clientReads.consume(client));
+      enforceRateLimit(c, await context.budgets.clientReads.consume(client), 'client-reads');
     }
     c.set('owner', ownerOf(principal));
     await next();

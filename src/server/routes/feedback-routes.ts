@@ -56,7 +56,7 @@ export function createFeedbackRoutes(context: ServerContext): OpenAPIHono<Feedba
     const principal = await authenticate(c, context, 'chat');
     if (principal.kind === 'anonymous') {
       const client = clientKey(getClientIp(c, context.settings.trustProxy));
-      enforceRateLimit(c, await context.budgets.clientFeedback.consume(client));
+      enforceRateLimit(c, await context.budgets.clientFeedback.consume(client), 'client-feedback');
     }
     c.set('owner', ownerOf(principal));
     await next();

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { ProblemError, problemResponse } from '../http/problem-error.ts';
 import type { ServerContext } from '../server-context.ts';
 import { problemSchema } from './route-docs.ts';
 
@@ -45,14 +46,37 @@ const route = createRoute({
   },
 });
 
-/** `GET /healthz`: unauthenticated; engines are asked at most once a second, however often it is hit. */
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  summary: 'Readiness, for load balancers: whether this instance should get new requests',
+  description:
+    'Separate from /healthz (liveness). 503 draining once the instance is shutting down (SIGTERM), so the balancer stops sending it requests while running answers finish; 503 unavailable while its database does not answer. Redis being down does not make an instance unready (every instance shares it; /healthz says degraded). Sent with Cache-Control: no-store.',
+  responses: {
+    200: {
+      description: 'Ready',
+      content: {
+        'application/json': { schema: z.object({ status: z.literal('ready') }) },
+      },
+    },
+    503: {
+      description: 'draining (shutting down) or unavailable (the database does not answer)',
+      content: { 'application/problem+json': { schema: problemSchema } },
+    },
+  },
+});
+
+/**
+ * `GET /healthz` (liveness and engines) and `GET /readyz` (readiness): unauthenticated; engines
+ * are asked at most once a second, however often they are hit.
+ */
 export function createHealthRoutes(context: ServerContext): OpenAPIHono {
   const routes = new OpenAPIHono();
   routes.openAPIRegistry.register('Health', healthSchema);
   let health:
     | { at: number; answer: Promise<['up' | 'down', 'up' | 'down' | 'unused']> }
     | undefined;
-  routes.openapi(route, async (c) => {
+  const probe = () => {
     if (!health || performance.now() - health.at > 1000) {
       health = {
         at: performance.now(),
@@ -62,11 +86,31 @@ export function createHealthRoutes(context: ServerContext): OpenAPIHono {
         ]),
       };
     }
-    const [database, redis] = await health.answer;
+    return health.answer;
+  };
+  routes.openapi(route, async (c) => {
+    const [database, redis] = await probe();
     c.header('Cache-Control', 'no-store');
     if (database === 'down')
       return c.json({ status: 'unavailable', database, redis } as const, 503);
     return c.json({ status: redis === 'down' ? 'degraded' : 'ok', database, redis } as const, 200);
+  });
+  routes.openapi(readyRoute, async (c) => {
+    c.header('Cache-Control', 'no-store');
+    if (context.drain.draining) {
+      return problemResponse(
+        c,
+        new ProblemError(503, 'draining', 'This instance is shutting down'),
+      ) as never;
+    }
+    const [database] = await probe();
+    if (database === 'down') {
+      return problemResponse(
+        c,
+        new ProblemError(503, 'unavailable', 'The database does not answer'),
+      ) as never;
+    }
+    return c.json({ status: 'ready' } as const, 200);
   });
   return routes;
 }

@@ -18,6 +18,10 @@ export const problemSchema = z
       status: z.number().int(),
       retry_after: z.number().int().optional().meta({ description: '429 only: seconds to wait' }),
     }),
+    requestId: z
+      .string()
+      .optional()
+      .meta({ description: "The response's x-request-id, for tracing it in the server's log" }),
   })
   .meta({ id: 'Problem' });
 

@@ -7,6 +7,7 @@ import { enforceRateLimit, setRateLimitHeaders } from '../http/set-rate-limit-he
 import { validationHook } from '../http/validation-hook.ts';
 import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
+import { noteRequest } from '../logs/request-facts.ts';
 import { powLevel } from '../pow/pow-settings.ts';
 import { sessionAllowance } from '../pow/session-allowance.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -106,7 +107,7 @@ export function createSessionRoutes(context: ServerContext): OpenAPIHono {
     const { pow, budgets } = context;
     if (!pow) throw new ProblemError(404, 'not_found', 'PoW is not enabled');
     const client = clientKey(getClientIp(c, settings.trustProxy));
-    enforceRateLimit(c, await budgets.challenge.consume(client));
+    enforceRateLimit(c, await budgets.challenge.consume(client), 'challenge');
     // The level the client's next session request will need (peek: asking does not count).
     const sessions = await budgets.session.peek(client);
     c.header('Cache-Control', 'no-store');
@@ -127,6 +128,7 @@ export function createSessionRoutes(context: ServerContext): OpenAPIHono {
     setRateLimitHeaders(c, limit);
     const app = apps.get(c.req.valid('param').appId);
     if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');
+    noteRequest(c.req.raw, { appId: app.id });
     if (app.type !== 'web_client') {
       throw new ProblemError(400, 'bad_request', 'App is not a web client app');
     }
@@ -140,12 +142,13 @@ export function createSessionRoutes(context: ServerContext): OpenAPIHono {
     if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {
       throw new ProblemError(403, 'origin_not_allowed', 'Origin not allowed');
     }
-    enforceRateLimit(c, limit);
+    enforceRateLimit(c, limit, 'session');
     if (pow) {
       const check = await pow.verify(c.req.header('x-inkeep-challenge-solution'), {
         bucket: client,
         level,
       });
+      context.metrics.powVerifications.inc({ result: check.ok ? 'ok' : check.code });
       if (!check.ok) {
         if (check.code === 'rate_limit_exceeded') {
           // This client's replay memory is full until its solutions expire; others are served.
@@ -154,7 +157,10 @@ export function createSessionRoutes(context: ServerContext): OpenAPIHono {
             remaining: 0,
             reset: Math.ceil(context.now() / 1000) + check.retryAfter,
           });
-          throw new ProblemError(429, check.code, check.detail, { retryAfter: check.retryAfter });
+          throw new ProblemError(429, check.code, check.detail, {
+            retryAfter: check.retryAfter,
+            budget: 'pow-replay',
+          });
         }
         throw new ProblemError(400, check.code, check.detail);
       }
@@ -166,7 +172,8 @@ export function createSessionRoutes(context: ServerContext): OpenAPIHono {
           .then((found) => (found && !apps.isSessionRevoked(found) ? found : undefined))
       : undefined;
     const sub = claims && claims.app === app.id ? claims.sub : undefined;
-    const { token, expiresAt } = await tokens.issue(app, sub);
+    const { token, expiresAt, claims: issued } = await tokens.issue(app, sub);
+    noteRequest(c.req.raw, { visitor: issued.sub, auth: 'anonymous' });
     c.header('Cache-Control', 'no-store');
     return c.json({ token, expiresAt }, 200);
   });

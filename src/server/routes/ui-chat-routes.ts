@@ -140,10 +140,14 @@ export function createUiChatRoutes(context: ServerContext): OpenAPIHono<Admitted
     const turn = await runChatTurn(context, admitted, request);
     c.req.raw.signal.addEventListener('abort', () => turn.stop(), { once: true });
     c.header('x-inkeep-conversation-id', turn.conversationId);
-    return c.body(streamChatTurn(turn, uiMessageStreamEncoding(turn.answerId)), 200, {
-      ...streamHeaders,
-      ...uiMessageStreamHeader,
-    });
+    return c.body(
+      streamChatTurn(turn, uiMessageStreamEncoding(turn.answerId), context.drain),
+      200,
+      {
+        ...streamHeaders,
+        ...uiMessageStreamHeader,
+      },
+    );
   });
 
   return routes;

@@ -52,7 +52,7 @@ export async function admitInOrder(
   const results: RateLimitResult[] = [];
   for (const spec of counters) {
     const result = await limiterOf(spec).consume(spec.key, spec.limit);
-    if (!result.allowed) return { allowed: false, result, release() {} };
+    if (!result.allowed) return { allowed: false, result, budget: spec.name, release() {} };
     results.push(result);
   }
   const held: ConcurrencyLease[] = [];
@@ -63,7 +63,12 @@ export async function admitInOrder(
     const lease = await concurrencyOf(spec).acquire(spec.key, spec.limit);
     if (!lease.allowed) {
       release();
-      return { allowed: false, result: slotRefusal(lease.limit, lease.active), release() {} };
+      return {
+        allowed: false,
+        result: slotRefusal(lease.limit, lease.active),
+        budget: spec.name,
+        release() {},
+      };
     }
     held.push(lease);
   }

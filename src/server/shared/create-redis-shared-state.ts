@@ -186,6 +186,7 @@ export async function createRedisSharedState({
         return {
           allowed: false,
           result: results[refusedAt - 1] ?? tightest(results),
+          budget: counters[refusedAt - 1]?.name ?? 'chat',
           release() {},
         };
       }
@@ -193,6 +194,7 @@ export async function createRedisSharedState({
       return {
         allowed: false,
         result: slotRefusal(slot?.limit ?? 0, values.at(-1) ?? 0, time),
+        budget: slot?.name ?? 'chat',
         release() {},
       };
     }

@@ -61,6 +61,8 @@ export interface Admission {
   allowed: boolean;
   /** The budget that refused (slots: `retryAfter` 2), else the counter with the fewest left. */
   result: RateLimitResult;
+  /** When refused: the name of the budget that refused. */
+  budget?: string;
   /** Gives back the slots taken (once; nothing when refused). */
   release(): void;
 }

@@ -10,6 +10,7 @@ import { createMemorySharedState, createPowService } from '../../../src/server/i
 import {
   type ClassicChallenge,
   createTestApp,
+  problemBodyOf,
   requestSession,
   solveClassicChallenge,
 } from '../helpers.ts';
@@ -75,18 +76,20 @@ describe('challenge flood', () => {
       expect(response.headers.get('x-ratelimit-reset')).toBe(String((start + 60_000) / 1000));
     }
     const refused = await challengeFrom(app, attacker);
-    expect(await expectTooMany(refused, '5', 60)).toEqual({
-      title: 'Too Many Requests',
-      status: 429,
-      detail: 'Rate limit exceeded',
-      code: 'rate_limit_exceeded',
-      error: {
-        code: 'rate_limit_exceeded',
-        message: 'Rate limit exceeded',
+    expect(await expectTooMany(refused, '5', 60)).toEqual(
+      problemBodyOf({
+        title: 'Too Many Requests',
         status: 429,
-        retry_after: 60,
-      },
-    });
+        detail: 'Rate limit exceeded',
+        code: 'rate_limit_exceeded',
+        error: {
+          code: 'rate_limit_exceeded',
+          message: 'Rate limit exceeded',
+          status: 429,
+          retry_after: 60,
+        },
+      }),
+    );
     expect(refused.headers.get('x-ratelimit-reset')).toBe(String((start + 60_000) / 1000));
 
     // Another IPv4 client: challenges and a session as usual.

@@ -17,6 +17,8 @@ describe('GET /openapi.json', () => {
     expect(operations.sort()).toEqual(
       [
         'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
         'GET /openapi.json',
         'GET /run/auth/pow/challenge',
         'POST /run/auth/apps/{appId}/anonymous-session',

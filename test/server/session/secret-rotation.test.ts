@@ -12,6 +12,7 @@ import {
   createTestApp,
   demoOrigin,
   invalidJwtProblem,
+  problemBodyOf,
   requestChat,
   solveClassicChallenge,
   sseData,
@@ -26,13 +27,13 @@ const s2 = 'jwt-new-jwt-new-jwt-new-jwt-new-jwt-new-02';
 const p1 = 'pow-old-pow-old-pow-old-pow-old-pow-old-01';
 const p2 = 'pow-new-pow-new-pow-new-pow-new-pow-new-02';
 
-const powInvalid = {
+const powInvalid = problemBodyOf({
   title: 'Bad Request',
   status: 400,
   detail: 'Challenge solution is invalid',
   code: 'pow_invalid',
   error: { code: 'pow_invalid', message: 'Challenge solution is invalid', status: 400 },
-};
+});
 
 /** Starts instances of one fleet: same stores, same shared state, their own secret lists. */
 function createFleet() {

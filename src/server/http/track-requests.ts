@@ -1,0 +1,65 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { assignRequestId } from '../logs/request-id.ts';
+import { logRequest } from '../logs/request-log.ts';
+import { recordRequest } from '../metrics/record-request.ts';
+import type { ServerContext } from '../server-context.ts';
+import { ProblemError, problemResponse } from './problem-error.ts';
+
+/** Routes a draining server still answers: the balancer's checks and the operator's metrics. */
+const answeredWhileDraining = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Options of {@link trackRequests}. */
+export interface TrackRequestsOptions {
+  /** Write the request log line (off for the bench's baseline). */
+  log: boolean;
+  /** Count the request in the metrics. */
+  measure: boolean;
+}
+
+/**
+ * The first middleware of every request: gives it its id (`x-request-id`), counts it as in
+ * flight for the drain, refuses it with 503 `shutting_down` while the server drains (health and
+ * metrics excepted), and once its response is ready writes its log line and metrics.
+ */
+export function trackRequests(
+  context: ServerContext,
+  { log, measure }: TrackRequestsOptions,
+): MiddlewareHandler {
+  const { settings, drain } = context;
+  return async (c, next) => {
+    const started = performance.now();
+    const requestId = assignRequestId(c, settings.trustProxy);
+    c.header('x-request-id', requestId);
+    const leave = drain.enter();
+    try {
+      if (drain.draining && !answeredWhileDraining.has(c.req.path)) {
+        c.header('Retry-After', '5');
+        c.header('Connection', 'close');
+        c.res = problemResponse(
+          c,
+          new ProblemError(503, 'shutting_down', 'The server is shutting down; try again'),
+        );
+      } else {
+        await next();
+      }
+    } finally {
+      leave();
+    }
+    keepRequestId(c, requestId);
+    if (log) logRequest(context.logger, c, requestId, performance.now() - started);
+    if (measure) recordRequest(context.metrics, c);
+  };
+}
+
+/** Some responses are built whole by a handler (static files); they get the id too. */
+function keepRequestId(c: Context, requestId: string) {
+  if (c.res.headers.get('x-request-id') === requestId) return;
+  try {
+    c.res.headers.set('x-request-id', requestId);
+  } catch {
+    // Immutable headers (a fetched response passed through): rebuild it with the id.
+    const headers = new Headers(c.res.headers);
+    headers.set('x-request-id', requestId);
+    c.res = new Response(c.res.body, { status: c.res.status, headers });
+  }
+}
