@@ -35,9 +35,9 @@ export function createMetricsRoutes(context: ServerContext): OpenAPIHono {
       throw new ProblemError(403, 'forbidden', 'Metrics are for environment admin keys only');
     }
     c.header('Cache-Control', 'no-store');
-    // Prometheus wants its own content type (text/plain; version=0.0.4).
-    c.header('Content-Type', context.metrics.contentType);
-    return c.text(await context.metrics.render(), 200);
+    // Prometheus's own content type (text/plain; version=0.0.4), which c.text() would replace.
+    const text = await context.metrics.render();
+    return c.body(text, 200, { 'Content-Type': context.metrics.contentType }) as never;
   });
   return routes;
 }
