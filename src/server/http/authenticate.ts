@@ -156,7 +156,7 @@ async function check(
       checkGlobalIps();
       const { record } = stored;
       keyOfRequest.set(c.req.raw, record.id);
-      noteRequest(c.req.raw, { keyId: record.id, auth: 'api_key' });
+      noteRequest(c.req.raw, { keyId: record.id });
       if (record.allowedIps.length && !keyAllowlist(record.allowedIps).allows(ip)) throw deniedIp();
       principal = {
         kind: 'api_key',
@@ -181,7 +181,6 @@ async function check(
         ...environmentKey,
       };
       rateKey = environmentKey.sub;
-      noteRequest(c.req.raw, { auth: 'env_key' });
     } else if (stored || fromHeader !== undefined || scope === 'manage') {
       throw invalidKey();
     } else {
@@ -190,6 +189,7 @@ async function check(
     }
   }
 
+  noteRequest(c.req.raw, { auth: principal.kind });
   if (!principal.scopes.includes(scope)) {
     throw new ProblemError(403, 'forbidden', `This credential lacks the ${scope} scope`);
   }
