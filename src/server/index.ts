@@ -29,6 +29,8 @@ export { parseApiKeyInput, parseDuration } from './keys/parse-api-key-input.ts';
 export { signRequest } from './keys/verify-request-signature.ts';
 export { clientKey } from './limits/client-key.ts';
 export { type Budgets, createBudgets } from './limits/create-budgets.ts';
+export { type CreateLoggerOptions, createLogger, type Logger } from './logs/create-logger.ts';
+export { createMetrics, type ServerMetrics } from './metrics/create-metrics.ts';
 export {
   describeDatabaseUrl,
   openConfiguredDatabase,
@@ -52,6 +54,7 @@ export type {
   RateLimitResult,
   SharedState,
 } from './shared/shared-state.ts';
+export { createDrain, type Drain, type TrackedStream } from './shutdown/create-drain.ts';
 export { type RunningServer, type StartServerOptions, startServer } from './start-server.ts';
 export {
   createDatabase,

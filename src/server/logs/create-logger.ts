@@ -16,9 +16,9 @@ export interface CreateLoggerOptions {
 }
 
 /**
- * Fields that would hold a secret if anyone ever logged them: censored wherever they appear at
- * the top level or one object deep. The request log never logs headers, bodies or message text
- * at all; this is the second line of defence.
+ * Fields that would hold a secret if anyone ever logged them, censored at the top level and in
+ * a `headers` object. The request log never logs headers, bodies or message text at all; this
+ * is the second line of defence. Exact paths only: wildcards cost pino about 20 µs a line.
  */
 export const redactedPaths = [
   'authorization',
@@ -30,19 +30,13 @@ export const redactedPaths = [
   'solution',
   'content',
   'messages',
-  '*.authorization',
-  '*.cookie',
-  '*["set-cookie"]',
-  '*["x-api-key"]',
-  '*["x-inkeep-challenge-solution"]',
-  '*["x-inkeep-signature"]',
-  '*.token',
-  '*.secret',
-  '*.password',
-  '*.apiKey',
-  '*.solution',
-  '*.content',
-  '*.messages',
+  'body',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  'headers["x-api-key"]',
+  'headers["x-inkeep-challenge-solution"]',
+  'headers["x-signature"]',
 ];
 
 /**

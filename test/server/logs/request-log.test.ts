@@ -199,6 +199,22 @@ describe('the request log', () => {
     expect(response.headers.get('access-control-expose-headers')).toContain('x-request-id');
   });
 
+  it('censors secrets that any other line would carry', () => {
+    const { logger, lines } = capturedLogger();
+    logger.info(
+      {
+        token: 'tok-1',
+        headers: { authorization: 'Bearer tok-2', 'x-api-key': 'sk_a.b', accept: '*/*' },
+      },
+      'oops',
+    );
+    const entry = JSON.parse(lines[0] ?? '{}');
+    expect(entry).toMatchObject({
+      token: '[redacted]',
+      headers: { authorization: '[redacted]', 'x-api-key': '[redacted]', accept: '*/*' },
+    });
+  });
+
   it('follows LOG_LEVEL: at warn, successful requests write nothing', async () => {
     const { logger, lines } = capturedLogger('warn');
     const app = createTestApp({ logger });
