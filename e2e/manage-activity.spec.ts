@@ -33,8 +33,14 @@ test.describe('the dashboard’s activity section', () => {
       await fetch(`${api.url}${activityPath}?range=24h`, { headers: { 'x-api-key': adminKey } })
     ).json()) as {
       data: {
-        totals: Record<string, number>;
-        series: { chats: number }[];
+        totals: {
+          sessions: number;
+          sessionRefusals: number;
+          chats: number;
+          chatRefusals: number;
+          feedbackPositive: number;
+          feedbackNegative: number;
+        };
       };
     };
     const { totals } = expected.data;
@@ -55,7 +61,7 @@ test.describe('the dashboard’s activity section', () => {
     await expect(page.locator('[data-total="sessions"]')).toHaveText(String(totals.sessions));
     await expect(page.locator('[data-total="chats"]')).toHaveText(String(totals.chats));
     await expect(page.locator('[data-total="refusals"]')).toHaveText(
-      String((totals.sessionRefusals ?? 0) + (totals.chatRefusals ?? 0)),
+      String(totals.sessionRefusals + totals.chatRefusals),
     );
     await expect(page.locator('[data-total="positive"]')).toHaveText('1');
     await expect(page.locator('[data-total="negative"]')).toHaveText('1');
