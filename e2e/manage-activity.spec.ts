@@ -53,10 +53,10 @@ test.describe('the dashboard’s activity section', () => {
     await page.getByLabel('API key').fill(adminKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('heading', { name: 'Apps' })).toBeVisible();
-    await page.getByRole('button', { name: 'Activity' }).click();
+    await page.getByRole('button', { name: 'Activity', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Activity', level: 2 })).toBeVisible();
     await expect(page).toHaveTitle('Activity · Inkeep chat manage');
-    await expect(page.getByLabel('App')).toHaveValue('app_demo');
+    await expect(page.getByLabel('App', { exact: true })).toHaveValue('app_demo');
 
     await expect(page.locator('[data-total="sessions"]')).toHaveText(String(totals.sessions));
     await expect(page.locator('[data-total="chats"]')).toHaveText(String(totals.chats));
