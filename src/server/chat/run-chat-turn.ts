@@ -75,6 +75,8 @@ export async function runChatTurn(
 ): Promise<ChatTurn> {
   const owner = ownerOf(principal);
   const { conversations, responder } = context;
+  // Time to first token counts from here: storing the question is part of the visitor's wait.
+  const started = context.now();
   let conversationId: string;
   let history: ChatMessage[];
   const found = request.conversationId
@@ -119,8 +121,6 @@ export async function runChatTurn(
   }
 
   const { metrics } = context;
-  const started = performance.now();
-  let firstPiece = true;
   const abort = new AbortController();
   // The app's own instructions go first, every time, and are never stored or shown.
   const systemPrompt =
@@ -137,6 +137,7 @@ export async function runChatTurn(
   first.catch(() => {});
   const answerId = newMessageId();
   let answer = '';
+  let timeToFirstTokenMs: number | undefined;
   let ended = false;
   let measured = false;
   return {
@@ -156,9 +157,9 @@ export async function runChatTurn(
           throw error;
         }
         if (!next.done) {
-          if (firstPiece) {
-            firstPiece = false;
-            metrics.timeToFirstToken.observe((performance.now() - started) / 1000);
+          if (timeToFirstTokenMs === undefined && next.value) {
+            timeToFirstTokenMs = Math.max(0, Math.round(context.now() - started));
+            metrics.timeToFirstToken.observe(timeToFirstTokenMs / 1000);
           }
           answer += next.value;
         }
@@ -176,12 +177,12 @@ export async function runChatTurn(
       release();
       if (!measured) {
         measured = true;
-        metrics.streamDuration.observe((performance.now() - started) / 1000);
+        metrics.streamDuration.observe(Math.max(0, context.now() - started) / 1000);
       }
       if (ended || !answer) return;
       ended = true;
       await conversations.append(conversationId, owner, [
-        { id: answerId, role: 'assistant', content: answer },
+        { id: answerId, role: 'assistant', content: answer, timeToFirstTokenMs },
       ]);
     },
   };
