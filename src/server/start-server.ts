@@ -26,6 +26,11 @@ export interface RunningServer {
    */
   drain(): void;
   /**
+   * Run in order at shutdown, after the last answers ended and before the stores close; push
+   * your own (e.g. counters of your own to write out). A failing hook is logged, never fatal.
+   */
+  flushHooks: (() => Promise<void> | void)[];
+  /**
    * Shuts down gracefully: drains, lets requests and streams in flight run for up to `graceMs`
    * (default `INKEEP_SHUTDOWN_GRACE_SECONDS`), ends the streams left with the interrupted
    * marker (their answers so far are stored), runs the flush hooks, stops listening, flushes
@@ -122,6 +127,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         port: info.port,
         metricsUrl,
         drain: () => context.drain.start(),
+        flushHooks: context.flushHooks,
         close: (closeOptions = {}) => {
           closing ??= shutDown(closeOptions.graceMs ?? settings.shutdownGraceSeconds * 1000);
           return closing;

@@ -90,3 +90,39 @@ describe('rotating secrets passed as settings', () => {
     expect(settings.pow).toBeUndefined();
   });
 });
+
+describe('operations settings', () => {
+  it('defaults: info logs, no metrics address, 30 s of grace', () => {
+    const { settings } = readSettings({});
+    expect(settings.logLevel).toBe('info');
+    expect(settings.metricsListen).toBeUndefined();
+    expect(settings.shutdownGraceSeconds).toBe(30);
+  });
+
+  it('reads LOG_LEVEL, INKEEP_METRICS_LISTEN and INKEEP_SHUTDOWN_GRACE_SECONDS', () => {
+    const { settings } = readSettings({
+      LOG_LEVEL: 'WARN',
+      INKEEP_METRICS_LISTEN: '[::1]:9464',
+      INKEEP_SHUTDOWN_GRACE_SECONDS: '0',
+    });
+    expect(settings.logLevel).toBe('warn');
+    expect(settings.metricsListen).toEqual({ host: '::1', port: 9464 });
+    expect(settings.shutdownGraceSeconds).toBe(0);
+    expect(readSettings({ INKEEP_METRICS_LISTEN: '0.0.0.0:9464' }).settings.metricsListen).toEqual({
+      host: '0.0.0.0',
+      port: 9464,
+    });
+  });
+
+  it.each([
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
+    [{ INKEEP_METRICS_LISTEN: '9464' }, /INKEEP_METRICS_LISTEN must be host:port/],
+    [{ INKEEP_METRICS_LISTEN: 'host:70000' }, /INKEEP_METRICS_LISTEN must be host:port/],
+    [{ INKEEP_METRICS_LISTEN: 'http://host:80' }, /INKEEP_METRICS_LISTEN must be host:port/],
+    [{ INKEEP_SHUTDOWN_GRACE_SECONDS: '3601' }, /INKEEP_SHUTDOWN_GRACE_SECONDS must be/],
+    [{ INKEEP_SHUTDOWN_GRACE_SECONDS: '-1' }, /INKEEP_SHUTDOWN_GRACE_SECONDS must be/],
+  ])('refuses %o', (env, message) => {
+    expect(() => readSettings(env)).toThrow(ConfigError);
+    expect(() => readSettings(env)).toThrow(message);
+  });
+});

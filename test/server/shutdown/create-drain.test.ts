@@ -3,8 +3,10 @@
 // the grace period or end with the interrupted marker, their words stored.
 import { describe, expect, it } from 'vitest';
 import type { Responder } from '../../../src/server/chat/responder.ts';
+import { createLogger, createMemorySharedState, startServer } from '../../../src/server/index.ts';
 import { createDrain } from '../../../src/server/shutdown/create-drain.ts';
-import { createTestApp, getToken, requestChat, sseData } from '../helpers.ts';
+import { createTestApp, getToken, requestChat, secret, sseData, testApps } from '../helpers.ts';
+import { createTestStores } from '../test-database.ts';
 import { uiEvents } from '../ui-chat-helpers.ts';
 
 /** Timers the test fires by hand. */
@@ -259,5 +261,46 @@ describe('a draining server', () => {
     const events = uiEvents(await text);
     expect(events.map((event) => (event as { type?: string }).type)).toContain('error');
     expect(events.map((event) => (event as { type?: string }).type)).not.toContain('finish');
+  });
+});
+
+describe('startServer: drain() and close()', () => {
+  it('drains on drain(), then runs every flush hook on close, a failing one logged', async () => {
+    const shared = createMemorySharedState();
+    const lines: string[] = [];
+    const server = await startServer({
+      apps: testApps,
+      stores: createTestStores({ shared }),
+      shared,
+      settings: { jwtSecret: secret },
+      manageUi: false,
+      logger: createLogger({
+        pretty: false,
+        destination: { write: (text: string) => void lines.push(text) },
+      }),
+    });
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    server.drain();
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ code: 'draining' });
+    expect((await fetch(`${server.url}/run/v1/conversations`)).status).toBe(503);
+    const ran: string[] = [];
+    server.flushHooks.push(
+      () => void ran.push('first'),
+      () => {
+        throw new Error('disk full');
+      },
+      async () => void ran.push('third'),
+    );
+    await server.close({ graceMs: 0 });
+    expect(ran).toEqual(['first', 'third']);
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({
+        msg: 'flush hook failed',
+        error: { type: 'Error', message: 'disk full' },
+      }),
+    );
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   });
 });
