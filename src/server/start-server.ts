@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { readSettings } from './config/read-settings.ts';
 import { createServerApp, type ServerApp, type ServerAppOptions } from './create-server-app.ts';
+import { type ProblemCode, problemBody } from './http/problem-error.ts';
 import { openServerState } from './open-server-state.ts';
 
 /** Options of {@link startServer}: those of `createServerApp` plus where to listen. */
@@ -154,8 +155,15 @@ function listenForMetrics(
 ): Promise<Server> {
   const server = createServer((request, response) => {
     const path = request.url?.split('?')[0];
+    const problem = (status: number, code: ProblemCode, detail: string) =>
+      response
+        .writeHead(status, {
+          'Content-Type': 'application/problem+json',
+          'Cache-Control': 'no-store',
+        })
+        .end(JSON.stringify(problemBody(status, code, detail)));
     if (request.method !== 'GET' || path !== '/metrics') {
-      response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found\n');
+      problem(404, 'not_found', 'Only GET /metrics is served here');
       return;
     }
     app.context.metrics.render().then(
@@ -167,7 +175,7 @@ function listenForMetrics(
           })
           .end(text);
       },
-      () => response.writeHead(500, { 'Content-Type': 'text/plain' }).end('Metrics failed\n'),
+      () => problem(500, 'internal_error', 'The metrics could not be read'),
     );
   });
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { App } from '../apps/app.ts';
 import { isOriginAllowed } from '../apps/is-origin-allowed.ts';
-import { noteRequest } from '../logs/request-facts.ts';
+import { noteRequest } from '../logs/note-request.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { AnonymousClaims } from '../session/create-token-service.ts';
 import { bearerToken } from './bearer-token.ts';

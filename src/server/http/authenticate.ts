@@ -5,7 +5,7 @@ import { matchEnvironmentKey, sameSecret } from '../keys/match-environment-key.t
 import { verifyRequestSignature } from '../keys/verify-request-signature.ts';
 import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
-import { noteRequest } from '../logs/request-facts.ts';
+import { noteRequest } from '../logs/note-request.ts';
 import type { ServerContext } from '../server-context.ts';
 import { authenticateVisitor, type Visitor } from './authenticate-visitor.ts';
 import { bearerToken } from './bearer-token.ts';

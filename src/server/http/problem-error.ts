@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { requestIdOf } from '../logs/request-id.ts';
+import { requestIdOf } from '../logs/assign-request-id.ts';
 
 /** Every `code` the Run API puts in a problem+json body. */
 export type ProblemCode =

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { assignRequestId } from '../logs/request-id.ts';
-import { logRequest } from '../logs/request-log.ts';
+import { assignRequestId } from '../logs/assign-request-id.ts';
+import { logRequest } from '../logs/log-request.ts';
 import { recordRequest } from '../metrics/record-request.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ProblemError, problemResponse } from './problem-error.ts';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { ProblemError } from '../http/problem-error.ts';
-import { factsOf } from '../logs/request-facts.ts';
-import { routeOf } from '../logs/request-log.ts';
+import { routeOf } from '../logs/log-request.ts';
+import { factsOf } from '../logs/note-request.ts';
 import type { ServerMetrics } from './create-metrics.ts';
 
 const chatRoutes = new Set(['/run/v1/chat/completions', '/run/api/chat']);

@@ -7,7 +7,7 @@ import { enforceRateLimit, setRateLimitHeaders } from '../http/set-rate-limit-he
 import { validationHook } from '../http/validation-hook.ts';
 import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
-import { noteRequest } from '../logs/request-facts.ts';
+import { noteRequest } from '../logs/note-request.ts';
 import { powLevel } from '../pow/pow-settings.ts';
 import { sessionAllowance } from '../pow/session-allowance.ts';
 import type { ServerContext } from '../server-context.ts';

@@ -208,9 +208,9 @@ describe('INKEEP_METRICS_LISTEN', () => {
     expect(
       samples.get('inkeep_http_requests_total{method="GET",route="/healthz",status="200"}'),
     ).toBe(1);
-    expect((await fetch((server.metricsUrl ?? '').replace('/metrics', '/healthz'))).status).toBe(
-      404,
-    );
+    const elsewhere = await fetch((server.metricsUrl ?? '').replace('/metrics', '/healthz'));
+    expect(elsewhere.status).toBe(404);
+    expect(await elsewhere.json()).toMatchObject({ code: 'not_found' });
     // The main address still wants a credential.
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
   });

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { routePath } from 'hono/route';
 import { ProblemError } from '../http/problem-error.ts';
 import type { Logger } from './create-logger.ts';
-import { factsOf, hashVisitor } from './request-facts.ts';
+import { factsOf, hashVisitor } from './note-request.ts';
 
 /** The route pattern that answered (`/run/v1/conversations/:id`), never the raw path. */
 export function routeOf(c: Context): string {
