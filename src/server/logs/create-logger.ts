@@ -58,7 +58,15 @@ export function createLogger({
     formatters: { level: (label: string) => ({ level: label }) },
   };
   if (pretty) {
-    return pino(options, PinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l' }));
+    return pino(
+      options,
+      PinoPretty({
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        singleLine: true,
+        ignore: 'pid,hostname',
+      }),
+    );
   }
   return destination ? pino(options, destination) : pino(options);
 }
