@@ -1,8 +1,10 @@
 // Cost of observability: requests/s of a token-verified chat request (echo responder, no delay,
 // stream:false) on a server that writes its request log (JSON lines, to /dev/null) and counts
-// its metrics, against the same server with both off; goal ≥ 0.9. Both servers share one state
-// and run in one worker thread (the load generator, here, does not share their event loop);
-// rounds interleave and the best of each counts, so warm-up and noise hit both alike.
+// its metrics, against the same server with both off; goal ≥ 0.9. Each server has its own
+// embedded database; both run in one worker thread (the load generator, here, does not share
+// their event loop); rounds interleave and the best of each counts, so warm-up and noise hit
+// both alike. A second row measures what logging and metrics add to one request in process
+// (app.request on a route that does no other work), which machine load blurs much less.
 import { Agent } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { ask, send } from './lib/http.mjs';
@@ -13,7 +15,7 @@ const serverModule = new URL('../dist/server/index.js', import.meta.url).href;
 const workerSource = `
 import { parentPort } from 'node:worker_threads';
 import { pino } from 'pino';
-const { createLogger, openServerState, readSettings, startServer } = await import(${JSON.stringify(serverModule)});
+const { createLogger, createServerApp, startServer } = await import(${JSON.stringify(serverModule)});
 const env = {
   INKEEP_IP_CHAT_RATE_LIMIT: '1000000',
   INKEEP_IP_CONCURRENT_STREAMS: '100000',
@@ -22,10 +24,7 @@ const env = {
   INKEEP_QUOTA_VISITOR_CONVERSATIONS: '0',
   INKEEP_QUOTA_VISITOR_BYTES: '0',
 };
-const { stores, shared } = await openServerState({ settings: readSettings(env).settings });
 const common = {
-  stores,
-  shared,
   port: 0,
   host: '127.0.0.1',
   env,
@@ -47,8 +46,25 @@ parentPort.on('message', async (message) => {
   if (message === 'close') {
     await on.close({ graceMs: 0 });
     await off.close({ graceMs: 0 });
-    await stores.close();
     parentPort.postMessage({ closed: true });
+  } else if (message === 'overhead') {
+    // Microseconds per request on a route that does nothing else (404), on minus off.
+    const apps = {
+      on: createServerApp({ ...common, logger: createLogger({ level: 'info', destination }) }),
+      off: createServerApp({ ...common, recordMetrics: false }),
+    };
+    const best = {};
+    for (let round = 0; round < 5; round++) {
+      for (const [name, app] of round % 2 ? Object.entries(apps).reverse() : Object.entries(apps)) {
+        await app.ready;
+        const started = performance.now();
+        for (let i = 0; i < 5000; i++) await (await app.request('/bench/nothing')).arrayBuffer();
+        const micros = ((performance.now() - started) / 5000) * 1000;
+        if (round > 0) best[name] = Math.min(best[name] ?? Infinity, micros);
+      }
+    }
+    for (const app of Object.values(apps)) await app.context.stores.close();
+    parentPort.postMessage({ overhead: best });
   }
 });
 parentPort.postMessage({ on: on.url, off: off.url });
@@ -113,6 +129,7 @@ export async function run() {
         }
       }
     }
+    const overhead = await ask(worker, 'overhead', 'overhead');
     return [
       {
         metric: 'chat, logs + metrics off',
@@ -123,6 +140,11 @@ export async function run() {
         metric: 'chat, logs + metrics on',
         value: `${Math.round(best.on.perSecond)} req/s`,
         note: `${(best.on.perSecond / best.off.perSecond).toFixed(2)}× off (goal ≥ 0.9); JSON log lines to /dev/null, errors ${best.on.errors}`,
+      },
+      {
+        metric: 'logs + metrics, added per request',
+        value: `${(overhead.on - overhead.off).toFixed(1)} µs`,
+        note: `in process, best of 4 × 5000: ${overhead.on.toFixed(1)} µs on vs ${overhead.off.toFixed(1)} µs off (a 404)`,
       },
     ];
   } finally {
