@@ -9,6 +9,7 @@ export type ProblemCode =
   | 'pow_expired'
   | 'unauthorized'
   | 'expired_api_key'
+  | 'temporary_key_expiry'
   | 'anonymous_disabled'
   | 'origin_not_allowed'
   | 'forbidden'

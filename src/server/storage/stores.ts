@@ -3,7 +3,7 @@
 
 import type { FeedbackSummary, FeedbackType } from '../../contract/feedback.ts';
 import type { App } from '../apps/app.ts';
-import type { ApiKeyRecord, KeyUsage, Scope } from '../keys/api-key.ts';
+import type { ApiKeyRecord, KeyType, KeyUsage, Scope } from '../keys/api-key.ts';
 
 export type { FeedbackSummary, FeedbackType, NegativeFeedback } from '../../contract/feedback.ts';
 
@@ -44,6 +44,21 @@ export interface ApiKeyInput {
   rateLimit: number | null;
   /** Give the key a signing secret: its requests must then be signed. */
   signed: boolean;
+  /** Default `service`. */
+  type?: KeyType;
+  /** The manage identity creating the key (default none). */
+  createdBy?: string | null;
+  /** Percent of the rate limit at which a usage alert fires (default none). */
+  alertThreshold?: number | null;
+}
+
+/** What an update of a key may change (validated by `resolveApiKeyChanges`); absent = kept. */
+export interface ApiKeyChanges {
+  name?: string;
+  allowedIps?: string[];
+  rateLimit?: number | null;
+  expiresAt?: string | null;
+  alertThreshold?: number | null;
 }
 
 /** The outcome of checking a presented key. */
@@ -62,6 +77,14 @@ export interface ApiKeyStore {
   get(id: string): Promise<ApiKeyRecord | undefined>;
   /** Revokes at once, on every instance; false when there is no such key. */
   revoke(id: string): Promise<boolean>;
+  /**
+   * Changes a key's settings, on every instance at once. A new threshold or rate limit clears
+   * `alertedAt` (the mark belonged to the old ones).
+   * @returns the key as now stored, or undefined when there is no such key.
+   */
+  update(id: string, changes: ApiKeyChanges): Promise<ApiKeyRecord | undefined>;
+  /** Marks that the key's use crossed its alert threshold at `at` (ISO 8601). */
+  markAlerted(id: string, at: string): Promise<void>;
   /**
    * Checks `sk_<publicId>.<secret>` against the cache. Malformed keys and unknown or revoked ids
    * cost no hash; a known id's secret is compared with the digest of the secret that last
