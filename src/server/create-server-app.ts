@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { createUsageAlerts, type UsageAlertsOptions } from './alerts/create-usage-alerts.ts';
 import type { App } from './apps/app.ts';
 import { createEchoResponder } from './chat/create-echo-responder.ts';
 import { createOpenAiResponder } from './chat/create-openai-responder.ts';
@@ -60,6 +61,11 @@ export interface ServerAppOptions {
   fetch?: typeof globalThis.fetch;
   /** Told about insecure defaults (e.g. a random JWT secret) and unreachable engines. */
   onWarning?: (message: string) => void;
+  /**
+   * How usage alerts log and reach their webhook (default: a line on stderr, the global
+   * `fetch`, real waits between attempts); tests pass their own.
+   */
+  alerts?: Pick<UsageAlertsOptions, 'log' | 'fetch' | 'sleep' | 'newId'>;
   /** The dashboard at `/manage/` (default on, from `dist/manage`); `false` turns it off. */
   manageUi?: ManageUiOptions | false;
 }
@@ -137,6 +143,13 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
         ? createPowService({ ...settings.pow, now, claim: shared.claim })
         : undefined,
       budgets: createBudgets(shared, settings),
+      alerts: createUsageAlerts({
+        apiKeys: stores.apiKeys,
+        shared,
+        webhook: settings.alertWebhook,
+        now,
+        ...options.alerts,
+      }),
     });
     await stores.apps.seed(configApps);
   })();

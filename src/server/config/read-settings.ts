@@ -63,6 +63,20 @@ export interface ServerSettings {
   quotas: StorageQuotas;
   /** The budgets per client IP, visitor and app beyond the two above (README: Limits and abuse). */
   limits: LimitSettings;
+  /** `INKEEP_ALERT_WEBHOOK_*`: where API-key usage alerts are POSTed; undefined = log only. */
+  alertWebhook: AlertWebhookSettings | undefined;
+}
+
+/** The signed webhook of usage alerts. */
+export interface AlertWebhookSettings {
+  /** `INKEEP_ALERT_WEBHOOK_URL` (http or https). */
+  url: string;
+  /** `INKEEP_ALERT_WEBHOOK_SECRET` (≥ 32 characters): the HMAC key of `Inkeep-Signature`. */
+  secret: string;
+  /** `INKEEP_ALERT_WEBHOOK_ATTEMPTS` (default 5): deliveries tried before giving up. */
+  attempts: number;
+  /** `INKEEP_ALERT_WEBHOOK_BACKOFF_MS` (default 1000): the first wait, doubled after each try. */
+  backoffMs: number;
 }
 
 /** Budgets per client IP (IPv4 address, IPv6 /64), per visitor and per app. */
@@ -189,6 +203,30 @@ function url(env: Environment, name: string, protocols: string[]): string | unde
   return text;
 }
 
+function readAlertWebhook(env: Environment): AlertWebhookSettings | undefined {
+  const webhookUrl = url(env, 'INKEEP_ALERT_WEBHOOK_URL', ['https:', 'http:']);
+  const webhookSecret = secret(env, 'INKEEP_ALERT_WEBHOOK_SECRET');
+  if (!webhookUrl) {
+    if (webhookSecret) {
+      throw new ConfigError(
+        'INKEEP_ALERT_WEBHOOK_SECRET is set but INKEEP_ALERT_WEBHOOK_URL is not',
+      );
+    }
+    return undefined;
+  }
+  if (!webhookSecret) {
+    throw new ConfigError(
+      'INKEEP_ALERT_WEBHOOK_URL needs INKEEP_ALERT_WEBHOOK_SECRET (at least 32 characters) to sign its bodies',
+    );
+  }
+  return {
+    url: webhookUrl,
+    secret: webhookSecret,
+    attempts: integer(env, 'INKEEP_ALERT_WEBHOOK_ATTEMPTS', 5, 1, 20),
+    backoffMs: integer(env, 'INKEEP_ALERT_WEBHOOK_BACKOFF_MS', 1000, 0, 600_000),
+  };
+}
+
 function readAllowedIps(env: Environment): string[] | undefined {
   const text = env.ALLOWED_IPS?.trim();
   if (!text) return undefined;
@@ -307,6 +345,7 @@ export function readSettings(
       appBytes: integer(env, 'INKEEP_QUOTA_APP_BYTES', defaultQuotas.appBytes, 0, 1e15),
     },
     limits: readLimits(env),
+    alertWebhook: readAlertWebhook(env),
     ...overrides,
   };
   settings.jwtSecret = jwtSecret;
