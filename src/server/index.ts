@@ -1,4 +1,12 @@
 // The server as a library (`inkeep-chat/server`): named exports only, no side effects.
+export {
+  createUsageAlerts,
+  type UsageAlert,
+  type UsageAlertDelivery,
+  type UsageAlerts,
+  type UsageAlertsOptions,
+} from './alerts/create-usage-alerts.ts';
+export { signWebhookBody } from './alerts/sign-webhook-body.ts';
 export type { App, AppConfig, AppType, WebClientConfig } from './apps/app.ts';
 export { isOriginAllowed, parseDomainRule } from './apps/is-origin-allowed.ts';
 export { AppValidationError, normalizeApp } from './apps/normalize-app.ts';
@@ -9,6 +17,7 @@ export type { ChatMessage, Responder, RespondRequest } from './chat/responder.ts
 export { ConfigError } from './config/config-error.ts';
 export { loadAppsFile, normalizeApps } from './config/load-apps.ts';
 export {
+  type AlertWebhookSettings,
   type Environment,
   type LimitSettings,
   type ResponderName,
