@@ -30,6 +30,7 @@ describe('GET /openapi.json', () => {
         'POST /manage/tenants/{tenantId}/projects/{projectId}/apps',
         'POST /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}/sessions/revoke',
         'GET /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
+        'PATCH /manage/tenants/{tenantId}/projects/{projectId}/api-keys/{id}',
         'PATCH /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
         'GET /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}/feedback',
         'DELETE /manage/tenants/{tenantId}/projects/{projectId}/apps/{id}',
