@@ -225,6 +225,58 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
       expect(await stores.apiKeys.verify(key)).toEqual({ ok: false, reason: 'expired' });
     });
 
+    it('keeps type, creator and threshold; updates reach the other instance’s verification', async () => {
+      const { stores, also } = await open();
+      const second = await also();
+      const { key, record } = await stores.apiKeys.create(
+        keyInput({
+          type: 'personal',
+          createdBy: 'env:admin',
+          alertThreshold: 75,
+          allowedIps: ['10.0.0.1'],
+        }),
+      );
+      expect(record).toMatchObject({
+        type: 'personal',
+        createdBy: 'env:admin',
+        alertThreshold: 75,
+        alertedAt: null,
+      });
+      await expect.poll(async () => (await second.apiKeys.verify(key)).ok).toBe(true);
+      const expiresAt = new Date(clock + 3_600_000).toISOString();
+      const updated = await stores.apiKeys.update(record.id, {
+        name: 'renamed',
+        allowedIps: ['10.0.0.2'],
+        rateLimit: 40,
+        expiresAt,
+      });
+      expect(updated).toMatchObject({
+        name: 'renamed',
+        allowedIps: ['10.0.0.2'],
+        rateLimit: 40,
+        expiresAt,
+      });
+      await expect
+        .poll(async () => {
+          const check = await second.apiKeys.verify(key);
+          return check.ok ? check.record.allowedIps : undefined;
+        })
+        .toEqual(['10.0.0.2']);
+      const at = new Date(clock).toISOString();
+      await stores.apiKeys.markAlerted(record.id, at);
+      expect((await second.apiKeys.get(record.id))?.alertedAt).toBe(at);
+      // A new rate limit clears the mark; an expiry set back to never is stored as null.
+      expect(
+        await stores.apiKeys.update(record.id, { rateLimit: 50, expiresAt: null }),
+      ).toMatchObject({
+        rateLimit: 50,
+        expiresAt: null,
+        alertedAt: null,
+        alertThreshold: 75,
+      });
+      expect(await stores.apiKeys.update('missing', { name: 'x' })).toBeUndefined();
+    });
+
     it('adds usage counted on two instances instead of overwriting', async () => {
       const { stores, also } = await open();
       const second = await also();
