@@ -53,6 +53,8 @@ export function fakeClient(overrides: Partial<ManageClient> = {}): ManageClient 
     appFeedback: async () => ({ counts: { positive: 0, negative: 0 }, latestNegative: [] }),
     listKeys: async () => [],
     createKey: never,
+    getKey: never,
+    updateKey: never,
     revokeKey: never,
     keyUsage: never,
     ...overrides,
