@@ -51,8 +51,10 @@ export function KeyCard({
     <article class="card" aria-labelledby={headingId}>
       <header class="card-header">
         <h3 id={headingId}>{apiKey.name}</h3>
-        {apiKey.alertedAt && <span class="badge alert">Usage alert</span>}
-        <span class={status === 'Active' ? 'badge on' : 'badge off'}>{status}</span>
+        <span class="badges">
+          {apiKey.alertedAt && <span class="badge alert">Alert crossed</span>}
+          <span class={status === 'Active' ? 'badge on' : 'badge off'}>{status}</span>
+        </span>
       </header>
       {apiKey.alertedAt && (
         <p class="alert-note">
