@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { allScopes, type ApiKeyRecord, type Scope } from '../keys/api-key.ts';
+import { type ApiKeyRecord, allScopes, type Scope } from '../keys/api-key.ts';
 import { createIpAllowlist, type IpAllowlist } from '../keys/ip-allowlist.ts';
 import { matchEnvironmentKey, sameSecret } from '../keys/match-environment-key.ts';
 import { verifyRequestSignature } from '../keys/verify-request-signature.ts';

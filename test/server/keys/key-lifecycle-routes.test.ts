@@ -267,9 +267,9 @@ describe('key types', () => {
     expect(admins.data.createdBy).toBe('env:admin');
 
     const names = async (credential: string) =>
-      ((await (await as(credential).list()).json()) as { data: KeyData[] }).data.map(
-        (key) => key.name,
-      ).sort();
+      ((await (await as(credential).list()).json()) as { data: KeyData[] }).data
+        .map((key) => key.name)
+        .sort();
     expect(await names(manager.key)).toEqual(['mine', 'ops']);
     expect(await names(envAdmin)).toEqual(['admins', 'ops']);
     expect(await names(envManage)).toEqual(['ops']);
