@@ -56,6 +56,7 @@ export interface UsageAlertsOptions {
   newId?: () => string;
 }
 
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -110,7 +111,7 @@ export function createUsageAlerts({
         reason = `HTTP ${response.status}`;
         retry = response.status >= 500 || response.status === 429;
       } catch (error) {
-        reason = error instanceof Error ? error.message : String(error);
+        reason = describe(error);
       }
       if (!retry || attempt === target.attempts) {
         log(
@@ -144,7 +145,10 @@ export function createUsageAlerts({
     log(
       `usage alert: key ${record.id} ${JSON.stringify(record.name)} (${record.tenantId}/${record.projectId}) used ${result.consumed} of ${result.limit} requests in its rate-limit window, crossing its ${threshold}% threshold`,
     );
-    await apiKeys.markAlerted(record.id, crossedAt);
+    // The mark is the dashboard's; a database that does not answer must not stop the webhook.
+    await apiKeys.markAlerted(record.id, crossedAt).catch((error: unknown) => {
+      log(`usage alert for key ${record.id} not marked: ${describe(error)}`);
+    });
     if (webhook) await deliver(alert, webhook);
   }
 
@@ -157,9 +161,7 @@ export function createUsageAlerts({
       judged.set(record.id, result.reset);
       background.run(
         fire(record, result, threshold).catch((error: unknown) => {
-          log(
-            `usage alert for key ${record.id} not sent: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          log(`usage alert for key ${record.id} not sent: ${describe(error)}`);
         }),
       );
     },

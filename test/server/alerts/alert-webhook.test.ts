@@ -81,11 +81,14 @@ const key: ApiKeyRecord = {
   alertedAt: null,
 };
 
-function alertsFor(url: string, { attempts = 5, backoffMs = 1000 } = {}) {
+function alertsFor(
+  url: string,
+  { attempts = 5, backoffMs = 1000, markAlerted = async () => {} } = {},
+) {
   const waits: number[] = [];
   const lines: string[] = [];
   const alerts = createUsageAlerts({
-    apiKeys: { markAlerted: async () => {} },
+    apiKeys: { markAlerted },
     shared: createMemorySharedState({ now: () => start }),
     webhook: { url, secret, attempts, backoffMs },
     log: (line) => lines.push(line),
@@ -186,6 +189,20 @@ describe('the usage-alert webhook', () => {
     await unreachable.cross();
     expect(unreachable.waits).toEqual([10, 20]);
     expect(unreachable.lines[1]).toContain('failed after 3 attempts');
+  });
+
+  it('is still delivered when the key cannot be marked (the database does not answer)', async () => {
+    const hook = await receiver([]);
+    const { cross, lines } = alertsFor(hook.url, {
+      markAlerted: async () => {
+        throw new Error('Service unavailable: database is unreachable');
+      },
+    });
+    await cross();
+    expect(hook.deliveries).toHaveLength(1);
+    expect(lines[1]).toBe(
+      'usage alert for key pub123 not marked: Service unavailable: database is unreachable',
+    );
   });
 
   it('is configured by INKEEP_ALERT_WEBHOOK_* (the secret required, at least 32 characters)', () => {
