@@ -56,7 +56,7 @@ export interface UsageAlertsOptions {
   newId?: () => string;
 }
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -111,7 +111,7 @@ export function createUsageAlerts({
         reason = `HTTP ${response.status}`;
         retry = response.status >= 500 || response.status === 429;
       } catch (error) {
-        reason = describe(error);
+        reason = messageOf(error);
       }
       if (!retry || attempt === target.attempts) {
         log(
@@ -147,7 +147,7 @@ export function createUsageAlerts({
     );
     // The mark is the dashboard's; a database that does not answer must not stop the webhook.
     await apiKeys.markAlerted(record.id, crossedAt).catch((error: unknown) => {
-      log(`usage alert for key ${record.id} not marked: ${describe(error)}`);
+      log(`usage alert for key ${record.id} not marked: ${messageOf(error)}`);
     });
     if (webhook) await deliver(alert, webhook);
   }
@@ -161,7 +161,7 @@ export function createUsageAlerts({
       judged.set(record.id, result.reset);
       background.run(
         fire(record, result, threshold).catch((error: unknown) => {
-          log(`usage alert for key ${record.id} not sent: ${describe(error)}`);
+          log(`usage alert for key ${record.id} not sent: ${messageOf(error)}`);
         }),
       );
     },
