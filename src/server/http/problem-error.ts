@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { UserTokenProblemCode } from '../session/verify-user-token.ts';
 
 /** Every `code` the Run API puts in a problem+json body. */
 export type ProblemCode =
@@ -10,6 +11,7 @@ export type ProblemCode =
   | 'unauthorized'
   | 'expired_api_key'
   | 'anonymous_disabled'
+  | UserTokenProblemCode
   | 'origin_not_allowed'
   | 'forbidden'
   | 'not_found'
