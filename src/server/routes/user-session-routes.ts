@@ -11,7 +11,13 @@ import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
 import type { ServerContext } from '../server-context.ts';
 import { maxUserTokenLength, verifyUserToken } from '../session/verify-user-token.ts';
-import { originHeader, problem, rateLimitHeaders, retryAfterHeader } from './route-docs.ts';
+import {
+  originHeader,
+  problem,
+  rateLimitHeaders,
+  retryAfterHeader,
+  unavailable,
+} from './route-docs.ts';
 
 interface UserSessionEnv {
   Variables: { app: App };
@@ -99,6 +105,7 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
         ...problem('rate_limit_exceeded (Retry-After)'),
         headers: { ...retryAfterHeader, ...rateLimitHeaders },
       },
+      503: unavailable,
     },
   });
 

@@ -142,7 +142,10 @@ export async function verifyUserToken(
     return refuse('user_token_too_long_lived', 'The token needs exp, at most 24 h ahead');
   }
   if (exp <= seconds) return refuse('user_token_expired', 'The token has expired');
-  if (exp - iat > maxUserTokenLifetimeSeconds || exp - seconds > maxUserTokenLifetimeSeconds + clockSkewSeconds) {
+  if (
+    exp - iat > maxUserTokenLifetimeSeconds ||
+    exp - seconds > maxUserTokenLifetimeSeconds + clockSkewSeconds
+  ) {
     return refuse('user_token_too_long_lived', 'The token lives longer than 24 h (exp - iat)');
   }
   const audience = app.config.webClient.audience;

@@ -1,14 +1,6 @@
-import {
-  decodeJwt,
-  exportJWK,
-  exportPKCS8,
-  exportSPKI,
-  generateKeyPair,
-  type JWTPayload,
-  SignJWT,
-} from 'jose';
+import { decodeJwt, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../../src/server/chat/responder.ts';
+import type { ChatMessage, Responder } from '../../../src/server/chat/responder.ts';
 import { userSubOf } from '../../../src/server/session/verify-user-token.ts';
 import { createTestApp, demoOrigin, getToken, requestChat, testApps } from '../helpers.ts';
 
@@ -39,12 +31,7 @@ beforeAll(async () => {
 
 const kidOf: Record<Algorithm, string> = { RS256: 'rsa-1', ES256: 'ec-1', EdDSA: 'ed-1' };
 
-function signedApp(
-  overrides: {
-    audience?: string;
-    responder?: Parameters<typeof createTestApp>[0]['responder'];
-  } = {},
-) {
+function signedApp(overrides: { audience?: string; responder?: Responder } = {}) {
   const base = testApps.filter((app) => app.id !== 'app_demo');
   return createTestApp({
     now: () => clock.now,
@@ -68,6 +55,7 @@ function signedApp(
 }
 const clock = { now };
 
+/** A token as the site's backend signs it; `null` leaves a header field or claim out. */
 function siteToken({
   alg = 'ES256',
   kid = kidOf[alg],
@@ -77,17 +65,17 @@ function siteToken({
   exp = seconds + 600,
 }: {
   alg?: Algorithm;
-  kid?: string | undefined;
+  kid?: string | null;
   key?: CryptoKey;
-  claims?: JWTPayload;
-  iat?: number | undefined;
-  exp?: number | undefined;
+  claims?: Record<string, unknown>;
+  iat?: number | null;
+  exp?: number | null;
 } = {}): Promise<string> {
-  const payload: JWTPayload = { sub: 'user-42', ...claims };
-  if (iat !== undefined) payload.iat = iat;
-  if (exp !== undefined) payload.exp = exp;
+  const payload: Record<string, unknown> = { sub: 'user-42', ...claims };
+  if (iat !== null) payload.iat = iat;
+  if (exp !== null) payload.exp = exp;
   const header: { alg: string; kid?: string } = { alg };
-  if (kid !== undefined) header.kid = kid;
+  if (kid !== null) header.kid = kid;
   return new SignJWT(payload).setProtectedHeader(header).sign(key);
 }
 
