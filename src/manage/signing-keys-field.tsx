@@ -138,7 +138,7 @@ export function SigningKeysField({
               aria-label={`Remove signing key ${index + 1}`}
               onClick={() => onChange(entries.filter((_, at) => at !== index))}
             >
-              Remove key
+              Remove
             </button>
             {error && (
               <p class="error" id={`${id}-error`} role="alert">
