@@ -144,3 +144,37 @@ test('a page without getAuthToken stays anonymous', async ({ page }) => {
   expect(seen.some((path) => path.endsWith('/user-session'))).toBe(false);
   expect(host.signed).toBe(0);
 });
+
+test('a visitor who signs in mid-conversation keeps the conversation, on every device', async ({
+  page,
+  browser,
+}) => {
+  const seen = authPaths(page);
+  await page.goto(`${host.url}/anonymous`);
+  await chatThrough(widget(page), 'Asked before signing in');
+  // The site signs the visitor in without a reload: it hands the widget its token source.
+  await page.evaluate(() => {
+    const element = document.querySelector('inkeep-chat') as HTMLElement & {
+      getAuthToken: () => Promise<string>;
+    };
+    element.getAuthToken = async () => (await fetch('/token?user=upgrader')).text();
+  });
+  await expect(widget(page).locator('.user')).toContainText('Asked before signing in');
+  await chatThrough(widget(page), 'Asked after signing in');
+  expect(seen).toContain(`/run/auth/apps/${appId}/user-session`);
+  await expect(widget(page).getByRole('alert')).toHaveCount(0);
+
+  const other = await browser.newContext();
+  try {
+    const second = await other.newPage();
+    await second.goto(`${host.url}/?user=upgrader`);
+    await widget(second).getByRole('button', { name: 'Past conversations' }).click();
+    await widget(second).locator('.conversation', { hasText: 'Asked before signing in' }).click();
+    await expect(widget(second).locator('.user')).toContainText([
+      'Asked before signing in',
+      'Asked after signing in',
+    ]);
+  } finally {
+    await other.close();
+  }
+});
