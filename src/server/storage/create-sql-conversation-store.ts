@@ -289,10 +289,29 @@ export function createSqlConversationStore({
     },
     async transfer(from, toSub, conversationId) {
       const result = await sql<{ id: string }>`
-        with moved as (
+        with candidates as (
+          select count(*)::bigint as conversations, coalesce(sum(bytes), 0)::bigint as bytes
+          from ${table('conversations')}
+          where app_id = ${from.appId} and sub = ${from.sub}
+            ${conversationId === undefined ? sql`` : sql`and id = ${conversationId}`}
+        ),
+        receiver as (
+          select coalesce(max(conversations), 0) as conversations, coalesce(max(bytes), 0) as bytes
+          from ${table('storage_usage')}
+          where app_id = ${from.appId} and owner = ${toSub}
+        ),
+        allowed as (
+          select 1 from candidates, receiver where
+            (${quotas.visitorConversations}::bigint = 0 or receiver.conversations
+              + candidates.conversations <= ${quotas.visitorConversations}::bigint)
+            and (${quotas.visitorBytes}::bigint = 0
+              or receiver.bytes + candidates.bytes <= ${quotas.visitorBytes}::bigint)
+        ),
+        moved as (
           update ${table('conversations')} set sub = ${toSub}
           where app_id = ${from.appId} and sub = ${from.sub}
             ${conversationId === undefined ? sql`` : sql`and id = ${conversationId}`}
+            and exists (select 1 from allowed)
           returning id, bytes
         ),
         totals as (

@@ -480,6 +480,21 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
       expect(await conversations.get(kept.id, elsewhere)).toBeDefined();
     });
 
+    it('transfers nothing the receiver’s quotas could not hold', async () => {
+      const { stores } = await open({ quotas: { ...unlimited, visitorConversations: 2 } });
+      const { conversations } = stores;
+      const from = visitor('anon_full');
+      const to = visitor('user_full');
+      const a = await conversations.start(from, 'A', [user('1')]);
+      const b = await conversations.start(from, 'B', [user('2')]);
+      await conversations.start(to, 'Own', [user('3')]);
+      expect(await conversations.transfer(from, to.sub)).toEqual([]);
+      expect((await conversations.list(from, 1, 10)).total).toBe(2);
+      expect(await conversations.transfer(from, to.sub, b.id)).toEqual([b.id]);
+      expect((await conversations.list(to, 1, 10)).total).toBe(2);
+      expect(await conversations.get(a.id, from)).toBeDefined();
+    });
+
     it('removes only the last answer, once, with its bytes, in one statement', async () => {
       const { stores, database } = await open({ quotas: { ...unlimited, visitorBytes: 10 } });
       const { conversations } = stores;
