@@ -146,7 +146,7 @@ export class InkeepChatElement extends BaseElement {
     // A move within the document disconnects and reconnects in one task: keep everything.
     this.#teardown = null;
     // Set before the element was defined, the property hides the accessor: hand it over.
-    if (Object.hasOwn(this, 'getAuthToken')) {
+    if (Object.getOwnPropertyDescriptor(this, 'getAuthToken')) {
       const value = this.getAuthToken;
       delete (this as { getAuthToken?: unknown }).getAuthToken;
       this.getAuthToken = value;
