@@ -1,3 +1,9 @@
+import type {
+  ActivityRange,
+  AppActivity,
+  LoggedConversation,
+  LoggedConversationDetail,
+} from '../contract/activity.ts';
 import type { ApiKeyInput, ApiKeyView, CreatedApiKey, KeyUsage } from '../contract/api-key.ts';
 import type { App, AppInput, RevokedSessions, SessionRevocation } from '../contract/app.ts';
 import type { FeedbackSummary } from '../contract/feedback.ts';
@@ -24,6 +30,15 @@ export interface ManageClient {
   revokeSessions(id: string, revocation?: SessionRevocation): Promise<RevokedSessions>;
   /** An app's feedback counts and its latest negative feedback, with question and answer. */
   appFeedback(id: string): Promise<FeedbackSummary>;
+  /** An app's sessions, chats, refusals and feedback over the last 24 hours or 30 days. */
+  appActivity(id: string, range: ActivityRange): Promise<AppActivity>;
+  /** A page of an app's conversation log, newest first; `next` is the following page's cursor. */
+  listConversations(
+    id: string,
+    page?: { limit?: number; cursor?: string | undefined },
+  ): Promise<{ items: LoggedConversation[]; next: string | null }>;
+  /** One conversation of the log with its messages. */
+  getConversation(id: string, conversationId: string): Promise<LoggedConversationDetail>;
   listKeys(): Promise<ApiKeyView[]>;
   createKey(input: ApiKeyInput): Promise<CreatedApiKey>;
   revokeKey(id: string): Promise<void>;
@@ -84,6 +99,24 @@ export function createManageClient({
         )
       ).data,
     appFeedback: (appId) => call<FeedbackSummary>('GET', `/apps${id(appId)}/feedback`),
+    appActivity: async (appId, range) =>
+      (await call<{ data: AppActivity }>('GET', `/apps${id(appId)}/activity?range=${range}`)).data,
+    listConversations: async (appId, { limit = 20, cursor } = {}) => {
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (cursor) query.set('cursor', cursor);
+      const { data, pagination } = await call<{
+        data: LoggedConversation[];
+        pagination: { next: string | null };
+      }>('GET', `/apps${id(appId)}/conversations?${query}`);
+      return { items: data, next: pagination.next };
+    },
+    getConversation: async (appId, conversationId) =>
+      (
+        await call<{ data: LoggedConversationDetail }>(
+          'GET',
+          `/apps${id(appId)}/conversations${id(conversationId)}`,
+        )
+      ).data,
     listKeys: async () => (await call<{ data: ApiKeyView[] }>('GET', '/api-keys')).data,
     createKey: (input) => call<CreatedApiKey>('POST', '/api-keys', input),
     revokeKey: (keyId) => call<void>('DELETE', `/api-keys${id(keyId)}`),

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ActivityScreen } from './activity-screen.tsx';
 import { AppsScreen } from './apps-screen.tsx';
 import { createManageClient, type ManageClient } from './create-manage-client.ts';
 import { FeedbackScreen } from './feedback-screen.tsx';
@@ -7,22 +8,24 @@ import { KeysScreen } from './keys-screen.tsx';
 import { clearSession, loadSession, type ManageSession, saveSession } from './session-storage.ts';
 import { SignInForm } from './sign-in-form.tsx';
 
-type Section = 'apps' | 'keys' | 'feedback';
+type Section = 'apps' | 'keys' | 'feedback' | 'activity';
 
 const sections: [Section, string][] = [
   ['apps', 'Apps'],
   ['keys', 'API keys'],
   ['feedback', 'Feedback'],
+  ['activity', 'Activity'],
 ];
 
 const screens: Record<Section, ComponentType<{ client: ManageClient }>> = {
   apps: AppsScreen,
   keys: KeysScreen,
   feedback: FeedbackScreen,
+  activity: ActivityScreen,
 };
 
 /**
- * The dashboard: sign-in, then the apps, API keys and feedback of one tenant and project. The key lives
+ * The dashboard: sign-in, then the apps, API keys, feedback and activity of one tenant and project. The key lives
  * in `sessionStorage` and in memory only; signing out forgets it.
  */
 export function ManageApp({

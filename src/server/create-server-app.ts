@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { recordActivity } from './activity/record-activity.ts';
 import type { App } from './apps/app.ts';
 import { createEchoResponder } from './chat/create-echo-responder.ts';
 import { createOpenAiResponder } from './chat/create-openai-responder.ts';
@@ -21,6 +22,7 @@ import { createChatRoutes } from './routes/chat-routes.ts';
 import { createConversationRoutes } from './routes/conversation-routes.ts';
 import { createFeedbackRoutes } from './routes/feedback-routes.ts';
 import { createHealthRoutes } from './routes/health-routes.ts';
+import { createManageActivityRoutes } from './routes/manage-activity-routes.ts';
 import { createManageFeedbackRoutes } from './routes/manage-feedback-routes.ts';
 import { createManageRoutes } from './routes/manage-routes.ts';
 import { createManageUiRoutes, type ManageUiOptions } from './routes/manage-ui-routes.ts';
@@ -177,6 +179,10 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
     const keyId = keyOfRequest.get(c.req.raw);
     if (keyId) context.apiKeys.recordUsage(keyId, c.res.status);
   });
+  // Each app's activity (dashboard): sessions and chats, served or refused.
+  app.use('/run/auth/apps/:appId/anonymous-session', recordActivity(context, 'session'));
+  app.use('/run/v1/chat/completions', recordActivity(context, 'chat'));
+  app.use('/run/api/chat', recordActivity(context, 'chat'));
   app.route('/', createHealthRoutes(context));
   app.route('/', createSessionRoutes(context));
   app.route('/', createUserSessionRoutes(context));
@@ -186,6 +192,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   app.route('/', createFeedbackRoutes(context));
   app.route('/', createManageRoutes(context));
   app.route('/', createManageFeedbackRoutes(context));
+  app.route('/', createManageActivityRoutes(context));
   app.route('/', createApiKeyRoutes(context));
   app.route('/', createOpenApiRoutes(app));
   if (options.manageUi !== false) app.route('/', createManageUiRoutes(options.manageUi));

@@ -1,4 +1,6 @@
 // The server as a library (`inkeep-chat/server`): named exports only, no side effects.
+
+export type { ActivityCount, ActivityKind } from './activity/create-activity-recorder.ts';
 export type { App, AppConfig, AppType, WebClientConfig } from './apps/app.ts';
 export { isOriginAllowed, parseDomainRule } from './apps/is-origin-allowed.ts';
 export { AppValidationError, normalizeApp } from './apps/normalize-app.ts';
@@ -56,6 +58,7 @@ export type {
   SharedState,
 } from './shared/shared-state.ts';
 export { type RunningServer, type StartServerOptions, startServer } from './start-server.ts';
+export { hashVisitor } from './storage/create-sql-conversation-log.ts';
 export {
   createDatabase,
   type Database,
@@ -66,10 +69,12 @@ export { openEmbeddedDatabase } from './storage/open-embedded-database.ts';
 export { openPostgresDatabase } from './storage/open-postgres-database.ts';
 export { defaultQuotas, openStores } from './storage/open-stores.ts';
 export type {
+  ActivityStore,
   ApiKeyInput,
   ApiKeyStore,
   AppStore,
   Conversation,
+  ConversationLog,
   ConversationOwner,
   ConversationStore,
   ConversationSummary,

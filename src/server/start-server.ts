@@ -53,6 +53,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const stores = await (options.stores ?? owned?.stores);
   const closeState = async () => {
     await stores?.apiKeys.flush();
+    await stores?.activity.flush().catch(() => {}); // shutdown flush hook: per-app activity counts
     if (owned) {
       await owned.stores.close();
       await owned.shared.close();

@@ -70,6 +70,8 @@ export async function runChatTurn(
 ): Promise<ChatTurn> {
   const owner = ownerOf(principal);
   const { conversations, responder } = context;
+  // Time to first token counts from here: storing the question is part of the visitor's wait.
+  const started = context.now();
   let conversationId: string;
   let history: ChatMessage[];
   const found = request.conversationId
@@ -123,6 +125,7 @@ export async function runChatTurn(
   first.catch(() => {});
   const answerId = newMessageId();
   let answer = '';
+  let timeToFirstTokenMs: number | undefined;
   let ended = false;
   return {
     conversationId,
@@ -133,7 +136,12 @@ export async function runChatTurn(
         const pending = first ?? source.next();
         first = undefined;
         const next = await pending;
-        if (!next.done) answer += next.value;
+        if (!next.done) {
+          if (timeToFirstTokenMs === undefined && next.value) {
+            timeToFirstTokenMs = Math.max(0, Math.round(context.now() - started));
+          }
+          answer += next.value;
+        }
         return next;
       },
     },
@@ -149,7 +157,7 @@ export async function runChatTurn(
       if (ended || !answer) return;
       ended = true;
       await conversations.append(conversationId, owner, [
-        { id: answerId, role: 'assistant', content: answer },
+        { id: answerId, role: 'assistant', content: answer, timeToFirstTokenMs },
       ]);
     },
   };

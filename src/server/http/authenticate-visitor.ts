@@ -12,6 +12,9 @@ export interface Visitor {
   app: App;
 }
 
+/** The app of a request whose token verified (for its activity counts). */
+export const appOfRequest = new WeakMap<Request, string>();
+
 const invalidToken = () => new ProblemError(401, 'unauthorized', 'Invalid end-user JWT');
 
 /**
@@ -33,6 +36,7 @@ export async function authenticateVisitor(
     throw invalidToken();
   const app = apps.get(claims.app);
   if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');
+  appOfRequest.set(c.req.raw, app.id);
   if (app.tenantId !== claims.tid || app.projectId !== claims.pid) throw invalidToken();
   if (apps.isSessionRevoked(claims)) throw invalidToken();
   if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {

@@ -29,7 +29,7 @@ export const maxListOffset = 1000;
 export const messagePageLimits = { default: 50, max: 200 };
 
 /** A positive integer query parameter (up to `max` if given); empty means the default. */
-const positiveInteger = (fallback: number, max?: number) => {
+export const positiveInteger = (fallback: number, max?: number) => {
   const error = max ? `must be an integer from 1 to ${max}` : 'must be a positive integer';
   const number = z.number({ error }).int({ error }).min(1, { error });
   // Digits only: `1e1`, ` 5` or `0x10` are not written integers, though Number() reads them.
@@ -47,7 +47,7 @@ const positiveInteger = (fallback: number, max?: number) => {
 const cursorPattern = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z),(.{1,200})$/;
 
 /** Parses a list cursor, `<updatedAt ISO 8601>,<id>` (as `pagination.next` hands it out). */
-function parseCursor(text: string): ConversationCursor | undefined {
+export function parseCursor(text: string): ConversationCursor | undefined {
   const [, updatedAt, id] = cursorPattern.exec(text) ?? [];
   return updatedAt && id && !Number.isNaN(Date.parse(updatedAt)) ? { updatedAt, id } : undefined;
 }

@@ -15,6 +15,7 @@ import { ProblemError } from '../http/problem-error.ts';
 import { jsonBody } from '../http/read-json-body.ts';
 import { validationHook } from '../http/validation-hook.ts';
 import type { ServerContext } from '../server-context.ts';
+import { firstValidSecondOf } from '../session/session-revocation.ts';
 import { adminSecurity, problem, unavailable } from './route-docs.ts';
 
 function validated(input: unknown) {
@@ -210,7 +211,7 @@ export function createManageRoutes(context: ServerContext): OpenAPIHono<AppEnv> 
     summary:
       "Sign visitors out: refuse the app's anonymous sessions issued before `before` (default now), for every visitor or only `sub`",
     description:
-      'A refused token answers 401 unauthorized "Invalid end-user JWT", and a rolling refresh with it gets a new sub. Tokens carry whole seconds, so every token issued in the second of `before` is refused too (tokens issued after it stay valid). A cutoff never moves back: an earlier `before` than the one in force changes nothing. Takes effect on every instance.',
+      'A refused token answers 401 unauthorized "Invalid end-user JWT", and a rolling refresh with it gets a new sub. Tokens carry whole seconds, so every token issued in the second of `before` is refused too (tokens issued after it stay valid). A cutoff never moves back: an earlier `before` than the one in force changes nothing. Signing one visitor out within the second after the whole app was signed out answers a `revokedBefore` up to one second ahead, so that the visitor's tokens issued in that second are refused too. Takes effect on every instance.',
     security: adminSecurity,
     middleware: [appFound, jsonBody(settings.bodyLimitBytes, { optional: true })] as const,
     request: {
@@ -239,9 +240,14 @@ export function createManageRoutes(context: ServerContext): OpenAPIHono<AppEnv> 
     const app = c.get('app');
     const { before, sub } = c.req.valid('json');
     const time = now();
-    const cutoff = before === undefined ? time : Date.parse(before);
-    if (cutoff > time)
+    if (before !== undefined && Date.parse(before) > time)
       throw new ProblemError(400, 'bad_request', 'before must not be in the future');
+    // Tokens issued since the app's own cutoff carry at least the second after it (see
+    // session-revocation.ts): signing one visitor out "now" within that second reaches them too.
+    const cutoff =
+      before === undefined
+        ? Math.max(time, sub ? firstValidSecondOf(app) * 1000 : 0)
+        : Date.parse(before);
     const revokedBefore = await context.apps.revokeSessions(app.id, new Date(cutoff), sub);
     if (!revokedBefore) throw new ProblemError(404, 'not_found', 'App not found');
     return c.json({ data: { appId: app.id, sub: sub ?? null, revokedBefore } }, 200);

@@ -127,15 +127,17 @@ export function createSqlConversationStore({
           bytes = ${table('storage_usage')}.bytes + excluded.bytes
       ),
       inserted as (
-        insert into ${table('messages')} (id, conversation_id, seq, role, content, created_at)
+        insert into ${table('messages')}
+          (id, conversation_id, seq, role, content, created_at, time_to_first_token_ms)
         select added.id, conversation.id,
           conversation.message_count - ${count}::int + added.position::int,
-          added.role, added.content, ${time}::timestamptz
+          added.role, added.content, ${time}::timestamptz, added.time_to_first_token_ms
         from conversation,
           unnest(${messages.map((message) => message.id ?? newMessageId())}::text[],
             ${messages.map((message) => message.role)}::text[],
-            ${messages.map((message) => message.content)}::text[])
-            with ordinality as added(id, role, content, position)
+            ${messages.map((message) => message.content)}::text[],
+            ${messages.map((message) => message.timeToFirstTokenMs ?? null)}::int[])
+            with ordinality as added(id, role, content, time_to_first_token_ms, position)
       )
       select (select count(*) from allowed)::int as allowed,
         (select count(*) from conversation)::int as written, usage.*

@@ -79,6 +79,8 @@ export interface MessagesTable {
   role: string;
   content: string;
   created_at: Date;
+  /** An answer's wait for its first text, in ms (0005); null when unknown. */
+  time_to_first_token_ms: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** `storage_usage`: what an owner (a visitor `sub`, or `''` for the whole app) has stored. */
@@ -100,6 +102,15 @@ export interface FeedbackTable {
   created_at: Date;
 }
 
+/** `app_activity`: how often something happened to an app in one hour (0005). */
+export interface AppActivityTable {
+  app_id: string;
+  hour: Date;
+  kind: string;
+  reason: string;
+  count: ColumnType<string | number | bigint, number, number>;
+}
+
 /** Every table of the schema, for Kysely. */
 export interface DatabaseTables {
   apps: AppsTable;
@@ -110,4 +121,5 @@ export interface DatabaseTables {
   messages: MessagesTable;
   storage_usage: StorageUsageTable;
   feedback: FeedbackTable;
+  app_activity: AppActivityTable;
 }

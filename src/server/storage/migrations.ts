@@ -150,6 +150,32 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_app_activity': {
+    async up(db: Kysely<unknown>) {
+      // Counts of an app's sessions, chats and refusals per hour: instances add their counts to
+      // the same rows (an upsert that adds), so the fleet's totals are one row per key.
+      await db.schema
+        .createTable('app_activity')
+        .addColumn('app_id', 'text', (column) => column.notNull())
+        .addColumn('hour', 'timestamptz', (column) => column.notNull())
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('reason', 'text', (column) => column.notNull())
+        .addColumn('count', 'bigint', (column) => column.notNull())
+        .addPrimaryKeyConstraint('app_activity_key', ['app_id', 'hour', 'kind', 'reason'])
+        .execute();
+      // How long the visitor waited for an answer's first text (null: unknown, e.g. older rows).
+      await db.schema
+        .alterTable('messages')
+        .addColumn('time_to_first_token_ms', 'integer')
+        .execute();
+      // The owner's conversation log of an app, newest first, is one index range scan.
+      await db.schema
+        .createIndex('conversations_by_app')
+        .on('conversations')
+        .expression(sql`app_id, updated_at desc, id desc`)
+        .execute();
+    },
+  },
 };
 
 /** Hands Kysely's migrator the migrations above (no files to find at run time). */

@@ -1,6 +1,8 @@
 import type { SharedState } from '../shared/shared-state.ts';
+import { createSqlActivityStore } from './create-sql-activity-store.ts';
 import { createSqlApiKeyStore } from './create-sql-api-key-store.ts';
 import { createSqlAppStore } from './create-sql-app-store.ts';
+import { createSqlConversationLog } from './create-sql-conversation-log.ts';
 import { createSqlConversationStore } from './create-sql-conversation-store.ts';
 import { createSqlFeedbackStore } from './create-sql-feedback-store.ts';
 import type { Database } from './database.ts';
@@ -27,6 +29,8 @@ export interface OpenStoresOptions {
    * (Redis restarted, or no Redis between instances). Default 30 s; 0 = never.
    */
   refreshMs?: number;
+  /** How often activity counts are added to the database (default 5 s; 0 = only on flush). */
+  activityFlushMs?: number;
 }
 
 /** Opens every durable store on `database` and fills the caches. */
@@ -36,6 +40,7 @@ export async function openStores({
   quotas = defaultQuotas,
   now = Date.now,
   refreshMs = 30_000,
+  activityFlushMs = 5000,
 }: OpenStoresOptions): Promise<ServerStores> {
   const apps = createSqlAppStore({ database, shared, now });
   const apiKeys = createSqlApiKeyStore({ database, shared, now });
@@ -48,11 +53,14 @@ export async function openStores({
         }, refreshMs)
       : undefined;
   timer?.unref();
+  const activity = createSqlActivityStore({ database, now, flushMs: activityFlushMs });
   return {
     apps,
     apiKeys,
     conversations: createSqlConversationStore({ database, quotas, now }),
     feedback: createSqlFeedbackStore({ database, now }),
+    activity,
+    conversationLog: createSqlConversationLog({ database }),
     async health() {
       try {
         await database.ping();
@@ -66,7 +74,12 @@ export async function openStores({
     },
     async close() {
       if (timer) clearInterval(timer);
-      await Promise.all([apps.close(), apiKeys.close(), refreshing]);
+      await Promise.all([
+        apps.close(),
+        apiKeys.close(),
+        activity.close().catch(() => {}),
+        refreshing,
+      ]);
       await database.close();
     },
   };

@@ -1,7 +1,14 @@
 // The durable stores the routes use. Routes never know which engine is behind them: the one SQL
 // implementation (create-sql-*-store.ts) runs on embedded PGlite and on PostgreSQL alike.
 
+import type {
+  ActivityRange,
+  AppActivity,
+  LoggedConversation,
+  LoggedConversationDetail,
+} from '../../contract/activity.ts';
 import type { FeedbackSummary, FeedbackType } from '../../contract/feedback.ts';
+import type { ActivityCount, ActivityKind } from '../activity/create-activity-recorder.ts';
 import type { App } from '../apps/app.ts';
 import type { ApiKeyRecord, KeyUsage, Scope } from '../keys/api-key.ts';
 
@@ -118,8 +125,14 @@ export interface ConversationOwner {
   appId: string;
 }
 
-/** A message to store; `id` when the caller chose it (an answer's id is announced before it is stored). */
-export type NewMessage = Pick<StoredMessage, 'role' | 'content'> & { id?: string };
+/**
+ * A message to store; `id` when the caller chose it (an answer's id is announced before it is
+ * stored); `timeToFirstTokenMs` for an answer, how long its first text took.
+ */
+export type NewMessage = Pick<StoredMessage, 'role' | 'content'> & {
+  id?: string;
+  timeToFirstTokenMs?: number | undefined;
+};
 
 /** Limits of stored data; 0 = unlimited. Counted per visitor and per app. */
 export interface StorageQuotas {
@@ -232,12 +245,47 @@ export interface FeedbackStore {
   summary(appId: string, options: { limit: number; textLimit: number }): Promise<FeedbackSummary>;
 }
 
+/** How an app is used: counted in memory, added to the database in batches (0005). */
+export interface ActivityStore {
+  /** Counts one event of app `appId` (an app that exists) in the current hour. */
+  record(appId: string, kind: ActivityKind, reason?: string): void;
+  /** Adds this instance's pending counts to the database. */
+  flush(): Promise<void>;
+  /** Stops the timed writes and flushes. */
+  close(): Promise<void>;
+  /** Adds counts to the stored ones at once (imports, and seeding a demo). */
+  add(counts: readonly ActivityCount[]): Promise<void>;
+  /** The app's activity over `range`, with this instance's pending counts flushed first. */
+  read(appId: string, range: ActivityRange): Promise<AppActivity>;
+  /** Distinct keys waiting to be written. */
+  readonly pending: number;
+  /** Events not counted because the pending keys were at their cap. */
+  readonly dropped: number;
+}
+
+/** Every visitor's conversations of an app, as its owner browses them (visitors hashed). */
+export interface ConversationLog {
+  /**
+   * The app's conversations, most recently updated first, after the `before` cursor when given:
+   * one range of an index. `next` is the cursor of the following page, or null.
+   */
+  list(
+    appId: string,
+    limit: number,
+    before?: ConversationCursor,
+  ): Promise<{ items: LoggedConversation[]; next: string | null }>;
+  /** One conversation of the app with all its messages, oldest first; undefined when none. */
+  get(appId: string, id: string): Promise<LoggedConversationDetail | undefined>;
+}
+
 /** Every durable store, opened on one database. */
 export interface ServerStores {
   apps: AppStore;
   apiKeys: ApiKeyStore;
   conversations: ConversationStore;
   feedback: FeedbackStore;
+  activity: ActivityStore;
+  conversationLog: ConversationLog;
   /** Up when the database answers. */
   health(): Promise<'up' | 'down'>;
   /** SQL statements sent so far (counted, for tests and the bench). */

@@ -181,6 +181,21 @@ describe('revoking one visitor', () => {
       subOf(bystander),
     );
   });
+
+  it('reaches a visitor whose token was issued in the second of signing everyone out', async () => {
+    const { clock, now } = createClock();
+    const app = createTestApp({ now, env });
+    expect((await revoke(app, undefined)).status).toBe(200);
+    // Issued in the same second: it carries the next second, so that it survives the app's cutoff.
+    clock.now += 100;
+    const target = await session(app, { ip: '10.0.0.1' });
+    const bystander = await session(app, { ip: '10.0.0.2' });
+    expect((await listConversations(app, target, { ip: '10.0.0.1' })).status).toBe(200);
+    clock.now += 100;
+    expect((await revoke(app, { sub: subOf(target) })).status).toBe(200);
+    await expectRefused(await listConversations(app, target, { ip: '10.0.0.1' }));
+    expect((await listConversations(app, bystander, { ip: '10.0.0.2' })).status).toBe(200);
+  });
 });
 
 const postgresUrl = process.env.INKEEP_TEST_POSTGRES_URL || undefined;

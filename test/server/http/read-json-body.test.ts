@@ -31,8 +31,9 @@ describe('JSON bodies of schema-declared routes', () => {
       expect(response.status, conversationId).toBe(400);
       expect(await response.json()).toMatchObject({ code: 'bad_request' });
     }
-    // A well-formed id never used is the client's own: the conversation starts under it.
-    const fresh = `conv_${'a'.repeat(32)}`;
+    // A well-formed id never used, not of the server's own form, is the client's: the
+    // conversation starts under it.
+    const fresh = `conv_${'A'.repeat(20)}`;
     const started = await requestChat(app, token, { ...ask, conversationId: fresh });
     expect(started.status).toBe(200);
     expect(started.headers.get('x-inkeep-conversation-id')).toBe(fresh);
