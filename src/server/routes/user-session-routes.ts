@@ -20,7 +20,7 @@ import {
 } from './route-docs.ts';
 
 interface UserSessionEnv {
-  Variables: { app: App };
+  Variables: { app: App; client: string };
 }
 
 const requestSchema = z
@@ -62,9 +62,9 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
 
   // Checked before the body is read, in the anonymous session's order: app, type, Origin, budget.
   const admit: MiddlewareHandler<UserSessionEnv> = async (c, next) => {
-    const counted = await context.budgets.session.consume(
-      clientKey(getClientIp(c, context.settings.trustProxy)),
-    );
+    const { budgets } = context;
+    const client = clientKey(getClientIp(c, context.settings.trustProxy));
+    const counted = await budgets.session.consume(client);
     const app = context.apps.get(c.req.param('appId') ?? '');
     if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');
     if (app.type !== 'web_client') {
@@ -74,6 +74,13 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
       throw new ProblemError(403, 'origin_not_allowed', 'Origin not allowed');
     }
     enforceRateLimit(c, counted);
+    // A client whose credentials failed too often waits before its token is looked at.
+    const blocked = budgets.authFailures.blocked(client);
+    if (blocked) {
+      await budgets.failureTarpit.hold();
+      enforceRateLimit(c, blocked);
+    }
+    c.set('client', client);
     c.set('app', app);
     await next();
   };
@@ -83,7 +90,7 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
     path: '/run/auth/apps/{appId}/user-session',
     summary: "Issue a signed-in visitor's session for a token the site's backend signed",
     description:
-      "The site's token is a JWT whose header `kid` names one of the app's `config.webClient.signingKeys`, verified with that key's algorithm only (RS256, ES256 or EdDSA). Claims: `sub` (the site's user id, ≤ 256 characters) required; `exp` required, at most 24 h after `iat` and after now; `iat` required, within 60 s of the server's clock; `aud` must name the app's `config.webClient.audience` when it sets one; other claims (≤ 1 KB of JSON) become verified claims, passed to the agent. Checks, in order: app exists and enabled (404), web_client (400), Origin (403), rate limit per client IP (429, the anonymous-session budget INKEEP_SESSION_RATE_LIMIT), body (400), token (401). The session's `sub` is `user_` + 32 hex of SHA-256(appId, user id): the same user's conversations on every device. With `anonymousToken` (a valid anonymous session of this app) that visitor's conversations (only `conversationId` when given) move to the user, once; an invalid one moves nothing. The session ends when the site's token does (at the latest after INKEEP_ANON_SESSION_LIFETIME_SECONDS).",
+      "The site's token is a JWT whose header `kid` names one of the app's `config.webClient.signingKeys`, verified with that key's algorithm only (RS256, ES256 or EdDSA). Claims: `sub` (the site's user id, ≤ 256 characters) required; `exp` required, at most 24 h after `iat` and after now; `iat` required, within 60 s of the server's clock; `aud` must name the app's `config.webClient.audience` when it sets one; other claims (≤ 1 KB of JSON) become verified claims, passed to the agent. Checks, in order: app exists and enabled (404), web_client (400), Origin (403), rate limit per client IP (429, the anonymous-session budget INKEEP_SESSION_RATE_LIMIT), the client's failed-credentials budget (429, INKEEP_AUTH_FAILURE_LIMIT, which every 401 here spends), body (400), token (401). The session's `sub` is `user_` + 32 hex of SHA-256(appId, user id): the same user's conversations on every device. With `anonymousToken` (a valid anonymous session of this app) that visitor's conversations (only `conversationId` when given) move to the user, once; an invalid one moves nothing. The session ends when the site's token does (at the latest after INKEEP_ANON_SESSION_LIFETIME_SECONDS).",
     middleware: [admit, jsonBody(context.settings.bodyLimitBytes)],
     request: {
       params: z.object({ appId: z.string() }),
@@ -102,7 +109,9 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
       404: problem('not_found'),
       413: problem('payload_too_large'),
       429: {
-        ...problem('rate_limit_exceeded (Retry-After)'),
+        ...problem(
+          'rate_limit_exceeded (Retry-After): over the session budget, or the client spent its failed-credentials budget',
+        ),
         headers: { ...retryAfterHeader, ...rateLimitHeaders },
       },
       503: unavailable,
@@ -113,7 +122,10 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
     const app = c.get('app');
     const { token, anonymousToken, conversationId } = c.req.valid('json');
     const check = await verifyUserToken(token, app, context.now);
-    if (!check.ok) throw new ProblemError(401, check.code, check.detail);
+    if (!check.ok) {
+      await context.budgets.authFailures.fail(c.get('client'));
+      throw new ProblemError(401, check.code, check.detail);
+    }
     let movedConversations: string[] = [];
     if (anonymousToken) {
       const anonymous = await context.tokens.verify(anonymousToken);

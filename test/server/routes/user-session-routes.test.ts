@@ -294,6 +294,34 @@ describe('POST /run/auth/apps/{appId}/user-session', () => {
     await expectProblem(await requestUserSession(app, { token }), 429, 'rate_limit_exceeded');
   });
 
+  it('spends the failed-credentials budget on every refused token', async () => {
+    clock.now = now;
+    const app = createTestApp({
+      now: () => clock.now,
+      env: { INKEEP_AUTH_FAILURE_LIMIT: '2', INKEEP_AUTH_FAILURE_DELAY_MS: '0' },
+      apps: [
+        { id: 'app_demo', config: { webClient: { allowedDomains: ['localhost'], signingKeys } } },
+      ],
+    });
+    const bad = await siteToken({ kid: 'nope' });
+    await expectProblem(
+      await requestUserSession(app, { token: bad }),
+      401,
+      'user_token_unknown_kid',
+    );
+    await expectProblem(
+      await requestUserSession(app, { token: bad }),
+      401,
+      'user_token_unknown_kid',
+    );
+    // Spent: even a good token waits for the window to end.
+    await expectProblem(
+      await requestUserSession(app, { token: await siteToken() }),
+      429,
+      'rate_limit_exceeded',
+    );
+  });
+
   it('shows the same user the same history in a second session (another browser)', async () => {
     clock.now = now;
     const app = signedApp();
