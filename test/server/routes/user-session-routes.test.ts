@@ -294,6 +294,28 @@ describe('POST /run/auth/apps/{appId}/user-session', () => {
     await expectProblem(await requestUserSession(app, { token }), 429, 'rate_limit_exceeded');
   });
 
+  it('signs visitors in on an app that refuses anonymous ones', async () => {
+    clock.now = now;
+    const app = createTestApp({
+      now: () => clock.now,
+      apps: [
+        {
+          id: 'app_demo',
+          config: {
+            webClient: { allowedDomains: ['localhost'], allowAnonymous: false, signingKeys },
+          },
+        },
+      ],
+    });
+    const anonymous = await app.request('/run/auth/apps/app_demo/anonymous-session', {
+      method: 'POST',
+      headers: { origin: demoOrigin },
+    });
+    expect(anonymous.status).toBe(401);
+    const body = await userSession(app, { token: await siteToken() });
+    expect(await chat(app, body.token, 'Signed in only')).toMatch(/^conv_/);
+  });
+
   it('spends the failed-credentials budget on every refused token', async () => {
     clock.now = now;
     const app = createTestApp({
