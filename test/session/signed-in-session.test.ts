@@ -165,6 +165,22 @@ describe('createSession with getAuthToken (signed-in visitors)', () => {
     expect(error.message).toBe('The token has expired');
   });
 
+  it('tries again with backoff when the site cannot give a token', async () => {
+    let calls = 0;
+    const getAuthToken = vi.fn(async () => {
+      calls++;
+      if (calls === 1) throw new TypeError('Failed to fetch');
+      return 'site-token';
+    });
+    const { api, session } = setup({ [userSessionPath]: userSession() }, { getAuthToken });
+    const error = (await session.getToken().catch((caught) => caught)) as InkeepChatError;
+    expect(error.code).toBe('server_error');
+    expect(api.to(userSessionPath)).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(getAuthToken).toHaveBeenCalledTimes(2);
+    expect(api.to(userSessionPath)).toHaveLength(1);
+  });
+
   it('stays anonymous without getAuthToken', async () => {
     const { api, session } = setup(
       { [sessionPath]: () => sessionBody('anon', Date.now() + 60 * minute) },
