@@ -30,6 +30,7 @@ import { createManageUiRoutes, type ManageUiOptions } from './routes/manage-ui-r
 import { createOpenApiRoutes } from './routes/openapi-routes.ts';
 import { createSessionRoutes } from './routes/session-routes.ts';
 import { createUiChatRoutes } from './routes/ui-chat-routes.ts';
+import { createUserSessionRoutes } from './routes/user-session-routes.ts';
 import type { ServerContext } from './server-context.ts';
 import { createTokenService } from './session/create-token-service.ts';
 import { createMemorySharedState } from './shared/create-memory-shared-state.ts';
@@ -197,6 +198,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   app.use('/run/api/chat', recordActivity(context, 'chat'));
   app.route('/', createHealthRoutes(context));
   app.route('/', createSessionRoutes(context));
+  app.route('/', createUserSessionRoutes(context));
   app.route('/', createChatRoutes(context));
   app.route('/', createUiChatRoutes(context));
   app.route('/', createConversationRoutes(context));

@@ -50,8 +50,11 @@ export { keyIdOf, type SecretList } from './secrets/create-secret-ring.ts';
 export {
   type AnonymousClaims,
   createTokenService,
+  type SessionClaims,
   type TokenService,
 } from './session/create-token-service.ts';
+export { parseSigningKey, SigningKeyError } from './session/parse-signing-key.ts';
+export { type UserTokenCheck, verifyUserToken } from './session/verify-user-token.ts';
 export { createMemorySharedState } from './shared/create-memory-shared-state.ts';
 export { createRedisSharedState } from './shared/create-redis-shared-state.ts';
 export type {

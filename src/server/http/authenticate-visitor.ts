@@ -2,13 +2,16 @@ import type { Context } from 'hono';
 import type { App } from '../apps/app.ts';
 import { isOriginAllowed } from '../apps/is-origin-allowed.ts';
 import type { ServerContext } from '../server-context.ts';
-import type { AnonymousClaims } from '../session/create-token-service.ts';
+import type { SessionClaims } from '../session/create-token-service.ts';
 import { bearerToken } from './bearer-token.ts';
 import { ProblemError } from './problem-error.ts';
 
-/** A request's verified visitor and app. */
+/**
+ * A request's verified visitor and app. Principals of kind `anonymous` are these visitors, signed
+ * in (`claims.type` `user`, with the site's verified claims) or not.
+ */
 export interface Visitor {
-  claims: AnonymousClaims;
+  claims: SessionClaims;
   app: App;
 }
 
@@ -18,7 +21,7 @@ export const appOfRequest = new WeakMap<Request, string>();
 const invalidToken = () => new ProblemError(401, 'unauthorized', 'Invalid end-user JWT');
 
 /**
- * Checks an anonymous visitor's request: the token verifies, its app matches `x-inkeep-app-id`
+ * Checks a visitor's request (anonymous or signed in): the token verifies, its app matches `x-inkeep-app-id`
  * (required when `requireAppHeader`), the app is enabled, the session was not revoked (for the
  * whole app or for this visitor; checked in memory) and the `Origin` is allowed.
  */

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { UserTokenProblemCode } from '../session/verify-user-token.ts';
 
 /** Every `code` the Run API puts in a problem+json body. */
 export type ProblemCode =
@@ -11,6 +12,7 @@ export type ProblemCode =
   | 'expired_api_key'
   | 'temporary_key_expiry'
   | 'anonymous_disabled'
+  | UserTokenProblemCode
   | 'origin_not_allowed'
   | 'forbidden'
   | 'not_found'

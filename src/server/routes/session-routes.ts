@@ -165,7 +165,9 @@ export function createSessionRoutes(context: ServerContext): OpenAPIHono {
           .verify(previous)
           .then((found) => (found && !apps.isSessionRevoked(found) ? found : undefined))
       : undefined;
-    const sub = claims && claims.app === app.id ? claims.sub : undefined;
+    // A signed-in visitor's session never becomes an anonymous one.
+    const sub =
+      claims && claims.app === app.id && claims.type === 'anonymous' ? claims.sub : undefined;
     const { token, expiresAt } = await tokens.issue(app, sub);
     c.header('Cache-Control', 'no-store');
     return c.json({ token, expiresAt }, 200);

@@ -229,6 +229,14 @@ export interface ConversationStore {
   ): Promise<{ items: ConversationSummary[]; total: number; hasMore: boolean }>;
   /** Deletes at once and for good (messages too). */
   delete(id: string, owner: ConversationOwner): Promise<boolean>;
+  /**
+   * Gives `from`'s conversations (only `conversationId` when given) to `toSub` of the same app,
+   * moving their counts in the usage totals with them: one statement. A conversation moves once;
+   * there is nothing left to move a second time. Nothing moves when the receiver's per-visitor
+   * quotas could not hold it all (the conversations stay where they are, never deleted).
+   * @returns the ids moved.
+   */
+  transfer(from: ConversationOwner, toSub: string, conversationId?: string): Promise<string[]>;
 }
 
 /** One stored feedback: on an assistant message of the owner's conversation. */

@@ -20,6 +20,7 @@ describe('GET /openapi.json', () => {
         'GET /openapi.json',
         'GET /run/auth/pow/challenge',
         'POST /run/auth/apps/{appId}/anonymous-session',
+        'POST /run/auth/apps/{appId}/user-session',
         'POST /run/v1/chat/completions',
         'POST /run/api/chat',
         'POST /run/v1/feedback',

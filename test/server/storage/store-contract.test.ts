@@ -504,6 +504,49 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
       expect(rows).toEqual([]);
     });
 
+    it('transfers a visitor’s conversations to another owner once, with their counts', async () => {
+      const { stores } = await open();
+      const { conversations } = stores;
+      const from = visitor('anon_transfer');
+      const to = visitor('user_transfer');
+      const a = await conversations.start(from, 'A', [user('12'), assistant('345')]);
+      const b = await conversations.start(from, 'B', [user('6')]);
+      const c = await conversations.start(from, 'C', [user('7')]);
+      await conversations.start(to, 'Own', [user('8')]);
+      expect(await conversations.transfer(from, to.sub, b.id)).toEqual([b.id]);
+      expect((await conversations.transfer(from, to.sub)).sort()).toEqual([a.id, c.id].sort());
+      expect(await conversations.transfer(from, to.sub)).toEqual([]);
+      expect((await conversations.list(from, 1, 10)).total).toBe(0);
+      const list = await conversations.list(to, 1, 10);
+      expect(list.total).toBe(4);
+      expect(list.items.map(({ id }) => id)).toEqual(expect.arrayContaining([a.id, b.id, c.id]));
+      expect(await conversations.get(a.id, from)).toBeUndefined();
+      expect((await conversations.get(a.id, to))?.messages.map(({ content }) => content)).toEqual([
+        '12',
+        '345',
+      ]);
+      // A conversation of another app is never taken.
+      const elsewhere = { sub: 'anon_transfer', appId: 'app_other' };
+      const kept = await conversations.start(elsewhere, 'Kept', [user('9')]);
+      expect(await conversations.transfer(from, to.sub, kept.id)).toEqual([]);
+      expect(await conversations.get(kept.id, elsewhere)).toBeDefined();
+    });
+
+    it('transfers nothing the receiver’s quotas could not hold', async () => {
+      const { stores } = await open({ quotas: { ...unlimited, visitorConversations: 2 } });
+      const { conversations } = stores;
+      const from = visitor('anon_full');
+      const to = visitor('user_full');
+      const a = await conversations.start(from, 'A', [user('1')]);
+      const b = await conversations.start(from, 'B', [user('2')]);
+      await conversations.start(to, 'Own', [user('3')]);
+      expect(await conversations.transfer(from, to.sub)).toEqual([]);
+      expect((await conversations.list(from, 1, 10)).total).toBe(2);
+      expect(await conversations.transfer(from, to.sub, b.id)).toEqual([b.id]);
+      expect((await conversations.list(to, 1, 10)).total).toBe(2);
+      expect(await conversations.get(a.id, from)).toBeDefined();
+    });
+
     it('removes only the last answer, once, with its bytes, in one statement', async () => {
       const { stores, database } = await open({ quotas: { ...unlimited, visitorBytes: 10 } });
       const { conversations } = stores;
