@@ -20,6 +20,7 @@ const BaseElement = (
 const attributes = [
   'app-id',
   'base-url',
+  'auth-token',
   'mode',
   'open',
   'color-mode',
@@ -63,6 +64,7 @@ export class InkeepChatElement extends BaseElement {
   #idle: (() => void) | null = null;
   #unsubscribe: (() => void) | null = null;
   #configError: InkeepChatError | null = null;
+  #getAuthToken: (() => string | Promise<string>) | null = null;
   // A session failure reaches the element twice: through the session's subscription and, as
   // the same object, through the controller's send that needed the token. Announce it once.
   #announced = new WeakSet<InkeepChatError>();
@@ -81,6 +83,20 @@ export class InkeepChatElement extends BaseElement {
   }
   set baseUrl(value: string) {
     this.setAttribute('base-url', value);
+  }
+
+  /**
+   * Signs the visitor in: an async function returning a JWT that the site's backend signed for
+   * its user (see the README, *Signed-in visitors*). Called again before the session expires and
+   * after a 401; its tokens are kept in memory only. `null` = anonymous (or `auth-token`).
+   */
+  get getAuthToken(): (() => string | Promise<string>) | null {
+    return this.#getAuthToken;
+  }
+  set getAuthToken(value: (() => string | Promise<string>) | null) {
+    if (value === this.#getAuthToken) return;
+    this.#getAuthToken = value;
+    this.#restart();
   }
 
   /** Whether the floating panel is open. */
@@ -129,6 +145,12 @@ export class InkeepChatElement extends BaseElement {
   connectedCallback(): void {
     // A move within the document disconnects and reconnects in one task: keep everything.
     this.#teardown = null;
+    // Set before the element was defined, the property hides the accessor: hand it over.
+    if (Object.getOwnPropertyDescriptor(this, 'getAuthToken')) {
+      const value = this.getAuthToken;
+      delete (this as { getAuthToken?: unknown }).getAuthToken;
+      this.getAuthToken = value;
+    }
     if (!this.shadowRoot) this.#createShadow();
     this.#ensureStarted();
     this.#render();
@@ -144,10 +166,7 @@ export class InkeepChatElement extends BaseElement {
 
   attributeChangedCallback(name: string, previous: string | null, value: string | null): void {
     if (previous === value) return;
-    if (name === 'app-id' || name === 'base-url') {
-      if (this.#session) this.#stop();
-      if (this.isConnected) this.#ensureStarted();
-    }
+    if (name === 'app-id' || name === 'base-url' || name === 'auth-token') this.#restart();
     if (name === 'open') this.#setOpen(value !== null, false);
     if (name === 'strings') {
       try {
@@ -156,6 +175,12 @@ export class InkeepChatElement extends BaseElement {
         this.#strings = {};
       }
     }
+    this.#render();
+  }
+
+  #restart() {
+    if (this.#session) this.#stop();
+    if (this.isConnected) this.#ensureStarted();
     this.#render();
   }
 
@@ -200,7 +225,12 @@ export class InkeepChatElement extends BaseElement {
       return;
     }
     this.#configError = null;
-    const session = createSession({ appId, baseUrl });
+    const authToken = this.getAttribute('auth-token');
+    const session = createSession({
+      appId,
+      baseUrl,
+      getAuthToken: this.#getAuthToken ?? (authToken ? () => authToken : undefined),
+    });
     this.#session = session;
     this.#sessionView = session;
     this.#unsubscribe = session.subscribe((state: SessionState) => {

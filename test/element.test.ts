@@ -186,3 +186,54 @@ describe('<inkeep-chat> on a phone', () => {
     expect(await composerFontSize(1024)).toBe(15);
   });
 });
+
+describe('<inkeep-chat> with a signed-in visitor', () => {
+  const userSessionPath = '/run/auth/apps/app_1/user-session';
+  const userSession = () =>
+    json({ token: 'user_token', expiresAt: new Date(Date.now() + 3_600_000) });
+
+  it('uses getAuthToken instead of an anonymous session, and again after a 401', async () => {
+    const { element, api } = mount(configured, {
+      [userSessionPath]: userSession,
+      [chatPath]: (_request, index) =>
+        index === 0 ? problem(401, 'unauthorized', 'Invalid end-user JWT') : never(),
+    });
+    const getAuthToken = vi.fn(async () => 'site_token');
+    element.getAuthToken = getAuthToken;
+    expect(element.getAuthToken).toBe(getAuthToken);
+    element.send('Hi');
+    await waitFor(() => expect(api.to(chatPath)).toHaveLength(2));
+    expect(getAuthToken).toHaveBeenCalledTimes(2);
+    expect(api.to(sessionPath)).toHaveLength(0);
+    expect(JSON.parse(api.to(userSessionPath)[0]?.body ?? '{}')).toEqual({ token: 'site_token' });
+    expect(api.to(chatPath)[1]?.headers.get('authorization')).toBe('Bearer user_token');
+  });
+
+  it('takes a static token from the auth-token attribute', async () => {
+    const { element, api } = mount(
+      { ...configured, 'auth-token': 'static_token' },
+      { [userSessionPath]: userSession, [chatPath]: never },
+    );
+    element.send('Hi');
+    await waitFor(() => expect(api.to(chatPath)).toHaveLength(1));
+    expect(JSON.parse(api.to(userSessionPath)[0]?.body ?? '{}')).toEqual({
+      token: 'static_token',
+    });
+  });
+
+  it('picks up a getAuthToken set before the element was defined', async () => {
+    class LateChatElement extends InkeepChatElement {}
+    const api = createFakeRunApi({ [userSessionPath]: userSession, [chatPath]: never });
+    vi.stubGlobal('fetch', api.fetch);
+    const element = document.createElement('late-chat') as InkeepChatElement;
+    for (const [name, value] of Object.entries(configured)) element.setAttribute(name, value);
+    const getAuthToken = async () => 'early_token';
+    Object.assign(element, { getAuthToken });
+    document.body.append(element);
+    LateChatElement.define('late-chat');
+    await waitFor(() => expect(element.getAuthToken).toBe(getAuthToken));
+    element.send('Hi');
+    await waitFor(() => expect(api.to(userSessionPath)).toHaveLength(1));
+    expect(api.to(sessionPath)).toHaveLength(0);
+  });
+});

@@ -2,6 +2,8 @@
 export interface InkeepChatAttributes {
   'app-id'?: string;
   'base-url'?: string;
+  /** A JWT the site's backend signed for its signed-in user (prefer the getAuthToken property). */
+  'auth-token'?: string;
   mode?: 'floating' | 'inline';
   open?: boolean;
   'color-mode'?: 'light' | 'dark' | 'auto';

@@ -39,6 +39,48 @@ const allowedDomains = z
       'Origins allowed to use the app: `*`, `example.com` (any port and scheme), `example.com:8443`, `*.example.com` (apex and subdomains), `https://example.com`',
   });
 
+/** The most public keys an app may register for signed-in visitors. */
+export const maxSigningKeys = 10;
+/** The algorithms a signing key may use: fixed per key, never taken from a token. */
+export const signingAlgorithms = ['RS256', 'ES256', 'EdDSA'] as const;
+/** A signing key's algorithm. */
+export type SigningAlgorithm = (typeof signingAlgorithms)[number];
+
+const signingKey = z.object(
+  {
+    kid: z
+      .string({ error: 'must be 1 to 128 visible ASCII characters' })
+      .regex(/^[\x21-\x7e]{1,128}$/, { error: 'must be 1 to 128 visible ASCII characters' }),
+    alg: z
+      .enum(signingAlgorithms, { error: 'must be "RS256", "ES256" or "EdDSA"' })
+      .optional()
+      .meta({
+        description: "Default: the key's own (RSA → RS256, P-256 → ES256, Ed25519 → EdDSA)",
+      }),
+    key: z
+      .union([z.string().max(8192), z.record(z.string(), z.unknown())], {
+        error: 'must be a public key: a PEM string or a JWK object',
+      })
+      .meta({ description: 'A public key: PEM (SPKI) text or a JWK object' }),
+  },
+  { error: 'must be an object { kid, alg?, key }' },
+);
+const signingKeys = z
+  .array(signingKey, { error: 'must be an array of { kid, alg?, key }' })
+  .max(maxSigningKeys, { error: `must hold at most ${maxSigningKeys} keys` })
+  .meta({
+    description:
+      "Public keys the site's backend signs visitors' tokens with (signed-in sessions); several while rotating",
+  });
+const audience = z
+  .string({ error: 'must be a string of 1 to 200 characters' })
+  .min(1, { error: 'must be a string of 1 to 200 characters' })
+  .max(200, { error: 'must be a string of 1 to 200 characters' })
+  .nullish()
+  .meta({
+    description: "The `aud` a signed-in visitor's token must name; null or absent = not checked",
+  });
+
 /**
  * An app definition as written in the config file, or by a manage API create: every field but
  * `id` may be left out (defaults: tenant and project `default`, name = id, `web_client`,
@@ -62,7 +104,12 @@ export const appDefinitionSchema = z.object(
         {
           webClient: z
             .object(
-              { allowedDomains: allowedDomains.default([]), allowAnonymous: flag().default(true) },
+              {
+                allowedDomains: allowedDomains.default([]),
+                allowAnonymous: flag().default(true),
+                signingKeys: signingKeys.optional(),
+                audience,
+              },
               { error: 'must be an object' },
             )
             .default({ allowedDomains: [], allowAnonymous: true }),
@@ -89,7 +136,12 @@ export const appInputSchema = z
           {
             webClient: z
               .object(
-                { allowedDomains: allowedDomains.optional(), allowAnonymous: flag().optional() },
+                {
+                  allowedDomains: allowedDomains.optional(),
+                  allowAnonymous: flag().optional(),
+                  signingKeys: signingKeys.optional(),
+                  audience,
+                },
                 { error: 'must be an object' },
               )
               .optional(),
@@ -114,7 +166,21 @@ export const appSchema = z
     enabled: z.boolean(),
     defaultAgentId: z.string(),
     config: z.object({
-      webClient: z.object({ allowedDomains: z.array(z.string()), allowAnonymous: z.boolean() }),
+      webClient: z.object({
+        allowedDomains: z.array(z.string()),
+        allowAnonymous: z.boolean(),
+        signingKeys: z
+          .array(
+            z.object({
+              kid: z.string(),
+              alg: z.enum(signingAlgorithms),
+              key: z.union([z.string(), z.record(z.string(), z.unknown())]),
+            }),
+          )
+          .optional()
+          .meta({ description: 'Public keys for signed-in visitors; absent when there are none' }),
+        audience: z.string().optional(),
+      }),
       systemPrompt: z
         .string()
         .optional()
@@ -164,6 +230,9 @@ export const revokedSessionsSchema = z.object({
   revokedBefore: z.string().meta({ format: 'date-time', description: 'the cutoff now in force' }),
 });
 
+/** What a signed-in visitor's `sub` looks like: `user_` + 32 hex of SHA-256(app id, site user id). */
+export const userSubPattern = /^user_[0-9a-f]{32}$/;
+
 /** What kind of client an app serves. */
 export type AppType = z.infer<typeof appTypeSchema>;
 /** An app as the manage API returns it (and the server stores it). */
@@ -172,6 +241,8 @@ export type App = z.infer<typeof appSchema>;
 export type AppConfig = App['config'];
 /** The browser-facing settings of an app. */
 export type WebClientConfig = AppConfig['webClient'];
+/** A public key registered for signed-in visitors, as stored (its algorithm resolved). */
+export type SigningKey = NonNullable<WebClientConfig['signingKeys']>[number];
 /** The fields of an app the dashboard creates or changes. */
 export type AppInput = z.input<typeof appInputSchema>;
 /** Whose sessions to revoke. */

@@ -36,7 +36,7 @@ export function AppCard({
   const { systemPrompt } = app.config;
   const headingId = `app-${app.id}-name`;
   const snippetId = `app-${app.id}-snippet`;
-  const { allowedDomains, allowAnonymous } = app.config.webClient;
+  const { allowedDomains, allowAnonymous, signingKeys, audience } = app.config.webClient;
   return (
     <article class="card" aria-labelledby={headingId}>
       <header class="card-header">
@@ -80,6 +80,25 @@ export function AppCard({
             </dd>
             <dt>Anonymous visitors</dt>
             <dd>{allowAnonymous ? 'Allowed' : 'Not allowed'}</dd>
+            <dt>Signed-in visitors</dt>
+            <dd>
+              {signingKeys?.length ? (
+                <ul class="inline-list" aria-label="Signing keys">
+                  {signingKeys.map(({ kid, alg }) => (
+                    <li key={kid}>
+                      <code>{kid}</code> ({alg})
+                    </li>
+                  ))}
+                  {audience && (
+                    <li>
+                      audience <code>{audience}</code>
+                    </li>
+                  )}
+                </ul>
+              ) : (
+                'No signing keys'
+              )}
+            </dd>
             <dt>Default agent</dt>
             <dd>
               <code>{app.defaultAgentId}</code>

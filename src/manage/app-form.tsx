@@ -4,9 +4,16 @@ import { maxSystemPromptLength } from '../contract/app-limits.ts';
 import { type DomainEntry, DomainListField, domainError } from './domain-list-field.tsx';
 import { ErrorMessage } from './error-message.tsx';
 import { ManageApiError } from './manage-api-error.ts';
+import {
+  type SigningKeyEntry,
+  SigningKeysField,
+  signingKeyEntries,
+  signingKeyError,
+  toSigningKeys,
+} from './signing-keys-field.tsx';
 import { useAction } from './use-action.ts';
 
-type Field = 'name' | 'type' | 'defaultAgentId' | 'allowAnonymous' | 'systemPrompt';
+type Field = 'name' | 'type' | 'defaultAgentId' | 'allowAnonymous' | 'systemPrompt' | 'audience';
 
 const fieldOf: Record<string, Field> = {
   name: 'name',
@@ -14,11 +21,13 @@ const fieldOf: Record<string, Field> = {
   defaultAgentId: 'defaultAgentId',
   'config.webClient.allowAnonymous': 'allowAnonymous',
   'config.systemPrompt': 'systemPrompt',
+  'config.webClient.audience': 'audience',
+  'config.webClient.signingKeys': 'audience',
 };
 
 /**
  * Creates or edits an app: name, type, allowed domains (checked in the browser as typed),
- * anonymous sessions, default agent and the agent's system prompt. Nothing typed is lost when
+ * anonymous sessions, signed-in visitors' keys, default agent and the agent's system prompt. Nothing typed is lost when
  * the server refuses it; its message appears next to the field it names.
  */
 export function AppForm({
@@ -43,6 +52,11 @@ export function AppForm({
   const [domains, setDomains] = useState<DomainEntry[]>(
     (app?.config.webClient.allowedDomains ?? ['']).map((value) => ({ value, touched: !!app })),
   );
+  const [signingKeys, setSigningKeys] = useState<SigningKeyEntry[]>(
+    signingKeyEntries(app?.config.webClient.signingKeys),
+  );
+  const savedAudience = app?.config.webClient.audience ?? '';
+  const [audience, setAudience] = useState(savedAudience);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
   const [nameMissing, setNameMissing] = useState(false);
   const action = useAction();
@@ -55,9 +69,20 @@ export function AppForm({
     setDomains(checked);
     setFieldErrors({});
     setNameMissing(!name.trim());
+    const checkedKeys = signingKeys.map((entry) => ({
+      ...entry,
+      touched: true,
+      serverError: undefined,
+    }));
+    setSigningKeys(checkedKeys);
     const firstBad = checked.findIndex((entry) => domainError(entry));
+    const firstBadKey = checkedKeys.findIndex((entry) => signingKeyError(entry));
     if (!name.trim()) return document.getElementById(id('name'))?.focus();
     if (firstBad >= 0) return document.getElementById(id(`domain-${firstBad}`))?.focus();
+    if (firstBadKey >= 0) {
+      return document.getElementById(id(`signing-key-${firstBadKey}-kid`))?.focus();
+    }
+    const { keys, positions } = toSigningKeys(checkedKeys);
     // Blank entries are dropped; remember where the rest sit to place the server's messages.
     const kept = checked.flatMap((entry, index) => (entry.value.trim() ? [index] : []));
     const input: AppInput = {
@@ -68,6 +93,11 @@ export function AppForm({
         webClient: {
           allowedDomains: kept.map((index) => checked[index]?.value.trim() ?? ''),
           allowAnonymous,
+          // Sent when there are keys or were: an empty list removes them all.
+          ...(keys.length || app?.config.webClient.signingKeys?.length
+            ? { signingKeys: keys }
+            : {}),
+          ...(audience.trim() !== savedAudience ? { audience: audience.trim() || null } : {}),
         },
         // Sent only when changed; emptied, it is removed.
         ...(systemPrompt !== savedPrompt
@@ -89,6 +119,17 @@ export function AppForm({
       const at = kept[Number(domainIndex)] ?? 0;
       setDomains(
         checked.map((entry, index) => (index === at ? { ...entry, serverError: message } : entry)),
+      );
+      action.clear();
+      return;
+    }
+    const keyIndex = /^config\.webClient\.signingKeys\[(\d+)\]/.exec(refusal.field)?.[1];
+    if (keyIndex !== undefined) {
+      const at = positions[Number(keyIndex)] ?? 0;
+      setSigningKeys(
+        checkedKeys.map((entry, index) =>
+          index === at ? { ...entry, serverError: message } : entry,
+        ),
       );
       action.clear();
       return;
@@ -152,6 +193,14 @@ export function AppForm({
         <label for={id('anonymous')}>Allow anonymous visitors (no sign-in)</label>
       </div>
       {fieldError('allowAnonymous')}
+      <SigningKeysField
+        idPrefix={idPrefix}
+        entries={signingKeys}
+        onChange={setSigningKeys}
+        audience={audience}
+        onAudienceChange={setAudience}
+        audienceError={fieldErrors.audience}
+      />
       <label for={id('agent')}>Default agent</label>
       <input
         id={id('agent')}

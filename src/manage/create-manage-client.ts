@@ -4,7 +4,13 @@ import type {
   LoggedConversation,
   LoggedConversationDetail,
 } from '../contract/activity.ts';
-import type { ApiKeyInput, ApiKeyView, CreatedApiKey, KeyUsage } from '../contract/api-key.ts';
+import type {
+  ApiKeyInput,
+  ApiKeyUpdate,
+  ApiKeyView,
+  CreatedApiKey,
+  KeyUsage,
+} from '../contract/api-key.ts';
 import type { App, AppInput, RevokedSessions, SessionRevocation } from '../contract/app.ts';
 import type { FeedbackSummary } from '../contract/feedback.ts';
 import { ManageApiError } from './manage-api-error.ts';
@@ -41,6 +47,10 @@ export interface ManageClient {
   getConversation(id: string, conversationId: string): Promise<LoggedConversationDetail>;
   listKeys(): Promise<ApiKeyView[]>;
   createKey(input: ApiKeyInput): Promise<CreatedApiKey>;
+  /** One key, everything but its secret. */
+  getKey(id: string): Promise<ApiKeyView>;
+  /** Changes a key's name, IPs, rate limit, expiry or alert threshold; resolves with the key. */
+  updateKey(id: string, update: ApiKeyUpdate): Promise<ApiKeyView>;
   revokeKey(id: string): Promise<void>;
   keyUsage(id: string): Promise<KeyUsage>;
 }
@@ -119,6 +129,10 @@ export function createManageClient({
       ).data,
     listKeys: async () => (await call<{ data: ApiKeyView[] }>('GET', '/api-keys')).data,
     createKey: (input) => call<CreatedApiKey>('POST', '/api-keys', input),
+    getKey: async (keyId) =>
+      (await call<{ data: ApiKeyView }>('GET', `/api-keys${id(keyId)}`)).data,
+    updateKey: async (keyId, update) =>
+      (await call<{ data: ApiKeyView }>('PATCH', `/api-keys${id(keyId)}`, update)).data,
     revokeKey: (keyId) => call<void>('DELETE', `/api-keys${id(keyId)}`),
     keyUsage: async (keyId) =>
       (await call<{ data: KeyUsage }>('GET', `/api-keys${id(keyId)}/usage`)).data,

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiKeyView, KeyUsage } from '../contract/api-key.ts';
+import type { ApiKeyUpdate, ApiKeyView, KeyType, KeyUsage } from '../contract/api-key.ts';
 import { ConfirmButton } from './confirm-button.tsx';
 import { ErrorMessage } from './error-message.tsx';
 import { formatDate } from './format-date.ts';
+import { KeyEditForm } from './key-edit-form.tsx';
 import { useAction } from './use-action.ts';
 
 function keyStatus(key: ApiKeyView, now: number): string {
@@ -11,23 +12,33 @@ function keyStatus(key: ApiKeyView, now: number): string {
   return 'Active';
 }
 
+const typeNames: Record<KeyType, string> = {
+  service: 'Service',
+  personal: 'Personal (only you see it)',
+  temporary: 'Temporary (24 hours at most)',
+};
+
 /**
- * One API key, never its secret: public id, scopes, dates, allowed IPs and limit; its usage on
- * request; revoke behind a confirmation.
+ * One API key, never its secret: public id, type, scopes, dates, allowed IPs, limit and usage
+ * alert (marked when use crossed it); its usage on request; edit in place; revoke behind a
+ * confirmation.
  */
 export function KeyCard({
   apiKey,
   loadUsage,
   onRevoke,
   onRotate,
+  onUpdate,
   now = Date.now,
 }: {
   apiKey: ApiKeyView;
   loadUsage: () => Promise<KeyUsage>;
   onRevoke: () => Promise<unknown>;
   onRotate: () => Promise<unknown>;
+  onUpdate: (update: ApiKeyUpdate) => Promise<unknown>;
   now?: () => number;
 }) {
+  const [editing, setEditing] = useState(false);
   const [usage, setUsage] = useState<KeyUsage | undefined>(undefined);
   const usageAction = useAction();
   // A reloaded list brings fresher counts than an earlier refresh.
@@ -40,9 +51,19 @@ export function KeyCard({
     <article class="card" aria-labelledby={headingId}>
       <header class="card-header">
         <h3 id={headingId}>{apiKey.name}</h3>
-        <span class={status === 'Active' ? 'badge on' : 'badge off'}>{status}</span>
+        <span class="badges">
+          {apiKey.alertedAt && <span class="badge alert">Alert crossed</span>}
+          <span class={status === 'Active' ? 'badge on' : 'badge off'}>{status}</span>
+        </span>
       </header>
+      {apiKey.alertedAt && (
+        <p class="alert-note">
+          Use crossed {apiKey.alertThreshold}% of the rate limit on {formatDate(apiKey.alertedAt)}.
+        </p>
+      )}
       <dl class="facts">
+        <dt>Type</dt>
+        <dd>{typeNames[apiKey.type]}</dd>
         <dt>Public id</dt>
         <dd>
           <code>sk_{apiKey.id}</code>
@@ -65,6 +86,8 @@ export function KeyCard({
         <dd>{apiKey.allowedIps.length ? apiKey.allowedIps.join(', ') : 'Any'}</dd>
         <dt>Rate limit</dt>
         <dd>{apiKey.rateLimit ? `${apiKey.rateLimit} per minute` : 'Server default'}</dd>
+        <dt>Usage alert</dt>
+        <dd>{apiKey.alertThreshold ? `At ${apiKey.alertThreshold}% of the rate limit` : 'Off'}</dd>
         {apiKey.agentId && (
           <>
             <dt>Agent</dt>
@@ -105,6 +128,11 @@ export function KeyCard({
         >
           Refresh usage
         </button>
+        {!apiKey.revokedAt && !editing && (
+          <button type="button" aria-label={`Edit ${apiKey.name}`} onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        )}
         {status === 'Active' && (
           <ConfirmButton
             label="Rotate"
@@ -124,6 +152,16 @@ export function KeyCard({
         )}
       </div>
       <ErrorMessage error={usageAction.error} />
+      {editing && (
+        <KeyEditForm
+          apiKey={apiKey}
+          onSubmit={async (update) => {
+            await onUpdate(update);
+            setEditing(false);
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      )}
     </article>
   );
 }

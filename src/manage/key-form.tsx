@@ -1,13 +1,14 @@
 import { useState } from 'preact/hooks';
-import type { ApiKeyInput, Scope } from '../contract/api-key.ts';
+import type { ApiKeyInput, KeyType, Scope } from '../contract/api-key.ts';
 import { ErrorMessage } from './error-message.tsx';
 import { ManageApiError } from './manage-api-error.ts';
 import { useAction } from './use-action.ts';
 
-type Field = 'name' | 'scopes' | 'expiresIn' | 'allowedIps' | 'rateLimit' | 'agentId';
+type Field = 'name' | 'type' | 'scopes' | 'expiresIn' | 'allowedIps' | 'rateLimit' | 'agentId';
 
 const fields: Record<Field, true> = {
   name: true,
+  type: true,
   scopes: true,
   expiresIn: true,
   allowedIps: true,
@@ -21,7 +22,14 @@ const scopeLabels: Record<Scope, string> = {
   manage: 'manage — apps and keys (this dashboard)',
 };
 
-const expiries = [
+const typeLabels: Record<KeyType, string> = {
+  service: 'Service — for a backend; every manager sees it',
+  personal: 'Personal — only you see and manage it',
+  temporary: 'Temporary — expires within 24 hours',
+};
+
+/** Lifetimes offered for a new key. */
+export const expiries = [
   ['', 'Never'],
   ['1d', '1 day'],
   ['7d', '7 days'],
@@ -30,8 +38,16 @@ const expiries = [
   ['365d', '1 year'],
 ] as const;
 
+/** Lifetimes offered for a temporary key (at most 24 h). */
+export const temporaryExpiries = [
+  ['', '24 hours'],
+  ['1h', '1 hour'],
+  ['4h', '4 hours'],
+  ['12h', '12 hours'],
+] as const;
+
 /**
- * Defines a new API key: name, scopes, expiry, allowed IPs, rate limit and agent. Refusals
+ * Defines a new API key: name, type, scopes, expiry, allowed IPs, rate limit and agent. Refusals
  * appear next to the field the server names; nothing typed is lost.
  */
 export function KeyForm({
@@ -42,6 +58,7 @@ export function KeyForm({
   onCancel: () => void;
 }) {
   const [name, setName] = useState('');
+  const [keyType, setKeyType] = useState<KeyType>('service');
   const [scopes, setScopes] = useState<Scope[]>(['chat']);
   const [expiresIn, setExpiresIn] = useState('');
   const [allowedIps, setAllowedIps] = useState('');
@@ -62,6 +79,7 @@ export function KeyForm({
     const first = Object.keys(found)[0];
     if (first) return document.getElementById(`key-${first}`)?.focus();
     const input: ApiKeyInput = { name: name.trim(), scopes };
+    if (keyType !== 'service') input.type = keyType;
     if (expiresIn) input.expiresIn = expiresIn;
     const ips = allowedIps.split(/[\s,]+/).filter(Boolean);
     if (ips.length) input.allowedIps = ips;
@@ -103,6 +121,25 @@ export function KeyForm({
         onInput={(event) => setName(event.currentTarget.value)}
       />
       {error('name')}
+      <label for="key-type">Type</label>
+      <select
+        id="key-type"
+        value={keyType}
+        {...invalid('type')}
+        onChange={(event) => {
+          const next = event.currentTarget.value as KeyType;
+          setKeyType(next);
+          // A lifetime of the other list is not offered any more: start from its first.
+          setExpiresIn('');
+        }}
+      >
+        {(Object.keys(typeLabels) as KeyType[]).map((value) => (
+          <option key={value} value={value}>
+            {typeLabels[value]}
+          </option>
+        ))}
+      </select>
+      {error('type')}
       <fieldset id="key-scopes" tabIndex={-1} {...invalid('scopes')}>
         <legend>Scopes</legend>
         {(Object.keys(scopeLabels) as Scope[]).map((scope) => (
@@ -131,7 +168,7 @@ export function KeyForm({
         {...invalid('expiresIn')}
         onChange={(event) => setExpiresIn(event.currentTarget.value)}
       >
-        {expiries.map(([value, label]) => (
+        {(keyType === 'temporary' ? temporaryExpiries : expiries).map(([value, label]) => (
           <option key={value} value={value}>
             {label}
           </option>

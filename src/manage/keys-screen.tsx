@@ -9,7 +9,8 @@ import { rotationInput } from './rotation-input.ts';
 import { useAction } from './use-action.ts';
 
 /**
- * The API keys of the signed-in project: list, create (the key shown once), usage and revoke.
+ * The API keys of the signed-in project: list, create (the key shown once), edit, usage and
+ * revoke.
  * A new key lives only in this component's state: gone when dismissed, when the screen changes
  * or when the page is left.
  */
@@ -94,6 +95,11 @@ export function KeysScreen({ client }: { client: ManageClient }) {
               setStatus(
                 `Created a replacement for ${key.name}. Revoke the old key once its clients use the new one.`,
               );
+              await reload();
+            }}
+            onUpdate={async (update) => {
+              const saved = await client.updateKey(key.id, update);
+              setStatus(`Saved ${saved.name}.`);
               await reload();
             }}
             onRevoke={async () => {

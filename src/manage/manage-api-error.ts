@@ -18,8 +18,10 @@ export class ManageApiError extends Error {
     this.status = status;
     this.code = code;
     this.retryAfter = options.retryAfter;
-    // Validation details start with the field's path: "config.webClient.allowedDomains[1] is …".
-    this.field = status === 400 ? /^([A-Za-z][\w.]*(?:\[\d+\])?) /.exec(message)?.[1] : undefined;
+    // Validation details start with the field's path: "config.webClient.allowedDomains[1] is …",
+    // "config.webClient.signingKeys[0].key is …".
+    this.field =
+      status === 400 ? /^([A-Za-z][\w.]*(?:\[\d+\](?:\.\w+)*)?) /.exec(message)?.[1] : undefined;
   }
 }
 

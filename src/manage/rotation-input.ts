@@ -1,8 +1,8 @@
 import type { ApiKeyInput, ApiKeyView } from '../contract/api-key.ts';
 
 /**
- * The definition of a replacement for `key`: same name, scopes, agent, IPs, limit and signing,
- * and, when it expires, the same lifetime counted from now.
+ * The definition of a replacement for `key`: same name, scopes, agent, IPs, limit, signing, type
+ * and alert threshold, and, when it expires, the same lifetime counted from now.
  */
 export function rotationInput(key: ApiKeyView): ApiKeyInput {
   const input: ApiKeyInput = { name: key.name, scopes: [...key.scopes] };
@@ -10,6 +10,8 @@ export function rotationInput(key: ApiKeyView): ApiKeyInput {
   if (key.allowedIps.length) input.allowedIps = [...key.allowedIps];
   if (key.rateLimit) input.rateLimit = key.rateLimit;
   if (key.signed) input.signed = true;
+  if (key.type !== 'service') input.type = key.type;
+  if (key.alertThreshold) input.alertThreshold = key.alertThreshold;
   if (key.expiresAt) {
     const seconds = Math.max(
       1,

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { recordActivity } from './activity/record-activity.ts';
+import { createUsageAlerts, type UsageAlertsOptions } from './alerts/create-usage-alerts.ts';
 import type { App } from './apps/app.ts';
 import { createEchoResponder } from './chat/create-echo-responder.ts';
 import { createOpenAiResponder } from './chat/create-openai-responder.ts';
@@ -33,6 +34,7 @@ import { createMetricsRoutes } from './routes/metrics-routes.ts';
 import { createOpenApiRoutes } from './routes/openapi-routes.ts';
 import { createSessionRoutes } from './routes/session-routes.ts';
 import { createUiChatRoutes } from './routes/ui-chat-routes.ts';
+import { createUserSessionRoutes } from './routes/user-session-routes.ts';
 import type { ServerContext } from './server-context.ts';
 import { createTokenService } from './session/create-token-service.ts';
 import { createMemorySharedState } from './shared/create-memory-shared-state.ts';
@@ -67,6 +69,11 @@ export interface ServerAppOptions {
   fetch?: typeof globalThis.fetch;
   /** Told about insecure defaults (e.g. a random JWT secret) and unreachable engines. */
   onWarning?: (message: string) => void;
+  /**
+   * How usage alerts log and reach their webhook (default: a line on stderr, the global
+   * `fetch`, real waits between attempts); tests pass their own.
+   */
+  alerts?: Pick<UsageAlertsOptions, 'log' | 'fetch' | 'sleep' | 'newId'>;
   /** The dashboard at `/manage/` (default on, from `dist/manage`); `false` turns it off. */
   manageUi?: ManageUiOptions | false;
   /** Where the request log goes (see `createLogger`); default: nowhere, so tests stay quiet. */
@@ -157,6 +164,13 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
         ? createPowService({ ...settings.pow, now, claim: shared.claim })
         : undefined,
       budgets: createBudgets(shared, settings),
+      alerts: createUsageAlerts({
+        apiKeys: stores.apiKeys,
+        shared,
+        webhook: settings.alertWebhook,
+        now,
+        ...options.alerts,
+      }),
     });
     // At shutdown, after the last answers: the per-app activity counts still in memory.
     context.flushHooks.push(() => stores.activity.flush());
@@ -213,6 +227,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   app.use('/run/api/chat', recordActivity(context, 'chat'));
   app.route('/', createHealthRoutes(context));
   app.route('/', createSessionRoutes(context));
+  app.route('/', createUserSessionRoutes(context));
   app.route('/', createChatRoutes(context));
   app.route('/', createUiChatRoutes(context));
   app.route('/', createConversationRoutes(context));

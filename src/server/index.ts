@@ -1,6 +1,13 @@
 // The server as a library (`inkeep-chat/server`): named exports only, no side effects.
-
 export type { ActivityCount, ActivityKind } from './activity/create-activity-recorder.ts';
+export {
+  createUsageAlerts,
+  type UsageAlert,
+  type UsageAlertDelivery,
+  type UsageAlerts,
+  type UsageAlertsOptions,
+} from './alerts/create-usage-alerts.ts';
+export { signWebhookBody } from './alerts/sign-webhook-body.ts';
 export type { App, AppConfig, AppType, WebClientConfig } from './apps/app.ts';
 export { isOriginAllowed, parseDomainRule } from './apps/is-origin-allowed.ts';
 export { AppValidationError, normalizeApp } from './apps/normalize-app.ts';
@@ -11,6 +18,7 @@ export type { ChatMessage, Responder, RespondRequest } from './chat/responder.ts
 export { ConfigError } from './config/config-error.ts';
 export { loadAppsFile, normalizeApps } from './config/load-apps.ts';
 export {
+  type AlertWebhookSettings,
   type Environment,
   type LimitSettings,
   type ResponderName,
@@ -44,8 +52,11 @@ export { keyIdOf, type SecretList } from './secrets/create-secret-ring.ts';
 export {
   type AnonymousClaims,
   createTokenService,
+  type SessionClaims,
   type TokenService,
 } from './session/create-token-service.ts';
+export { parseSigningKey, SigningKeyError } from './session/parse-signing-key.ts';
+export { type UserTokenCheck, verifyUserToken } from './session/verify-user-token.ts';
 export { createMemorySharedState } from './shared/create-memory-shared-state.ts';
 export { createRedisSharedState } from './shared/create-redis-shared-state.ts';
 export type {

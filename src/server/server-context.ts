@@ -1,3 +1,4 @@
+import type { UsageAlerts } from './alerts/create-usage-alerts.ts';
 import type { Responder } from './chat/responder.ts';
 import type { ServerSettings } from './config/read-settings.ts';
 import type { IpAllowlist } from './keys/ip-allowlist.ts';
@@ -33,6 +34,8 @@ export interface ServerContext {
   pow: PowService | undefined;
   /** Every rate and concurrency budget, counted in `shared`. */
   budgets: Budgets;
+  /** API-key usage alerts (log, `alertedAt`, signed webhook), once per window fleet-wide. */
+  alerts: UsageAlerts;
   responder: Responder;
   /** `ALLOWED_IPS`, parsed once; undefined = every IP. */
   allowedIps: IpAllowlist | undefined;

@@ -8,7 +8,7 @@ import {
   createSessionCache,
   type SessionCache,
 } from './create-session-cache.ts';
-import { requestSession } from './request-session.ts';
+import { requestSession, requestUserSession } from './request-session.ts';
 import { runExclusive } from './run-exclusive.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -40,9 +40,14 @@ export interface SessionOptions {
   window?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
   /** The page origin named in errors; default `location.origin`. */
   origin?: string | undefined;
+  /**
+   * A signed-in visitor: returns a JWT the site's backend signed. Called for every new session
+   * (before the last one expires, and after a 401); that session is kept in memory only.
+   */
+  getAuthToken?: (() => string | Promise<string>) | undefined;
 }
 
-/** The anonymous session of one app: a cached token, refreshed before it expires. */
+/** The session of one app (anonymous, or signed in): a token, refreshed before it expires. */
 export interface Session {
   /** A valid token from cache, or a new one (PoW when offered). Concurrent callers share one request. */
   getToken(options?: { signal?: AbortSignal | undefined }): Promise<string>;
@@ -81,6 +86,7 @@ export function createSession(options: SessionOptions): Session {
     document = globalThis.document,
     window = globalThis.window,
     origin = globalThis.location?.origin,
+    getAuthToken,
   } = options;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const key = `${baseUrl} ${appId}`;
@@ -88,14 +94,18 @@ export function createSession(options: SessionOptions): Session {
   const listeners = new Set<(state: SessionState) => void>();
   const rejected = new Set<string>();
   let state: SessionState = { status: 'idle' };
-  let current: (CachedSession & { refreshAt: number }) | null = null;
+  let current: (CachedSession & { refreshAt: number; margin?: number }) | null = null;
   let inflight: Promise<string> | null = null;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryDelay = 1_000;
 
-  const usable = (session: CachedSession | null | undefined): session is CachedSession =>
-    !!session && session.expiresAt - now() > expiryMargin && !rejected.has(session.token);
+  const usable = (
+    session: (CachedSession & { margin?: number }) | null | undefined,
+  ): session is CachedSession =>
+    !!session &&
+    session.expiresAt - now() > (session.margin ?? expiryMargin) &&
+    !rejected.has(session.token);
 
   function setState(next: SessionState) {
     state = next;
@@ -113,6 +123,22 @@ export function createSession(options: SessionOptions): Session {
           controller.signal,
           async () => {
             const cached = await cache.get(key);
+            if (getAuthToken) {
+              if (!usable(current)) setState({ status: 'loading' });
+              // Signed in: memory only. The anonymous session, if any, hands its
+              // conversations over to the user once and is forgotten.
+              const fresh = await requestUserSession({
+                baseUrl,
+                appId,
+                fetch,
+                origin,
+                token: await getAuthToken(),
+                anonymousToken: cached?.token,
+                signal: controller.signal,
+              });
+              if (cached) await cache.delete(key);
+              return { ...fresh, fromServer: true };
+            }
             if (usable(cached) && cached.token !== replacing)
               return { ...cached, fromServer: false };
             if (!usable(current)) setState({ status: 'loading' });
@@ -154,6 +180,8 @@ export function createSession(options: SessionOptions): Session {
       token: session.token,
       expiresAt: session.expiresAt,
       refreshAt: session.expiresAt - lead,
+      // A short session (a site's token may live minutes) stays usable for most of its life.
+      margin: fromServer ? Math.min(expiryMargin, lifetime / 4) : expiryMargin,
     };
     scheduleRefresh();
     setState({ status: 'ready', expiresAt: session.expiresAt });

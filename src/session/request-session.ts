@@ -61,6 +61,39 @@ export async function requestSession(options: RequestSessionOptions): Promise<Ca
   }
 }
 
+/** Options of {@link requestUserSession}. */
+export interface RequestUserSessionOptions {
+  baseUrl: string;
+  appId: string;
+  fetch: typeof globalThis.fetch;
+  /** The JWT the site's backend signed for its signed-in user. */
+  token: string;
+  /** The visitor's anonymous session, whose conversations then move to the user. */
+  anonymousToken?: string | undefined;
+  origin?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Gets a signed-in visitor's session: posts the site's token (and the anonymous session it
+ * replaces, if any) to `/run/auth/apps/{appId}/user-session`. No proof of work: the site vouches.
+ */
+export async function requestUserSession(
+  options: RequestUserSessionOptions,
+): Promise<CachedSession> {
+  const { baseUrl, appId, fetch, token, anonymousToken, origin, signal } = options;
+  const response = await call(() =>
+    fetch(`${baseUrl}/run/auth/apps/${encodeURIComponent(appId)}/user-session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, anonymousToken }),
+      signal: signal ?? null,
+    }),
+  );
+  if (response.ok) return readSession(response);
+  throw await toSessionError(response, origin);
+}
+
 async function call<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();

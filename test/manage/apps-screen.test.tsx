@@ -332,3 +332,106 @@ describe('AppsScreen', () => {
     expect((one.getByLabelText('Visitor id') as HTMLInputElement).value).toBe('');
   });
 });
+
+describe('AppsScreen: signed-in visitors', () => {
+  const pem = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----';
+
+  it('adds keys (PEM and JWK) and an audience, checking them before any request', async () => {
+    const created: AppInput[] = [];
+    render(
+      <AppsScreen
+        origin={origin}
+        client={fakeClient({
+          createApp: async (input) => {
+            created.push(input);
+            return makeApp({ name: input.name ?? '' });
+          },
+        })}
+      />,
+    );
+    const form = await openForm();
+    type(form.getByLabelText('Name'), 'Docs');
+    expect(form.getByText('No keys: visitors can only chat anonymously.')).toBeTruthy();
+    fireEvent.click(form.getByRole('button', { name: 'Add signing key' }));
+    type(form.getByLabelText('Public key 1 (PEM or JWK)'), pem);
+    fireEvent.click(form.getByRole('button', { name: 'Create app' }));
+    // No kid: refused in the browser.
+    expect(form.getByRole('alert').textContent).toContain('Enter a key id');
+    expect(created).toHaveLength(0);
+    type(form.getByLabelText('Key id (kid) 1'), 'site-2026');
+    fireEvent.click(form.getByRole('button', { name: 'Add signing key' }));
+    type(form.getByLabelText('Key id (kid) 2'), 'next');
+    type(form.getByLabelText('Public key 2 (PEM or JWK)'), '{"kty":"OKP","crv":"Ed25519",');
+    fireEvent.click(form.getByRole('button', { name: 'Create app' }));
+    expect(form.getByRole('alert').textContent).toContain('not valid JSON');
+    type(
+      form.getByLabelText('Public key 2 (PEM or JWK)'),
+      '{"kty":"OKP","crv":"Ed25519","x":"AA"}',
+    );
+    type(form.getByLabelText('Audience (optional)'), 'https://docs.example.com');
+    fireEvent.click(form.getByRole('button', { name: 'Create app' }));
+    await screen.findByText('Created Docs.');
+    expect(created[0]?.config?.webClient).toEqual({
+      allowedDomains: [],
+      allowAnonymous: true,
+      signingKeys: [
+        { kid: 'site-2026', key: pem },
+        { kid: 'next', key: { kty: 'OKP', crv: 'Ed25519', x: 'AA' } },
+      ],
+      audience: 'https://docs.example.com',
+    });
+  });
+
+  it('shows the server’s refusal of a key next to it, and removes keys', async () => {
+    const updates: AppInput[] = [];
+    const app = makeApp({
+      config: {
+        webClient: {
+          allowedDomains: ['docs.example.com'],
+          allowAnonymous: true,
+          signingKeys: [
+            { kid: 'old', alg: 'EdDSA', key: pem },
+            { kid: 'new', alg: 'ES256', key: { kty: 'EC', crv: 'P-256', x: 'a', y: 'b' } },
+          ],
+          audience: 'aud',
+        },
+      },
+    });
+    render(
+      <AppsScreen
+        origin={origin}
+        client={fakeClient({
+          listApps: async () => [app],
+          updateApp: async (_id, input) => {
+            updates.push(input);
+            if (updates.length === 1) {
+              throw new ManageApiError(
+                400,
+                'bad_request',
+                'config.webClient.signingKeys[1].key is a private key: register the public key only',
+              );
+            }
+            return app;
+          },
+        })}
+      />,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Docs' }));
+    const form = within(screen.getByRole('form', { name: 'Edit Docs' }));
+    expect((form.getByLabelText('Key id (kid) 1') as HTMLInputElement).value).toBe('old');
+    expect(
+      (form.getByLabelText('Public key 2 (PEM or JWK): ES256') as HTMLTextAreaElement).value,
+    ).toContain('"crv": "P-256"');
+    expect((form.getByLabelText('Audience (optional)') as HTMLInputElement).value).toBe('aud');
+    fireEvent.click(form.getByRole('button', { name: 'Save changes' }));
+    const second = form.getByLabelText('Key id (kid) 2');
+    await waitFor(() => expect(second.getAttribute('aria-invalid')).toBe('true'));
+    expect(form.getByRole('alert').textContent).toContain('is a private key');
+    fireEvent.click(form.getByRole('button', { name: 'Remove signing key 1' }));
+    fireEvent.click(form.getByRole('button', { name: 'Remove signing key 1' }));
+    type(form.getByLabelText('Audience (optional)'), '');
+    fireEvent.click(form.getByRole('button', { name: 'Save changes' }));
+    await screen.findByText('Saved Docs.');
+    expect(updates[1]?.config?.webClient).toMatchObject({ signingKeys: [], audience: null });
+  });
+});

@@ -33,6 +33,10 @@ export function makeKey(overrides: Partial<ApiKeyView> = {}): ApiKeyView {
     rateLimit: null,
     signed: false,
     usage: { total: 0, byStatus: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, lastUsedAt: null },
+    type: 'service',
+    createdBy: null,
+    alertThreshold: null,
+    alertedAt: null,
     ...overrides,
   };
 }
@@ -52,6 +56,8 @@ export function fakeClient(overrides: Partial<ManageClient> = {}): ManageClient 
     getConversation: never,
     listKeys: async () => [],
     createKey: never,
+    getKey: never,
+    updateKey: never,
     revokeKey: never,
     keyUsage: never,
     ...overrides,

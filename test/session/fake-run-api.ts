@@ -3,6 +3,8 @@ export interface RecordedRequest {
   url: string;
   method: string;
   headers: Headers;
+  /** The body, when it was a string. */
+  body?: string;
 }
 
 type Handler = (request: RecordedRequest, index: number) => Response | Promise<Response>;
@@ -10,6 +12,7 @@ type Handler = (request: RecordedRequest, index: number) => Response | Promise<R
 export const base = 'https://api.test';
 export const challengePath = '/run/auth/pow/challenge';
 export const sessionPath = '/run/auth/apps/app_1/anonymous-session';
+export const userSessionPath = '/run/auth/apps/app_1/user-session';
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -35,7 +38,12 @@ export function createFakeRunApi(handlers: Record<string, Handler>) {
   const counts = new Map<string, number>();
   const fetch = async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = String(input);
-    const request = { url, method: init.method ?? 'GET', headers: new Headers(init.headers) };
+    const request: RecordedRequest = {
+      url,
+      method: init.method ?? 'GET',
+      headers: new Headers(init.headers),
+    };
+    if (typeof init.body === 'string') request.body = init.body;
     requests.push(request);
     const path = url.slice(base.length);
     const handler = handlers[path];

@@ -1,5 +1,5 @@
 import { serverConversationId } from '../../contract/conversation-id.ts';
-import { ownerOf } from '../http/authenticate.ts';
+import { ownerOf, type Principal } from '../http/authenticate.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import type { ServerContext } from '../server-context.ts';
 import { newMessageId } from '../storage/new-message-id.ts';
@@ -122,14 +122,8 @@ export async function runChatTurn(
 
   const { metrics } = context;
   const abort = new AbortController();
-  // The app's own instructions go first, every time, and are never stored or shown.
-  const systemPrompt =
-    principal.kind === 'anonymous' ? principal.app.config.systemPrompt : undefined;
   const source = responder
-    .respond({
-      messages: systemPrompt ? [{ role: 'system', content: systemPrompt }, ...history] : history,
-      signal: abort.signal,
-    })
+    .respond({ messages: [...serverContext(principal), ...history], signal: abort.signal })
     [Symbol.asyncIterator]();
   // The model starts at once, before the client's first read; later pieces are asked for as the
   // client reads. Only pieces handed out count as said.
@@ -186,6 +180,26 @@ export async function runChatTurn(
       ]);
     },
   };
+}
+
+/**
+ * What the agent is told before the history, every time, never stored or shown: the app's own
+ * instructions, and for a signed-in visitor who they are, as the site's backend signed it (the
+ * only way claims about a visitor reach the agent: never from the browser).
+ */
+export function serverContext(principal: Principal): ChatMessage[] {
+  if (principal.kind !== 'anonymous') return [];
+  const context: ChatMessage[] = [];
+  const { systemPrompt } = principal.app.config;
+  if (systemPrompt) context.push({ role: 'system', content: systemPrompt });
+  const { type, usr } = principal.claims;
+  if (type === 'user') {
+    context.push({
+      role: 'system',
+      content: `The visitor is signed in to the site. Verified claims about them, from the site's backend: ${JSON.stringify(usr ?? {})}`,
+    });
+  }
+  return context;
 }
 
 /** The history to answer for a stored conversation, after storing the new question. */

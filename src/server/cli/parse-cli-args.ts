@@ -27,7 +27,7 @@ export const usage = `Usage: inkeep-chat-server [options]
   --no-manage-ui            do not serve the dashboard at /manage/
   --help                    show this help
 
-       inkeep-chat-server keys create|list|revoke|usage [--data DIR] ...   (keys --help)
+       inkeep-chat-server keys create|list|show|update|alert|revoke|usage ...  (keys --help)
        inkeep-chat-server migrate [--data DIR]          bring the database schema up to date
        inkeep-chat-server import --data OLD_DIR         load a 0.1 JSON data folder
 
@@ -41,6 +41,10 @@ INKEEP_RESPONDER_TOKEN_DELAY_MS, INKEEP_UPSTREAM_BASE_URL, INKEEP_UPSTREAM_API_K
 INKEEP_UPSTREAM_MODEL, ENVIRONMENT, INKEEP_AGENTS_RUN_API_BYPASS_SECRET, ADMIN_API_KEY,
 VALID_API_KEYS, ALLOWED_IPS, API_RATE_LIMIT, INKEEP_QUOTA_VISITOR_CONVERSATIONS,
 INKEEP_QUOTA_VISITOR_BYTES, INKEEP_QUOTA_APP_CONVERSATIONS, INKEEP_QUOTA_APP_BYTES.
+
+Key usage alerts (README: Key lifecycle): INKEEP_ALERT_WEBHOOK_URL, INKEEP_ALERT_WEBHOOK_SECRET
+(required with the URL, at least 32 characters), INKEEP_ALERT_WEBHOOK_ATTEMPTS (default 5),
+INKEEP_ALERT_WEBHOOK_BACKOFF_MS (default 1000).
 INKEEP_ANON_JWT_SECRET and INKEEP_POW_HMAC_SECRET take a comma-separated list, newest first
 (README: Rotating secrets).
 

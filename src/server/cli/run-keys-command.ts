@@ -1,8 +1,12 @@
 import { parseArgs } from 'node:util';
+import { apiKeyUpdateSchema } from '../../contract/api-key.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { readSettings } from '../config/read-settings.ts';
-import { viewApiKey } from '../keys/api-key.ts';
+import { explainIssue } from '../http/describe-issue.ts';
+import { ProblemError } from '../http/problem-error.ts';
+import { type ApiKeyRecord, viewApiKey } from '../keys/api-key.ts';
 import { ApiKeyInputError, parseApiKeyInput } from '../keys/parse-api-key-input.ts';
+import { resolveApiKeyChanges } from '../keys/resolve-api-key-changes.ts';
 import { openServerState } from '../open-server-state.ts';
 import type { ApiKeyStore } from '../storage/stores.ts';
 import type { CliIo } from './run-cli.ts';
@@ -10,11 +14,24 @@ import type { CliIo } from './run-cli.ts';
 /** The `keys --help` text. */
 export const keysUsage = `Usage: inkeep-chat-server keys <command> [--data DIR] [options]
 
-  keys create --name N --scope chat,read[,manage] [--expires 30d] [--ip 1.2.3.4 ...]
-              [--rate-limit 500] [--agent ID] [--tenant T] [--project P] [--signed]
+  keys create --name N --scope chat,read[,manage] [--type service|personal|temporary]
+              [--expires 30d] [--ip 1.2.3.4 ...] [--rate-limit 500] [--agent ID]
+              [--tenant T] [--project P] [--signed] [--threshold 80] [--owner WHO]
   keys list [--tenant T] [--project P]
+  keys show ID                      everything but the secret
+  keys update ID [--name N] [--add-ip IP ...] [--remove-ip IP ...]
+                 [--rate-limit N|default] [--expires 30d|ISO-DATE|never]
+  keys alert ID --threshold N|off   alert at N% of the key's rate limit (1-100)
   keys revoke ID
   keys usage ID
+
+Types: service (default); personal: listed and editable in the manage API only by the identity
+that created it (--owner, e.g. key:<publicId> or env:admin; default "cli"); temporary: expires
+within 24 h of creation (24 h when --expires is left out). The CLI, with the database itself,
+sees every key.
+
+A usage alert logs one line, marks the key (alertedAt) and, with INKEEP_ALERT_WEBHOOK_URL, POSTs
+a signed body, once per rate-limit window.
 
 The key (and a signing secret with --signed) is printed once; only a scrypt hash is kept.
 Keys live in the database: DATABASE_URL's, or the embedded one in --data DIR. A server
@@ -45,6 +62,11 @@ export async function runKeysCommand(
         tenant: { type: 'string' },
         project: { type: 'string' },
         signed: { type: 'boolean' },
+        type: { type: 'string' },
+        owner: { type: 'string' },
+        threshold: { type: 'string' },
+        'add-ip': { type: 'string', multiple: true },
+        'remove-ip': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -61,8 +83,28 @@ export async function runKeysCommand(
   const tenantId = (values.tenant as string | undefined) ?? 'default';
   const projectId = (values.project as string | undefined) ?? 'default';
   const rateLimit = values['rate-limit'] as string | undefined;
-  if (rateLimit !== undefined && !/^\d+$/.test(rateLimit)) {
-    throw new ConfigError('--rate-limit must be a positive integer');
+  if (
+    rateLimit !== undefined &&
+    !/^\d+$/.test(rateLimit) &&
+    !(command === 'update' && rateLimit === 'default')
+  ) {
+    throw new ConfigError(
+      command === 'update'
+        ? '--rate-limit must be a positive integer, or "default" for the server default'
+        : '--rate-limit must be a positive integer',
+    );
+  }
+  const threshold = values.threshold as string | undefined;
+  if (
+    threshold !== undefined &&
+    !/^\d+$/.test(threshold) &&
+    !(command === 'alert' && threshold === 'off')
+  ) {
+    throw new ConfigError(
+      command === 'alert'
+        ? '--threshold must be a percent from 1 to 100, or "off"'
+        : '--threshold must be a percent from 1 to 100',
+    );
   }
   let input: ReturnType<typeof parseApiKeyInput> | undefined;
   if (command === 'create') {
@@ -76,17 +118,15 @@ export async function runKeysCommand(
           allowedIps: (values.ip as string[] | undefined) ?? [],
           ...(rateLimit ? { rateLimit: Number(rateLimit) } : {}),
           signed: values.signed === true,
+          ...(values.type !== undefined ? { type: values.type } : {}),
+          ...(threshold !== undefined ? { alertThreshold: Number(threshold) } : {}),
         },
         { tenantId, projectId },
         now(),
       );
+      input.createdBy = (values.owner as string | undefined)?.trim() || 'cli';
     } catch (error) {
-      if (error instanceof ApiKeyInputError) {
-        throw new ConfigError(
-          error.message.replace(/^scopes /, '--scope ').replace(/^expiresIn /, '--expires '),
-        );
-      }
-      throw error;
+      throw asFlagError(error);
     }
   }
   const { settings } = readSettings(io.env);
@@ -126,6 +166,40 @@ export async function runKeysCommand(
           ).map(viewApiKey),
         );
         return 0;
+      case 'show':
+        print(viewApiKey(await findKey(store)));
+        return 0;
+      case 'update': {
+        const record = await findKey(store);
+        const update: Record<string, unknown> = {};
+        if (values.name !== undefined) update.name = values.name;
+        if (values['add-ip']) update.addIps = values['add-ip'];
+        if (values['remove-ip']) update.removeIps = values['remove-ip'];
+        if (rateLimit !== undefined) {
+          update.rateLimit = rateLimit === 'default' ? null : Number(rateLimit);
+        }
+        const expires = values.expires as string | undefined;
+        if (expires === 'never') update.expiresAt = null;
+        else if (expires !== undefined && /^\s*\d+[smhd]\s*$/.test(expires)) {
+          update.expiresIn = expires;
+        } else if (expires !== undefined) update.expiresAt = expires;
+        if (Object.keys(update).length === 0) {
+          throw new ConfigError(
+            'keys update needs one of --name, --add-ip, --remove-ip, --rate-limit, --expires',
+          );
+        }
+        print(viewApiKey(await change(store, record, update)));
+        return 0;
+      }
+      case 'alert': {
+        const record = await findKey(store);
+        if (threshold === undefined) {
+          throw new ConfigError('keys alert needs --threshold N (1-100) or --threshold off');
+        }
+        const alertThreshold = threshold === 'off' ? null : Number(threshold);
+        print(viewApiKey(await change(store, record, { alertThreshold })));
+        return 0;
+      }
       case 'revoke':
       case 'usage': {
         if (!id) throw new ConfigError(`keys ${command} needs a key id`);
@@ -140,7 +214,64 @@ export async function runKeysCommand(
         return 0;
       }
       default:
-        throw new ConfigError(`unknown keys command "${command}" (create, list, revoke, usage)`);
+        throw new ConfigError(
+          `unknown keys command "${command}" (create, list, show, update, alert, revoke, usage)`,
+        );
     }
   }
+
+  async function findKey(store: ApiKeyStore): Promise<ApiKeyRecord> {
+    if (!id) throw new ConfigError(`keys ${command} needs a key id`);
+    const record = await store.get(id);
+    if (!record) throw new ConfigError(`no key with id "${id}"`);
+    return record;
+  }
+
+  async function change(
+    store: ApiKeyStore,
+    record: ApiKeyRecord,
+    update: Record<string, unknown>,
+  ): Promise<ApiKeyRecord> {
+    const parsed = apiKeyUpdateSchema.safeParse(update);
+    if (!parsed.success) {
+      const [issue] = parsed.error.issues;
+      const field = String(issue?.path[0] ?? 'body');
+      throw asFlagError(
+        new ApiKeyInputError(field, issue ? explainIssue(issue).message : 'is not valid'),
+      );
+    }
+    let changes: ReturnType<typeof resolveApiKeyChanges>;
+    try {
+      changes = resolveApiKeyChanges(parsed.data, record, now());
+    } catch (error) {
+      throw asFlagError(error);
+    }
+    const updated = await store.update(record.id, changes);
+    if (!updated) throw new ConfigError(`no key with id "${record.id}"`);
+    return updated;
+  }
+}
+
+// Field names of the key definition, as the command line spells them.
+const flags: Record<string, string> = {
+  scopes: '--scope',
+  expiresIn: '--expires',
+  expiresAt: '--expires',
+  allowedIps: '--ip',
+  addIps: '--add-ip',
+  removeIps: '--remove-ip',
+  rateLimit: '--rate-limit',
+  alertThreshold: '--threshold',
+  agentId: '--agent',
+  name: '--name',
+  type: '--type',
+};
+
+/** A refused key definition or change as one line naming the flag. */
+function asFlagError(error: unknown): unknown {
+  if (!(error instanceof ApiKeyInputError) && !(error instanceof ProblemError)) return error;
+  // Named by the field the definition's schema and rules use (`rateLimit …`).
+  return new ConfigError(
+    error.message.replace(/^(\w+) /, (_whole, field: string) => `${flags[field] ?? field} `),
+  );
 }

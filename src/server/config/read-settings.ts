@@ -69,6 +69,20 @@ export interface ServerSettings {
   metricsListen: { host: string; port: number } | undefined;
   /** `INKEEP_SHUTDOWN_GRACE_SECONDS`: how long answers being streamed may run on after SIGTERM. */
   shutdownGraceSeconds: number;
+  /** `INKEEP_ALERT_WEBHOOK_*`: where API-key usage alerts are POSTed; undefined = log only. */
+  alertWebhook: AlertWebhookSettings | undefined;
+}
+
+/** The signed webhook of usage alerts. */
+export interface AlertWebhookSettings {
+  /** `INKEEP_ALERT_WEBHOOK_URL` (http or https). */
+  url: string;
+  /** `INKEEP_ALERT_WEBHOOK_SECRET` (≥ 32 characters): the HMAC key of `Inkeep-Signature`. */
+  secret: string;
+  /** `INKEEP_ALERT_WEBHOOK_ATTEMPTS` (default 5): deliveries tried before giving up. */
+  attempts: number;
+  /** `INKEEP_ALERT_WEBHOOK_BACKOFF_MS` (default 1000): the first wait, doubled after each try. */
+  backoffMs: number;
 }
 
 /** The levels `LOG_LEVEL` takes, most severe first. */
@@ -222,6 +236,30 @@ function url(env: Environment, name: string, protocols: string[]): string | unde
   return text;
 }
 
+function readAlertWebhook(env: Environment): AlertWebhookSettings | undefined {
+  const webhookUrl = url(env, 'INKEEP_ALERT_WEBHOOK_URL', ['https:', 'http:']);
+  const webhookSecret = secret(env, 'INKEEP_ALERT_WEBHOOK_SECRET');
+  if (!webhookUrl) {
+    if (webhookSecret) {
+      throw new ConfigError(
+        'INKEEP_ALERT_WEBHOOK_SECRET is set but INKEEP_ALERT_WEBHOOK_URL is not',
+      );
+    }
+    return undefined;
+  }
+  if (!webhookSecret) {
+    throw new ConfigError(
+      'INKEEP_ALERT_WEBHOOK_URL needs INKEEP_ALERT_WEBHOOK_SECRET (at least 32 characters) to sign its bodies',
+    );
+  }
+  return {
+    url: webhookUrl,
+    secret: webhookSecret,
+    attempts: integer(env, 'INKEEP_ALERT_WEBHOOK_ATTEMPTS', 5, 1, 20),
+    backoffMs: integer(env, 'INKEEP_ALERT_WEBHOOK_BACKOFF_MS', 1000, 0, 600_000),
+  };
+}
+
 function readAllowedIps(env: Environment): string[] | undefined {
   const text = env.ALLOWED_IPS?.trim();
   if (!text) return undefined;
@@ -343,6 +381,7 @@ export function readSettings(
     logLevel: readLogLevel(env),
     metricsListen: readListen(env, 'INKEEP_METRICS_LISTEN'),
     shutdownGraceSeconds: integer(env, 'INKEEP_SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
+    alertWebhook: readAlertWebhook(env),
     ...overrides,
   };
   settings.jwtSecret = jwtSecret;

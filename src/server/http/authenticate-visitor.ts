@@ -3,13 +3,16 @@ import type { App } from '../apps/app.ts';
 import { isOriginAllowed } from '../apps/is-origin-allowed.ts';
 import { noteRequest } from '../logs/note-request.ts';
 import type { ServerContext } from '../server-context.ts';
-import type { AnonymousClaims } from '../session/create-token-service.ts';
+import type { SessionClaims } from '../session/create-token-service.ts';
 import { bearerToken } from './bearer-token.ts';
 import { ProblemError } from './problem-error.ts';
 
-/** A request's verified visitor and app. */
+/**
+ * A request's verified visitor and app. Principals of kind `anonymous` are these visitors, signed
+ * in (`claims.type` `user`, with the site's verified claims) or not.
+ */
 export interface Visitor {
-  claims: AnonymousClaims;
+  claims: SessionClaims;
   app: App;
 }
 
@@ -19,7 +22,7 @@ export const appOfRequest = new WeakMap<Request, string>();
 const invalidToken = () => new ProblemError(401, 'unauthorized', 'Invalid end-user JWT');
 
 /**
- * Checks an anonymous visitor's request: the token verifies, its app matches `x-inkeep-app-id`
+ * Checks a visitor's request (anonymous or signed in): the token verifies, its app matches `x-inkeep-app-id`
  * (required when `requireAppHeader`), the app is enabled, the session was not revoked (for the
  * whole app or for this visitor; checked in memory) and the `Origin` is allowed.
  */
@@ -38,7 +41,11 @@ export async function authenticateVisitor(
   const app = apps.get(claims.app);
   if (!app?.enabled) throw new ProblemError(404, 'not_found', 'App not found');
   appOfRequest.set(c.req.raw, app.id);
-  noteRequest(c.req.raw, { appId: app.id, visitor: claims.sub, auth: 'anonymous' });
+  noteRequest(c.req.raw, {
+    appId: app.id,
+    visitor: claims.sub,
+    auth: claims.type === 'user' ? 'user' : 'anonymous',
+  });
   if (app.tenantId !== claims.tid || app.projectId !== claims.pid) throw invalidToken();
   if (apps.isSessionRevoked(claims)) throw invalidToken();
   if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { allScopes, type Scope } from '../keys/api-key.ts';
+import { type ApiKeyRecord, allScopes, type Scope } from '../keys/api-key.ts';
 import { createIpAllowlist, type IpAllowlist } from '../keys/ip-allowlist.ts';
 import { matchEnvironmentKey, sameSecret } from '../keys/match-environment-key.ts';
 import { verifyRequestSignature } from '../keys/verify-request-signature.ts';
@@ -106,6 +106,7 @@ async function check(
   let principal: Principal;
   let rateLimit = settings.apiRateLimit;
   let rateKey = `ip:${client}`;
+  let storedKey: ApiKeyRecord | undefined;
 
   if (credential === undefined) {
     const headers = scopeHeaders(c);
@@ -155,6 +156,7 @@ async function check(
     if (stored?.ok) {
       checkGlobalIps();
       const { record } = stored;
+      storedKey = record;
       keyOfRequest.set(c.req.raw, record.id);
       noteRequest(c.req.raw, { keyId: record.id });
       if (record.allowedIps.length && !keyAllowlist(record.allowedIps).allows(ip)) throw deniedIp();
@@ -193,7 +195,10 @@ async function check(
   if (!principal.scopes.includes(scope)) {
     throw new ProblemError(403, 'forbidden', `This credential lacks the ${scope} scope`);
   }
-  enforceRateLimit(c, await budgets.api.consume(rateKey, rateLimit), 'api');
+  const result = await budgets.api.consume(rateKey, rateLimit);
+  // Counted before the refusal: use that reaches the limit crosses any threshold on the way.
+  if (storedKey) context.alerts?.observe(storedKey, result);
+  enforceRateLimit(c, result, 'api');
   return principal;
 }
 

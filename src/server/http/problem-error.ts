@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { requestIdOf } from '../logs/assign-request-id.ts';
+import type { UserTokenProblemCode } from '../session/verify-user-token.ts';
 
 /** Every `code` the Run API puts in a problem+json body. */
 export type ProblemCode =
@@ -10,7 +11,9 @@ export type ProblemCode =
   | 'pow_expired'
   | 'unauthorized'
   | 'expired_api_key'
+  | 'temporary_key_expiry'
   | 'anonymous_disabled'
+  | UserTokenProblemCode
   | 'origin_not_allowed'
   | 'forbidden'
   | 'not_found'

@@ -1,9 +1,9 @@
-import type { ApiKeyView, KeyUsage, Scope } from '../../contract/api-key.ts';
+import type { ApiKeyView, KeyType, KeyUsage, Scope } from '../../contract/api-key.ts';
 
 // Scopes, usage and the listed view are wire data of the manage API: one definition, shared
 // with the dashboard.
-export { allScopes } from '../../contract/api-key.ts';
-export type { ApiKeyView, KeyUsage, Scope };
+export { allKeyTypes, allScopes, temporaryKeyLifetimeMs } from '../../contract/api-key.ts';
+export type { ApiKeyView, KeyType, KeyUsage, Scope };
 
 /** A stored API key: never the secret itself, only its salted scrypt hash. */
 export interface ApiKeyRecord {
@@ -26,6 +26,13 @@ export interface ApiKeyRecord {
   /** HMAC secret for request signing, when the key requires signed requests. */
   signingSecret: string | null;
   usage: KeyUsage;
+  type: KeyType;
+  /** The manage identity that created it (`key:<publicId>`, `env:admin`, `cli`, …). */
+  createdBy: string | null;
+  /** Percent of the rate limit at which a usage alert fires; null = off. */
+  alertThreshold: number | null;
+  /** When use last crossed the alert threshold; cleared when the threshold or limit changes. */
+  alertedAt: string | null;
 }
 
 /** The view of a stored key that is safe to show. */

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { apiKeyInputSchema } from '../../contract/api-key.ts';
 import { explainIssue } from '../http/describe-issue.ts';
+import { ProblemError } from '../http/problem-error.ts';
 import type { ApiKeyInput } from '../storage/stores.ts';
+import { type KeyType, temporaryKeyLifetimeMs } from './api-key.ts';
 import { createIpAllowlist, IpAllowlistError } from './ip-allowlist.ts';
 
 /** Why a key definition was refused, naming the field. */
@@ -22,37 +24,80 @@ export function parseDuration(text: string): number | undefined {
   return seconds > 0 ? seconds : undefined;
 }
 
+/**
+ * Holds a `temporary` key to its rule: it ends within 24 h of its creation.
+ * @throws ProblemError 400 `temporary_key_expiry` naming `field`.
+ */
+export function checkTemporaryExpiry(
+  type: KeyType,
+  createdAt: number,
+  expiresAt: string | null,
+  field = 'expiresAt',
+): void {
+  if (type !== 'temporary') return;
+  const latest = createdAt + temporaryKeyLifetimeMs;
+  if (expiresAt === null || Date.parse(expiresAt) > latest) {
+    throw new ProblemError(
+      400,
+      'temporary_key_expiry',
+      `${field} must be no later than ${new Date(latest).toISOString()}: a temporary key expires within 24 h of its creation`,
+    );
+  }
+}
+
+/** Parses an expiry: `expiresIn` (`30d`, from `now`) wins over `expiresAt` (ISO, in the future). */
+export function resolveExpiry(
+  {
+    expiresAt,
+    expiresIn,
+  }: { expiresAt?: string | null | undefined; expiresIn?: string | undefined },
+  now: number,
+): string | null | undefined {
+  if (expiresIn !== undefined) {
+    const seconds = parseDuration(expiresIn);
+    if (!seconds) throw new ApiKeyInputError('expiresIn', 'must look like 30d, 12h, 15m or 90s');
+    return new Date(now + seconds * 1000).toISOString();
+  }
+  if (expiresAt === undefined || expiresAt === null) return expiresAt;
+  const time = Date.parse(expiresAt);
+  if (!Number.isFinite(time) || time <= now) {
+    throw new ApiKeyInputError('expiresAt', 'must be a date-time in the future');
+  }
+  return new Date(time).toISOString();
+}
+
+/** Checks that every IP entry parses. Throws {@link ApiKeyInputError} naming `field`. */
+export function checkIpEntries(entries: string[], field = 'allowedIps'): void {
+  try {
+    createIpAllowlist(entries);
+  } catch (error) {
+    if (error instanceof IpAllowlistError) throw new ApiKeyInputError(field, error.message);
+    throw error;
+  }
+}
+
 /** A key definition as the contract's schema hands it over. */
 export type ApiKeyDefinition = z.infer<typeof apiKeyInputSchema>;
 
 /**
  * Applies what a schema cannot hold to a schema-checked key definition: the expiry is in the
- * future (`expiresIn` counts from `now`), every IP entry parses. Throws {@link ApiKeyInputError}.
+ * future (`expiresIn` counts from `now`), every IP entry parses, a temporary key expires within
+ * 24 h (24 h when no expiry is given). Throws {@link ApiKeyInputError}, or ProblemError 400
+ * `temporary_key_expiry`.
  */
 export function resolveApiKeyInput(
   input: ApiKeyDefinition,
   scope: { tenantId: string; projectId: string },
   now: number,
 ): ApiKeyInput {
-  const { name, scopes, agentId, expiresAt, expiresIn, allowedIps, rateLimit, signed } = input;
-  let expires: string | null = null;
-  if (expiresIn !== undefined) {
-    const seconds = parseDuration(expiresIn);
-    if (!seconds) throw new ApiKeyInputError('expiresIn', 'must look like 30d, 12h, 15m or 90s');
-    expires = new Date(now + seconds * 1000).toISOString();
-  } else if (expiresAt !== undefined && expiresAt !== null) {
-    const time = Date.parse(expiresAt);
-    if (!Number.isFinite(time) || time <= now) {
-      throw new ApiKeyInputError('expiresAt', 'must be a date-time in the future');
-    }
-    expires = new Date(time).toISOString();
+  const { name, scopes, agentId, expiresIn, allowedIps, rateLimit, signed } = input;
+  const type = input.type ?? 'service';
+  let expires = resolveExpiry(input, now) ?? null;
+  if (type === 'temporary' && expires === null) {
+    expires = new Date(now + temporaryKeyLifetimeMs).toISOString();
   }
-  try {
-    createIpAllowlist(allowedIps);
-  } catch (error) {
-    if (error instanceof IpAllowlistError) throw new ApiKeyInputError('allowedIps', error.message);
-    throw error;
-  }
+  checkTemporaryExpiry(type, now, expires, expiresIn !== undefined ? 'expiresIn' : 'expiresAt');
+  checkIpEntries(allowedIps);
   return {
     name: name.trim(),
     tenantId: scope.tenantId,
@@ -63,6 +108,8 @@ export function resolveApiKeyInput(
     allowedIps: allowedIps.map((entry) => entry.trim()),
     rateLimit: rateLimit ?? null,
     signed,
+    type,
+    alertThreshold: input.alertThreshold ?? null,
   };
 }
 

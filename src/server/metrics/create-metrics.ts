@@ -18,10 +18,10 @@ export interface MetricsProbes {
  */
 export interface ServerMetrics {
   registry: Registry;
-  /** `inkeep_sessions_issued_total{app}` */
-  sessionsIssued: Counter<'app'>;
-  /** `inkeep_sessions_refused_total{reason}`: the problem code of the refusal. */
-  sessionsRefused: Counter<'reason'>;
+  /** `inkeep_sessions_issued_total{kind,app}`: `anonymous` or `user` (signed-in) sessions. */
+  sessionsIssued: Counter<'kind' | 'app'>;
+  /** `inkeep_sessions_refused_total{kind,reason}`: the problem code of the refusal. */
+  sessionsRefused: Counter<'kind' | 'reason'>;
   /** `inkeep_pow_verifications_total{result}`: `ok` or the refusal's code. */
   powVerifications: Counter<'result'>;
   /** `inkeep_rate_limit_refusals_total{budget}`: the budget that refused. */
@@ -58,14 +58,14 @@ export function createMetrics(probes: MetricsProbes): ServerMetrics {
     registry,
     sessionsIssued: new Counter({
       name: 'inkeep_sessions_issued_total',
-      help: 'Anonymous sessions issued, by app',
-      labelNames: ['app'] as const,
+      help: 'Sessions issued, by kind (anonymous, user) and app',
+      labelNames: ['kind', 'app'] as const,
       registers,
     }),
     sessionsRefused: new Counter({
       name: 'inkeep_sessions_refused_total',
-      help: 'Anonymous session requests refused, by problem code',
-      labelNames: ['reason'] as const,
+      help: 'Session requests refused, by kind (anonymous, user) and problem code',
+      labelNames: ['kind', 'reason'] as const,
       registers,
     }),
     powVerifications: new Counter({

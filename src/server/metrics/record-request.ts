@@ -5,7 +5,11 @@ import { factsOf } from '../logs/note-request.ts';
 import type { ServerMetrics } from './create-metrics.ts';
 
 const chatRoutes = new Set(['/run/v1/chat/completions', '/run/api/chat']);
-const sessionRoute = '/run/auth/apps/:appId/anonymous-session';
+/** The session routes, by the kind of session they issue. */
+const sessionRoutes = new Map([
+  ['/run/auth/apps/:appId/anonymous-session', 'anonymous'],
+  ['/run/auth/apps/:appId/user-session', 'user'],
+]);
 /** Methods kept as labels; anything else a client invents is `OTHER` (labels stay bounded). */
 const methods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -22,8 +26,13 @@ export function recordRequest(metrics: ServerMetrics, c: Context): void {
   if (c.req.method !== 'POST') return;
   if (chatRoutes.has(route)) {
     metrics.chatRequests.inc({ app: factsOf(c.req.raw).appId ?? 'none', status: String(status) });
-  } else if (route === sessionRoute) {
-    if (status === 200) metrics.sessionsIssued.inc({ app: factsOf(c.req.raw).appId ?? 'none' });
-    else metrics.sessionsRefused.inc({ reason: problem?.code ?? String(status) });
+  } else {
+    const kind = sessionRoutes.get(route);
+    if (!kind) return;
+    if (status === 200) {
+      metrics.sessionsIssued.inc({ kind, app: factsOf(c.req.raw).appId ?? 'none' });
+    } else {
+      metrics.sessionsRefused.inc({ kind, reason: problem?.code ?? String(status) });
+    }
   }
 }

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import {
   apiKeyInputSchema,
+  apiKeyUpdateSchema,
   apiKeyViewSchema,
   createdApiKeySchema,
   keyUsageSchema,
@@ -13,7 +14,9 @@ import { jsonBody } from '../http/read-json-body.ts';
 import { createValidationHook, validationHook } from '../http/validation-hook.ts';
 import { viewApiKey } from '../keys/api-key.ts';
 import { boundApiKeyInput } from '../keys/bound-api-key-input.ts';
+import { isKeyVisibleTo, manageIdentityOf } from '../keys/manage-identity.ts';
 import { ApiKeyInputError, resolveApiKeyInput } from '../keys/parse-api-key-input.ts';
+import { boundApiKeyChanges, resolveApiKeyChanges } from '../keys/resolve-api-key-changes.ts';
 import type { ServerContext } from '../server-context.ts';
 import { adminSecurity, problem, unavailable } from './route-docs.ts';
 
@@ -27,6 +30,7 @@ const listRoute = createRoute({
   method: 'get',
   path: base,
   summary: 'List API keys (never their secrets)',
+  description: "Another manage identity's personal keys are not listed.",
   security: adminSecurity,
   request: { params: scopeParams },
   responses: {
@@ -43,7 +47,8 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: 'get',
   path: `${base}/{id}`,
-  summary: 'Read an API key',
+  summary: 'Read an API key: everything but its secret',
+  description: "Another manage identity's personal key is 404, as an unknown one.",
   security: adminSecurity,
   request: { params: keyParams },
   responses: {
@@ -80,6 +85,35 @@ const usageRoute = createRoute({
   },
 });
 
+const updateRoute = (bodyLimitBytes: number) =>
+  createRoute({
+    method: 'patch',
+    path: `${base}/{id}`,
+    summary: 'Change an API key: name, allowed IPs, rate limit, expiry, alert threshold',
+    description:
+      'allowedIps replaces the list; addIps and removeIps edit it (taking off its last entry is refused: send allowedIps: [] to allow every IP). rateLimit null = the server default; expiresAt null = never; expiresIn counts from now; alertThreshold null = off. A temporary key must still expire within 24 h of its creation (400 temporary_key_expiry). A stored manage key may not make a key wider than itself (403). A new threshold or rate limit clears alertedAt.',
+    security: adminSecurity,
+    middleware: [jsonBody(bodyLimitBytes)] as const,
+    request: {
+      params: keyParams,
+      body: { required: true, content: { 'application/json': { schema: apiKeyUpdateSchema } } },
+    },
+    responses: {
+      200: {
+        description: 'The key as now stored',
+        content: { 'application/json': { schema: z.object({ data: apiKeyViewSchema }) } },
+      },
+      400: problem('bad_request naming the field, or temporary_key_expiry'),
+      401: problem('unauthorized'),
+      403: problem(
+        'forbidden: the manage key may not make the key this wide (detail names the field)',
+      ),
+      404: problem('not_found'),
+      413: problem('payload_too_large'),
+      503: unavailable,
+    },
+  });
+
 const revokeRoute = createRoute({
   method: 'delete',
   path: `${base}/{id}`,
@@ -96,9 +130,9 @@ const revokeRoute = createRoute({
 });
 
 /**
- * The manage API for API keys: create (shown once), list, read, revoke, usage. A stored
- * `manage` key creates only keys no wider than itself; environment admin keys and the bypass
- * secret are not bounded.
+ * The manage API for API keys: create (shown once), list, read, change, revoke, usage. A stored
+ * `manage` key creates (and changes) only keys no wider than itself; environment admin keys and
+ * the bypass secret are not bounded. A personal key is seen only by the identity that made it.
  */
 export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> {
   const { settings, now } = context;
@@ -112,17 +146,38 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
       await next();
     });
   }
-  const find = async ({ tenantId, projectId, id }: z.infer<typeof keyParams>) => {
+  // Another identity's personal key answers as an unknown one: its existence does not leak.
+  const find = async (
+    { tenantId, projectId, id }: z.infer<typeof keyParams>,
+    principal: Principal,
+  ) => {
     const record = await context.apiKeys.get(id);
-    if (!record || record.tenantId !== tenantId || record.projectId !== projectId) {
+    if (
+      !record ||
+      record.tenantId !== tenantId ||
+      record.projectId !== projectId ||
+      !isKeyVisibleTo(record, manageIdentityOf(principal))
+    ) {
       throw new ProblemError(404, 'not_found', 'API key not found');
     }
     return record;
   };
+  // The stored manage key making a request, read again: revoked since authentication = 401.
+  const storedEditor = async (principal: Principal) => {
+    if (principal.kind !== 'api_key' || !principal.keyId) return undefined;
+    const editor = await context.apiKeys.get(principal.keyId);
+    if (!editor || editor.revokedAt) throw new ProblemError(401, 'unauthorized', 'Invalid API key');
+    return editor;
+  };
 
   routes.openapi(listRoute, async (c) => {
     const { tenantId, projectId } = c.req.valid('param');
-    return c.json({ data: (await context.apiKeys.list(tenantId, projectId)).map(viewApiKey) }, 200);
+    const identity = manageIdentityOf(c.get('principal'));
+    const keys = await context.apiKeys.list(tenantId, projectId);
+    return c.json(
+      { data: keys.filter((record) => isKeyVisibleTo(record, identity)).map(viewApiKey) },
+      200,
+    );
   });
 
   const createKeyRoute = createRoute({
@@ -165,15 +220,17 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
         throw error;
       }
       const principal = c.get('principal');
-      if (principal.kind === 'api_key' && principal.keyId) {
-        const creator = await context.apiKeys.get(principal.keyId);
-        // Revoked between authentication and now: no longer a credential at all.
-        if (!creator) throw new ProblemError(401, 'unauthorized', 'Invalid API key');
+      // Revoked between authentication and now: no longer a credential at all.
+      const creator = await storedEditor(principal);
+      if (creator) {
         input = boundApiKeyInput(input, creator, {
           expiryField: body.expiresIn !== undefined ? 'expiresIn' : 'expiresAt',
         });
       }
-      const { key, record, signingSecret } = await context.apiKeys.create(input);
+      const { key, record, signingSecret } = await context.apiKeys.create({
+        ...input,
+        createdBy: manageIdentityOf(principal),
+      });
       c.header('Cache-Control', 'no-store');
       return c.json(
         { data: viewApiKey(record), key, ...(signingSecret ? { signingSecret } : {}) },
@@ -185,16 +242,38 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
   );
 
   routes.openapi(getRoute, async (c) =>
-    c.json({ data: viewApiKey(await find(c.req.valid('param'))) }, 200),
+    c.json({ data: viewApiKey(await find(c.req.valid('param'), c.get('principal'))) }, 200),
+  );
+
+  routes.openapi(
+    updateRoute(settings.bodyLimitBytes),
+    async (c) => {
+      const principal = c.get('principal');
+      const record = await find(c.req.valid('param'), principal);
+      let changes: ReturnType<typeof resolveApiKeyChanges>;
+      try {
+        changes = resolveApiKeyChanges(c.req.valid('json'), record, now());
+      } catch (error) {
+        if (error instanceof ApiKeyInputError)
+          throw new ProblemError(400, 'bad_request', error.message);
+        throw error;
+      }
+      const editor = await storedEditor(principal);
+      if (editor) changes = boundApiKeyChanges(changes, editor);
+      const updated = await context.apiKeys.update(record.id, changes);
+      if (!updated) throw new ProblemError(404, 'not_found', 'API key not found');
+      return c.json({ data: viewApiKey(updated) }, 200);
+    },
+    createValidationHook({ topLevelFields: true }),
   );
 
   routes.openapi(usageRoute, async (c) => {
-    const record = await find(c.req.valid('param'));
+    const record = await find(c.req.valid('param'), c.get('principal'));
     return c.json({ data: { id: record.id, ...record.usage } }, 200);
   });
 
   routes.openapi(revokeRoute, async (c) => {
-    await context.apiKeys.revoke((await find(c.req.valid('param'))).id);
+    await context.apiKeys.revoke((await find(c.req.valid('param'), c.get('principal'))).id);
     return c.body(null, 204);
   });
 

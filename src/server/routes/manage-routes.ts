@@ -211,7 +211,7 @@ export function createManageRoutes(context: ServerContext): OpenAPIHono<AppEnv> 
     summary:
       "Sign visitors out: refuse the app's anonymous sessions issued before `before` (default now), for every visitor or only `sub`",
     description:
-      'A refused token answers 401 unauthorized "Invalid end-user JWT", and a rolling refresh with it gets a new sub. Tokens carry whole seconds, so every token issued in the second of `before` is refused too (tokens issued after it stay valid). A cutoff never moves back: an earlier `before` than the one in force changes nothing. Signing one visitor out within the second after the whole app was signed out answers a `revokedBefore` up to one second ahead, so that the visitor\'s tokens issued in that second are refused too. Takes effect on every instance.',
+      'A refused token answers 401 unauthorized "Invalid end-user JWT", and a rolling refresh with it gets a new sub. Tokens carry whole seconds, so every token issued in the second of `before` is refused too (tokens issued after it stay valid). A cutoff never moves back: an earlier `before` than the one in force changes nothing. Signing one visitor out within the second after the whole app was signed out answers a `revokedBefore` up to one second ahead, so that the visitor’s tokens issued in that second are refused too. Takes effect on every instance.',
     security: adminSecurity,
     middleware: [appFound, jsonBody(settings.bodyLimitBytes, { optional: true })] as const,
     request: {

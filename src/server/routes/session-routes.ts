@@ -171,7 +171,9 @@ export function createSessionRoutes(context: ServerContext): OpenAPIHono {
           .verify(previous)
           .then((found) => (found && !apps.isSessionRevoked(found) ? found : undefined))
       : undefined;
-    const sub = claims && claims.app === app.id ? claims.sub : undefined;
+    // A signed-in visitor's session never becomes an anonymous one.
+    const sub =
+      claims && claims.app === app.id && claims.type === 'anonymous' ? claims.sub : undefined;
     const { token, expiresAt, claims: issued } = await tokens.issue(app, sub);
     noteRequest(c.req.raw, { visitor: issued.sub, auth: 'anonymous' });
     c.header('Cache-Control', 'no-store');

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
-import { anonymousSubPattern } from '../../contract/app.ts';
+import { anonymousSubPattern, userSubPattern } from '../../contract/app.ts';
 import type { App } from '../apps/app.ts';
 import { createSecretRing, type SecretList } from '../secrets/create-secret-ring.ts';
 import { firstValidSecondOf } from './session-revocation.ts';
 
-/** The claims of an anonymous-session token, exactly as DESIGN.md lists them. */
-export interface AnonymousClaims {
+/**
+ * The claims of a session token: an anonymous one exactly as DESIGN.md lists them, or a
+ * signed-in visitor's (`type: "user"`, `sub` = `user_…`), which also carries the claims the
+ * site's backend signed (`usr`, at most 1 KB), verified when the session was issued.
+ */
+export interface SessionClaims {
   sub: string;
   iss: 'inkeep';
   iat: number;
@@ -14,11 +18,25 @@ export interface AnonymousClaims {
   tid: string;
   pid: string;
   app: string;
-  type: 'anonymous';
+  type: 'anonymous' | 'user';
+  usr?: Record<string, unknown>;
+}
+
+/** The claims of a session token (anonymous or signed-in). */
+export type AnonymousClaims = SessionClaims;
+
+/** What makes an issued session a signed-in visitor's. */
+export interface UserSessionInput {
+  /** `user_…`, derived from the site's user id. */
+  sub: string;
+  /** Verified claims of the site's token (omitted when empty). */
+  claims: Record<string, unknown>;
+  /** The site token's `exp` (unix seconds): the session ends no later. */
+  exp: number;
 }
 
 /**
- * Issues and verifies anonymous-session JWTs (HS256 only). Tokens are signed with the first
+ * Issues and verifies session JWTs, anonymous and signed-in (HS256 only). Tokens are signed with the first
  * secret and name it by `kid` in their header; a token is verified with the secret its `kid`
  * names (refused when it names none configured), and a token without `kid` (issued before key
  * ids) with each configured secret.
@@ -31,9 +49,14 @@ export interface TokenService {
   issue(
     app: App,
     sub?: string,
-  ): Promise<{ token: string; expiresAt: string; claims: AnonymousClaims }>;
+  ): Promise<{ token: string; expiresAt: string; claims: SessionClaims }>;
+  /** Signs a signed-in visitor's session for `app` (same secrets, `type: "user"`). */
+  issueUser(
+    app: App,
+    user: UserSessionInput,
+  ): Promise<{ token: string; expiresAt: string; claims: SessionClaims }>;
   /** The claims of a valid token, or undefined for any failure (never throws). */
-  verify(token: string): Promise<AnonymousClaims | undefined>;
+  verify(token: string): Promise<SessionClaims | undefined>;
 }
 
 /** Options of {@link createTokenService}. */
@@ -80,24 +103,40 @@ export function createTokenService({
     }
   }
 
+  async function sign(claims: SessionClaims) {
+    const token = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: ring.signing.kid })
+      .sign(await ring.signing.key);
+    return { token, expiresAt: new Date(claims.exp * 1000).toISOString(), claims };
+  }
+
+  const issuedAt = (app: App) => Math.max(Math.floor(now() / 1000), firstValidSecondOf(app));
+  const scope = (app: App) => ({ tid: app.tenantId, pid: app.projectId, app: app.id });
+
   return {
-    async issue(app, sub = `anon_${randomUUID()}`) {
-      const iat = Math.max(Math.floor(now() / 1000), firstValidSecondOf(app));
-      const exp = iat + lifetimeSeconds;
-      const claims: AnonymousClaims = {
+    issue(app, sub = `anon_${randomUUID()}`) {
+      const iat = issuedAt(app);
+      return sign({
         sub,
         iss: 'inkeep',
         iat,
-        exp,
-        tid: app.tenantId,
-        pid: app.projectId,
-        app: app.id,
+        exp: iat + lifetimeSeconds,
+        ...scope(app),
         type: 'anonymous',
+      });
+    },
+    issueUser(app, user) {
+      const iat = issuedAt(app);
+      const claims: SessionClaims = {
+        sub: user.sub,
+        iss: 'inkeep',
+        iat,
+        exp: Math.max(iat + 1, Math.min(user.exp, iat + lifetimeSeconds)),
+        ...scope(app),
+        type: 'user',
       };
-      const token = await new SignJWT({ ...claims })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: ring.signing.kid })
-        .sign(await ring.signing.key);
-      return { token, expiresAt: new Date(exp * 1000).toISOString(), claims };
+      if (Object.keys(user.claims).length) claims.usr = user.claims;
+      return sign(claims);
     },
     async verify(token) {
       if (!token || token.length > 4096) return;
@@ -115,11 +154,14 @@ export function createTokenService({
         if (payload) break;
       }
       if (!payload) return;
-      const { sub, tid, pid, app, type, iat, exp } = payload;
+      const { sub, tid, pid, app, type, iat, exp, usr } = payload;
+      const subPattern =
+        type === 'anonymous' ? anonymousSubPattern : type === 'user' ? userSubPattern : undefined;
       if (
-        type !== 'anonymous' ||
+        !subPattern ||
         typeof sub !== 'string' ||
-        !anonymousSubPattern.test(sub) ||
+        !subPattern.test(sub) ||
+        (usr !== undefined && (typeof usr !== 'object' || usr === null || Array.isArray(usr))) ||
         typeof tid !== 'string' ||
         typeof pid !== 'string' ||
         typeof app !== 'string' ||
@@ -130,7 +172,18 @@ export function createTokenService({
       }
       // jose tolerates a future `iat`; a token issued in the future was not issued by us.
       if (iat > Math.floor(now() / 1000) + 60) return;
-      return { sub, iss: 'inkeep', iat, exp, tid, pid, app, type };
+      const claims: SessionClaims = {
+        sub,
+        iss: 'inkeep',
+        iat,
+        exp,
+        tid,
+        pid,
+        app,
+        type: type === 'user' ? 'user' : 'anonymous',
+      };
+      if (usr) claims.usr = usr as Record<string, unknown>;
+      return claims;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Selectable } from 'kysely';
-import type { ApiKeyRecord, KeyUsage, Scope } from '../keys/api-key.ts';
+import type { Selectable, Updateable } from 'kysely';
+import type { ApiKeyRecord, KeyType, KeyUsage, Scope } from '../keys/api-key.ts';
 import { hashSecret, verifySecret } from '../keys/scrypt-hash.ts';
 import type { SharedState } from '../shared/shared-state.ts';
 import { createBackgroundWork } from './create-background-work.ts';
@@ -38,6 +38,10 @@ const toRecord = (row: Selectable<ApiKeysTable>): ApiKeyRecord => ({
     },
     lastUsedAt: iso(row.last_used_at),
   },
+  type: row.type as KeyType,
+  createdBy: row.created_by,
+  alertThreshold: row.alert_threshold,
+  alertedAt: iso(row.alerted_at),
 });
 
 /** The key store plus loading its cache. */
@@ -155,6 +159,9 @@ export function createSqlApiKeyStore({
           rate_limit: input.rateLimit,
           signing_secret: signingSecret ?? null,
           last_used_at: null,
+          type: input.type ?? 'service',
+          created_by: input.createdBy ?? null,
+          alert_threshold: input.alertThreshold ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -192,6 +199,43 @@ export function createSqlApiKeyStore({
       byId.set(id, toRecord(row));
       await shared.publish({ type: 'key', id });
       return true;
+    },
+    async update(id, changes) {
+      const set: Updateable<ApiKeysTable> = {};
+      if (changes.name !== undefined) set.name = changes.name;
+      if (changes.allowedIps !== undefined) set.allowed_ips = JSON.stringify(changes.allowedIps);
+      if (changes.rateLimit !== undefined) set.rate_limit = changes.rateLimit;
+      if (changes.expiresAt !== undefined) {
+        set.expires_at = changes.expiresAt === null ? null : new Date(changes.expiresAt);
+      }
+      if (changes.alertThreshold !== undefined) set.alert_threshold = changes.alertThreshold;
+      if (changes.alertThreshold !== undefined || changes.rateLimit !== undefined) {
+        set.alerted_at = null;
+      }
+      if (Object.keys(set).length === 0) return this.get(id);
+      await flush();
+      const row = await db
+        .updateTable('api_keys')
+        .set(set)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const record = toRecord(row);
+      byId.set(id, record);
+      await shared.publish({ type: 'key', id });
+      return record;
+    },
+    async markAlerted(id, at) {
+      const row = await db
+        .updateTable('api_keys')
+        .set({ alerted_at: new Date(at) })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return;
+      byId.set(id, toRecord(row));
+      await shared.publish({ type: 'key', id });
     },
     async verify(key, beforeSlowCheck) {
       const match = keyPattern.exec(key);

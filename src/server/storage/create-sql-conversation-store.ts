@@ -289,6 +289,56 @@ export function createSqlConversationStore({
       const rows = result.rows.flatMap((row) => (row.id === null ? [] : [{ ...row, id: row.id }]));
       return { items: rows.slice(0, limit).map(summary), total, hasMore: rows.length > limit };
     },
+    async transfer(from, toSub, conversationId) {
+      const result = await sql<{ id: string }>`
+        with candidates as (
+          select count(*)::bigint as conversations, coalesce(sum(bytes), 0)::bigint as bytes
+          from ${table('conversations')}
+          where app_id = ${from.appId} and sub = ${from.sub}
+            ${conversationId === undefined ? sql`` : sql`and id = ${conversationId}`}
+        ),
+        receiver as (
+          select coalesce(max(conversations), 0) as conversations, coalesce(max(bytes), 0) as bytes
+          from ${table('storage_usage')}
+          where app_id = ${from.appId} and owner = ${toSub}
+        ),
+        allowed as (
+          select 1 from candidates, receiver where
+            (${quotas.visitorConversations}::bigint = 0 or receiver.conversations
+              + candidates.conversations <= ${quotas.visitorConversations}::bigint)
+            and (${quotas.visitorBytes}::bigint = 0
+              or receiver.bytes + candidates.bytes <= ${quotas.visitorBytes}::bigint)
+        ),
+        moved as (
+          update ${table('conversations')} set sub = ${toSub}
+          where app_id = ${from.appId} and sub = ${from.sub}
+            ${conversationId === undefined ? sql`` : sql`and id = ${conversationId}`}
+            and exists (select 1 from allowed)
+          returning id, bytes
+        ),
+        totals as (
+          select count(*)::bigint as conversations, coalesce(sum(bytes), 0)::bigint as bytes
+          from moved
+        ),
+        taken as (
+          update ${table('storage_usage')} as usage
+          set conversations = usage.conversations - totals.conversations,
+            bytes = usage.bytes - totals.bytes
+          from totals
+          where usage.app_id = ${from.appId} and usage.owner = ${from.sub}
+            and totals.conversations > 0
+        ),
+        given as (
+          insert into ${table('storage_usage')} (app_id, owner, conversations, bytes)
+          select ${from.appId}, ${toSub}, conversations, bytes from totals
+          where conversations > 0
+          on conflict (app_id, owner) do update set
+            conversations = ${table('storage_usage')}.conversations + excluded.conversations,
+            bytes = ${table('storage_usage')}.bytes + excluded.bytes
+        )
+        select id from moved`.execute(db);
+      return result.rows.map((row) => row.id);
+    },
     async delete(id, owner) {
       const result = await sql<{ deleted: number }>`
         with removed as (

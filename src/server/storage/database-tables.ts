@@ -57,6 +57,14 @@ export interface ApiKeysTable {
   usage_4xx: ColumnType<string | number | bigint, number | undefined, Counter>;
   usage_5xx: ColumnType<string | number | bigint, number | undefined, Counter>;
   last_used_at: Date | null;
+  /** `service`, `personal` or `temporary` (0004). */
+  type: ColumnType<string, string | undefined, string>;
+  /** The manage identity that created the key (0004); null for older keys. */
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Percent of the rate limit at which a usage alert fires (0004); null = off. */
+  alert_threshold: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When use last crossed the alert threshold (0004). */
+  alerted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** `conversations`: one row a conversation, with running totals of its messages. */

@@ -150,6 +150,20 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_key_lifecycle': {
+    async up(db: Kysely<unknown>) {
+      // Key types (service, personal, temporary), who created a key (a personal key is visible
+      // to that identity only), and usage alerts: a percent of the rate limit, and when use last
+      // crossed it. Existing keys become service keys of no known creator, without alerts.
+      await db.schema
+        .alterTable('api_keys')
+        .addColumn('type', 'text', (column) => column.notNull().defaultTo('service'))
+        .addColumn('created_by', 'text')
+        .addColumn('alert_threshold', 'integer')
+        .addColumn('alerted_at', 'timestamptz')
+        .execute();
+    },
+  },
   '0005_app_activity': {
     async up(db: Kysely<unknown>) {
       // Counts of an app's sessions, chats and refusals per hour: instances add their counts to

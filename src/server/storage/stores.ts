@@ -10,7 +10,7 @@ import type {
 import type { FeedbackSummary, FeedbackType } from '../../contract/feedback.ts';
 import type { ActivityCount, ActivityKind } from '../activity/create-activity-recorder.ts';
 import type { App } from '../apps/app.ts';
-import type { ApiKeyRecord, KeyUsage, Scope } from '../keys/api-key.ts';
+import type { ApiKeyRecord, KeyType, KeyUsage, Scope } from '../keys/api-key.ts';
 
 export type { FeedbackSummary, FeedbackType, NegativeFeedback } from '../../contract/feedback.ts';
 
@@ -51,6 +51,21 @@ export interface ApiKeyInput {
   rateLimit: number | null;
   /** Give the key a signing secret: its requests must then be signed. */
   signed: boolean;
+  /** Default `service`. */
+  type?: KeyType;
+  /** The manage identity creating the key (default none). */
+  createdBy?: string | null;
+  /** Percent of the rate limit at which a usage alert fires (default none). */
+  alertThreshold?: number | null;
+}
+
+/** What an update of a key may change (validated by `resolveApiKeyChanges`); absent = kept. */
+export interface ApiKeyChanges {
+  name?: string;
+  allowedIps?: string[];
+  rateLimit?: number | null;
+  expiresAt?: string | null;
+  alertThreshold?: number | null;
 }
 
 /** The outcome of checking a presented key. */
@@ -69,6 +84,14 @@ export interface ApiKeyStore {
   get(id: string): Promise<ApiKeyRecord | undefined>;
   /** Revokes at once, on every instance; false when there is no such key. */
   revoke(id: string): Promise<boolean>;
+  /**
+   * Changes a key's settings, on every instance at once. A new threshold or rate limit clears
+   * `alertedAt` (the mark belonged to the old ones).
+   * @returns the key as now stored, or undefined when there is no such key.
+   */
+  update(id: string, changes: ApiKeyChanges): Promise<ApiKeyRecord | undefined>;
+  /** Marks that the key's use crossed its alert threshold at `at` (ISO 8601). */
+  markAlerted(id: string, at: string): Promise<void>;
   /**
    * Checks `sk_<publicId>.<secret>` against the cache. Malformed keys and unknown or revoked ids
    * cost no hash; a known id's secret is compared with the digest of the secret that last
@@ -206,6 +229,14 @@ export interface ConversationStore {
   ): Promise<{ items: ConversationSummary[]; total: number; hasMore: boolean }>;
   /** Deletes at once and for good (messages too). */
   delete(id: string, owner: ConversationOwner): Promise<boolean>;
+  /**
+   * Gives `from`'s conversations (only `conversationId` when given) to `toSub` of the same app,
+   * moving their counts in the usage totals with them: one statement. A conversation moves once;
+   * there is nothing left to move a second time. Nothing moves when the receiver's per-visitor
+   * quotas could not hold it all (the conversations stay where they are, never deleted).
+   * @returns the ids moved.
+   */
+  transfer(from: ConversationOwner, toSub: string, conversationId?: string): Promise<string[]>;
 }
 
 /** One stored feedback: on an assistant message of the owner's conversation. */

@@ -58,3 +58,62 @@ describe('normalizeApp', () => {
     expect('sessionsRevokedBefore' in app).toBe(false);
   });
 });
+
+describe('normalizeApp: signing keys of signed-in visitors', () => {
+  it('keeps PEM and JWK public keys with their algorithm, and the audience', async () => {
+    const { exportJWK, exportSPKI, generateKeyPair } = await import('jose');
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    const ec = await generateKeyPair('ES256', { extractable: true });
+    const app = normalizeApp({
+      ...base,
+      config: {
+        webClient: {
+          allowedDomains: ['docs.test'],
+          signingKeys: [
+            { kid: 'rsa', key: await exportSPKI(rsa.publicKey) },
+            { kid: 'ec', key: await exportJWK(ec.publicKey) },
+          ],
+          audience: 'docs',
+        },
+      },
+    });
+    expect(app.config.webClient.signingKeys?.map(({ kid, alg }) => [kid, alg])).toEqual([
+      ['rsa', 'RS256'],
+      ['ec', 'ES256'],
+    ]);
+    expect(app.config.webClient.audience).toBe('docs');
+    // None, or an empty list, is no keys at all.
+    expect('signingKeys' in normalizeApp(base).config.webClient).toBe(false);
+  });
+
+  it('refuses a short RSA key, another curve, and a bad kid, naming the field', async () => {
+    const { exportJWK, generateKeyPair } = await import('jose');
+    const { generateKeyPairSync } = await import('node:crypto');
+    const short = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const p384 = await generateKeyPair('ES384', { extractable: true });
+    const withKey = (key: unknown, kid = 'k') => ({
+      ...base,
+      config: { webClient: { signingKeys: [{ kid, key }] } },
+    });
+    expect(refusal(withKey(short.publicKey.export({ format: 'jwk' }))).message).toBe(
+      'config.webClient.signingKeys[0].key is an RSA key shorter than 2048 bits',
+    );
+    expect(refusal(withKey(await exportJWK(p384.publicKey))).message).toMatch(
+      /^config\.webClient\.signingKeys\[0\]\.key is an EC key on a curve other than P-256/,
+    );
+    expect(refusal(withKey(await exportJWK(p384.publicKey), 'with space')).message).toBe(
+      'config.webClient.signingKeys[0].kid must be 1 to 128 visible ASCII characters',
+    );
+  });
+
+  it('stops a config file naming the app and the key', async () => {
+    const { normalizeApps } = await import('../../../src/server/config/load-apps.ts');
+    expect(() =>
+      normalizeApps([
+        { ...base, config: { webClient: { signingKeys: [{ kid: 'k', key: 'not a key' }] } } },
+      ]),
+    ).toThrow(
+      'config: apps[0] (app_docs): config.webClient.signingKeys[0].key is not a PEM public key (-----BEGIN PUBLIC KEY-----)',
+    );
+  });
+});

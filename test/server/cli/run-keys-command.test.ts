@@ -121,7 +121,7 @@ describe('inkeep-chat-server keys', () => {
     ],
     [
       ['create', '--data', dataDir, '--name', 'x', '--scope', 'chat', '--ip', '1.2.3'],
-      /allowedIps/,
+      /^inkeep-chat-server: --ip "1.2.3" is not an IP address/,
     ],
     [['revoke', 'nope', '--data', dataDir], /no key with id "nope"/],
     [['rotate', '--data', dataDir], /unknown keys command "rotate"/],

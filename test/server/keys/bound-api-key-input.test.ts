@@ -19,6 +19,10 @@ function creator(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
     rateLimit: null,
     signingSecret: null,
     usage: { total: 0, byStatus: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, lastUsedAt: null },
+    type: 'service',
+    createdBy: null,
+    alertThreshold: null,
+    alertedAt: null,
     ...overrides,
   };
 }

@@ -112,10 +112,16 @@ describe('GET /metrics after a scripted scenario', () => {
     expect((await requestChat(app, undefined, { messages: [] })).status).toBe(401);
 
     const after = await scrape(app);
-    expect(moved(after, 'inkeep_sessions_issued_total{app="app_demo"}')).toBe(2);
-    expect(moved(after, 'inkeep_sessions_refused_total{reason="pow_invalid"}')).toBe(1);
-    expect(moved(after, 'inkeep_sessions_refused_total{reason="pow_required"}')).toBe(1);
-    expect(moved(after, 'inkeep_sessions_refused_total{reason="not_found"}')).toBe(1);
+    expect(moved(after, 'inkeep_sessions_issued_total{kind="anonymous",app="app_demo"}')).toBe(2);
+    expect(
+      moved(after, 'inkeep_sessions_refused_total{kind="anonymous",reason="pow_invalid"}'),
+    ).toBe(1);
+    expect(
+      moved(after, 'inkeep_sessions_refused_total{kind="anonymous",reason="pow_required"}'),
+    ).toBe(1);
+    expect(moved(after, 'inkeep_sessions_refused_total{kind="anonymous",reason="not_found"}')).toBe(
+      1,
+    );
     expect(moved(after, 'inkeep_pow_verifications_total{result="ok"}')).toBe(2);
     expect(moved(after, 'inkeep_pow_verifications_total{result="pow_invalid"}')).toBe(1);
     expect(moved(after, 'inkeep_pow_verifications_total{result="pow_required"}')).toBe(1);

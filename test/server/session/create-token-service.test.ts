@@ -138,3 +138,49 @@ describe('createTokenService with a rotating secret list', () => {
     expect(headerOf(renewed.token).kid).toBe(keyIdOf(s2));
   });
 });
+
+describe('createTokenService: signed-in visitors', () => {
+  const sub = `user_${'a'.repeat(32)}`;
+
+  it('issues a user session ending with the site token, carrying the verified claims', async () => {
+    const now = Date.UTC(2026, 0, 1);
+    const seconds = now / 1000;
+    const tokens = createTokenService({ secret, lifetimeSeconds: 3600, now: () => now });
+    const { token, claims, expiresAt } = await tokens.issueUser(app, {
+      sub,
+      claims: { plan: 'pro' },
+      exp: seconds + 600,
+    });
+    expect(claims).toMatchObject({ sub, type: 'user', exp: seconds + 600, usr: { plan: 'pro' } });
+    expect(expiresAt).toBe(new Date((seconds + 600) * 1000).toISOString());
+    expect(await tokens.verify(token)).toEqual(claims);
+    // Never longer than an anonymous session; no `usr` when there are no claims.
+    const long = await tokens.issueUser(app, { sub, claims: {}, exp: seconds + 86_400 });
+    expect(long.claims.exp).toBe(seconds + 3600);
+    expect('usr' in long.claims).toBe(false);
+  });
+
+  it('refuses a user token with an anonymous sub, an anonymous one with a user sub', async () => {
+    const tokens = createTokenService({ secret, lifetimeSeconds: 60 });
+    const key = new TextEncoder().encode(secret);
+    const now = Math.floor(Date.now() / 1000);
+    const forge = (claims: Record<string, unknown>) =>
+      new SignJWT({
+        iss: 'inkeep',
+        iat: now,
+        exp: now + 60,
+        tid: 't1',
+        pid: 'p1',
+        app: 'app_demo',
+        ...claims,
+      })
+        .setProtectedHeader({ alg: 'HS256', kid: keyIdOf(secret) })
+        .sign(key);
+    expect(await tokens.verify(await forge({ sub, type: 'user' }))).toBeDefined();
+    expect(await tokens.verify(await forge({ sub, type: 'anonymous' }))).toBeUndefined();
+    const anonymous = 'anon_0b8e6f2a-5c1d-4e3f-9a7b-1c2d3e4f5a6b';
+    expect(await tokens.verify(await forge({ sub: anonymous, type: 'user' }))).toBeUndefined();
+    expect(await tokens.verify(await forge({ sub, type: 'user', usr: 'admin' }))).toBeUndefined();
+    expect(await tokens.verify(await forge({ sub, type: 'admin' }))).toBeUndefined();
+  });
+});

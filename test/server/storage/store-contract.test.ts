@@ -225,6 +225,58 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
       expect(await stores.apiKeys.verify(key)).toEqual({ ok: false, reason: 'expired' });
     });
 
+    it('keeps type, creator and threshold; updates reach the other instance’s verification', async () => {
+      const { stores, also } = await open();
+      const second = await also();
+      const { key, record } = await stores.apiKeys.create(
+        keyInput({
+          type: 'personal',
+          createdBy: 'env:admin',
+          alertThreshold: 75,
+          allowedIps: ['10.0.0.1'],
+        }),
+      );
+      expect(record).toMatchObject({
+        type: 'personal',
+        createdBy: 'env:admin',
+        alertThreshold: 75,
+        alertedAt: null,
+      });
+      await expect.poll(async () => (await second.apiKeys.verify(key)).ok).toBe(true);
+      const expiresAt = new Date(clock + 3_600_000).toISOString();
+      const updated = await stores.apiKeys.update(record.id, {
+        name: 'renamed',
+        allowedIps: ['10.0.0.2'],
+        rateLimit: 40,
+        expiresAt,
+      });
+      expect(updated).toMatchObject({
+        name: 'renamed',
+        allowedIps: ['10.0.0.2'],
+        rateLimit: 40,
+        expiresAt,
+      });
+      await expect
+        .poll(async () => {
+          const check = await second.apiKeys.verify(key);
+          return check.ok ? check.record.allowedIps : undefined;
+        })
+        .toEqual(['10.0.0.2']);
+      const at = new Date(clock).toISOString();
+      await stores.apiKeys.markAlerted(record.id, at);
+      expect((await second.apiKeys.get(record.id))?.alertedAt).toBe(at);
+      // A new rate limit clears the mark; an expiry set back to never is stored as null.
+      expect(
+        await stores.apiKeys.update(record.id, { rateLimit: 50, expiresAt: null }),
+      ).toMatchObject({
+        rateLimit: 50,
+        expiresAt: null,
+        alertedAt: null,
+        alertThreshold: 75,
+      });
+      expect(await stores.apiKeys.update('missing', { name: 'x' })).toBeUndefined();
+    });
+
     it('adds usage counted on two instances instead of overwriting', async () => {
       const { stores, also } = await open();
       const second = await also();
@@ -450,6 +502,49 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
         .where('conversation_id', '=', gone.id)
         .execute();
       expect(rows).toEqual([]);
+    });
+
+    it('transfers a visitor’s conversations to another owner once, with their counts', async () => {
+      const { stores } = await open();
+      const { conversations } = stores;
+      const from = visitor('anon_transfer');
+      const to = visitor('user_transfer');
+      const a = await conversations.start(from, 'A', [user('12'), assistant('345')]);
+      const b = await conversations.start(from, 'B', [user('6')]);
+      const c = await conversations.start(from, 'C', [user('7')]);
+      await conversations.start(to, 'Own', [user('8')]);
+      expect(await conversations.transfer(from, to.sub, b.id)).toEqual([b.id]);
+      expect((await conversations.transfer(from, to.sub)).sort()).toEqual([a.id, c.id].sort());
+      expect(await conversations.transfer(from, to.sub)).toEqual([]);
+      expect((await conversations.list(from, 1, 10)).total).toBe(0);
+      const list = await conversations.list(to, 1, 10);
+      expect(list.total).toBe(4);
+      expect(list.items.map(({ id }) => id)).toEqual(expect.arrayContaining([a.id, b.id, c.id]));
+      expect(await conversations.get(a.id, from)).toBeUndefined();
+      expect((await conversations.get(a.id, to))?.messages.map(({ content }) => content)).toEqual([
+        '12',
+        '345',
+      ]);
+      // A conversation of another app is never taken.
+      const elsewhere = { sub: 'anon_transfer', appId: 'app_other' };
+      const kept = await conversations.start(elsewhere, 'Kept', [user('9')]);
+      expect(await conversations.transfer(from, to.sub, kept.id)).toEqual([]);
+      expect(await conversations.get(kept.id, elsewhere)).toBeDefined();
+    });
+
+    it('transfers nothing the receiver’s quotas could not hold', async () => {
+      const { stores } = await open({ quotas: { ...unlimited, visitorConversations: 2 } });
+      const { conversations } = stores;
+      const from = visitor('anon_full');
+      const to = visitor('user_full');
+      const a = await conversations.start(from, 'A', [user('1')]);
+      const b = await conversations.start(from, 'B', [user('2')]);
+      await conversations.start(to, 'Own', [user('3')]);
+      expect(await conversations.transfer(from, to.sub)).toEqual([]);
+      expect((await conversations.list(from, 1, 10)).total).toBe(2);
+      expect(await conversations.transfer(from, to.sub, b.id)).toEqual([b.id]);
+      expect((await conversations.list(to, 1, 10)).total).toBe(2);
+      expect(await conversations.get(a.id, from)).toBeDefined();
     });
 
     it('removes only the last answer, once, with its bytes, in one statement', async () => {

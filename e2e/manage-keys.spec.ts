@@ -1,0 +1,162 @@
+// The dashboard's key lifecycle: a key's type chosen on create, its settings edited in place,
+// and a usage alert that marks the key and reaches a signed webhook on this machine.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
+import { type RunningProcess, startApiServer } from './servers.ts';
+
+const adminKey = 'e2e-manage-admin-key-0123456789abcdef';
+const webhookSecret = 'e2e-webhook-secret-0123456789abcdef01';
+
+async function expectNoAxeViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  expect(result.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+}
+
+/** A webhook receiver on 127.0.0.1 that keeps what it is sent. */
+async function startReceiver() {
+  const deliveries: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      deliveries.push({ headers: request.headers, body });
+      response.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/inkeep-alerts`,
+    deliveries,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** What the receiver's owner does: recompute the HMAC of `t.body`, compare in constant time. */
+function signatureHolds(headers: IncomingHttpHeaders, body: string): boolean {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['inkeep-signature']));
+  if (!match?.[1] || !match[2]) return false;
+  const expected = createHmac('sha256', webhookSecret).update(`${match[1]}.${body}`).digest();
+  return timingSafeEqual(expected, Buffer.from(match[2], 'hex'));
+}
+
+test.describe('the dashboard’s key lifecycle', () => {
+  let dataDir: string;
+  let api: RunningProcess;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  test.beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'inkeep-keys-e2e-'));
+    receiver = await startReceiver();
+    api = await startApiServer(
+      {
+        INKEEP_ADMIN_API_KEY: adminKey,
+        INKEEP_ALERT_WEBHOOK_URL: receiver.url,
+        INKEEP_ALERT_WEBHOOK_SECRET: webhookSecret,
+      },
+      ['--data', dataDir],
+    );
+  });
+
+  test.afterEach(async () => {
+    await api?.stop();
+    await receiver?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('creates a temporary key, edits a key, and marks the key whose use crossed its alert', async ({
+    page,
+  }) => {
+    await page.goto(`${api.url}/manage/`);
+    await page.getByLabel('API key').fill(adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { name: 'Apps' })).toBeVisible();
+    await page.getByRole('button', { name: 'API keys' }).click();
+    await expect(page.getByRole('heading', { name: 'API keys' })).toBeVisible();
+
+    // A temporary key: only lifetimes up to 24 hours are offered.
+    await page.getByRole('button', { name: 'New key' }).click();
+    const form = page.getByRole('form', { name: 'New API key' });
+    await form.getByLabel('Name').fill('debugging');
+    await form.getByLabel('Type').selectOption('temporary');
+    const lifetimes = form.getByLabel('Expires after').getByRole('option');
+    await expect(lifetimes).toHaveText(['24 hours', '1 hour', '4 hours', '12 hours']);
+    await form.getByLabel('Expires after').selectOption('4h');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    await expect(page.locator('#created-key-value')).toBeVisible();
+    await page.getByRole('button', { name: 'I have stored the key' }).click();
+    const temporary = page.getByRole('article', { name: 'debugging' });
+    await expect(temporary).toContainText('Temporary (24 hours at most)');
+
+    // A service key, used by a backend.
+    await page.getByRole('button', { name: 'New key' }).click();
+    await form.getByLabel('Name').fill('reports');
+    await form.getByLabel('read — read conversations').check();
+    await form.getByLabel('Rate limit, requests per minute (optional)').fill('10');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.locator('#created-key-value').inputValue();
+    await page.getByRole('button', { name: 'I have stored the key' }).click();
+    const card = page.getByRole('article', { name: 'reports' });
+    await expect(card).toContainText('Service');
+    await expect(card).toContainText('Off');
+
+    // Edit: a refusal lands next to its field and keeps what was typed; then the change saves.
+    await card.getByRole('button', { name: 'Edit reports' }).click();
+    const edit = card.getByRole('form', { name: 'Edit reports' });
+    await expect(edit.getByLabel('Name')).toHaveValue('reports');
+    await expect(edit.getByLabel('Rate limit, requests per minute (empty: default)')).toHaveValue(
+      '10',
+    );
+    await edit.getByLabel('Allowed IPs (empty: any)').fill('not-an-ip');
+    await edit.getByLabel('Usage alert at this percent of the rate limit (empty: off)').fill('50');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    const ips = edit.getByLabel('Allowed IPs (empty: any)');
+    await expect(ips).toBeFocused();
+    await expect(ips).toHaveAttribute('aria-invalid', 'true');
+    await expect(edit.getByRole('alert')).toContainText('not an IP address');
+    await expectNoAxeViolations(page);
+    await ips.fill('127.0.0.1');
+    await edit.getByLabel('Name').fill('nightly reports');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByText('Saved nightly reports.')).toBeVisible();
+    const saved = page.getByRole('article', { name: 'nightly reports' });
+    await expect(saved).toContainText('At 50% of the rate limit');
+    await expect(saved).toContainText('127.0.0.1');
+    await expect(saved.locator('.badge.alert')).toHaveCount(0);
+
+    // Five requests of ten per minute: the key crosses 50%.
+    for (let index = 0; index < 5; index++) {
+      const response = await fetch(`${api.url}/run/v1/conversations`, {
+        headers: { 'X-API-Key': key },
+      });
+      expect(response.status).toBe(200);
+    }
+    await expect.poll(() => receiver.deliveries.length).toBe(1);
+    const [delivery] = receiver.deliveries;
+    expect(delivery && signatureHolds(delivery.headers, delivery.body)).toBe(true);
+    expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({
+      type: 'api_key.usage_alert',
+      data: { name: 'nightly reports', threshold: 50, used: 5, limit: 10 },
+    });
+    expect(api.output()).toContain('usage alert: key');
+    expect(api.output()).not.toContain(key.split('.')[1]);
+
+    // Back on the keys screen, the key is marked.
+    await page.getByRole('button', { name: 'Apps' }).click();
+    await page.getByRole('button', { name: 'API keys' }).click();
+    const marked = page.getByRole('article', { name: 'nightly reports' });
+    await expect(marked.locator('.badge.alert')).toHaveText('Alert crossed');
+    await expect(marked).toContainText('Use crossed 50% of the rate limit on');
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: 'test-results/screenshots/manage-keys.png', fullPage: true });
+  });
+});

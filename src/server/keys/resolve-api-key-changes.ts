@@ -1,0 +1,126 @@
+import type { z } from 'zod';
+import type { apiKeyUpdateSchema } from '../../contract/api-key.ts';
+import { ProblemError } from '../http/problem-error.ts';
+import type { ApiKeyChanges } from '../storage/stores.ts';
+import type { ApiKeyRecord } from './api-key.ts';
+import { isWithinAllowlist } from './ip-allowlist.ts';
+import {
+  ApiKeyInputError,
+  checkIpEntries,
+  checkTemporaryExpiry,
+  resolveExpiry,
+} from './parse-api-key-input.ts';
+
+/** Changes to a key as the contract's schema hands them over. */
+export type ApiKeyUpdateDefinition = z.infer<typeof apiKeyUpdateSchema>;
+
+const changeable =
+  'name, allowedIps, addIps, removeIps, rateLimit, expiresAt, expiresIn, alertThreshold';
+
+/** The IP list after `addIps` and `removeIps` (or the whole `allowedIps`), checked. */
+function resolveIps(update: ApiKeyUpdateDefinition, record: ApiKeyRecord): string[] | undefined {
+  const { allowedIps, addIps, removeIps } = update;
+  if (allowedIps !== undefined) {
+    if (addIps !== undefined || removeIps !== undefined) {
+      throw new ApiKeyInputError(
+        'allowedIps',
+        'replaces the list: send it without addIps or removeIps',
+      );
+    }
+    const list = allowedIps.map((entry) => entry.trim());
+    checkIpEntries(list);
+    return list;
+  }
+  if (addIps === undefined && removeIps === undefined) return undefined;
+  const added = (addIps ?? []).map((entry) => entry.trim());
+  checkIpEntries(added, 'addIps');
+  let list = [...record.allowedIps];
+  for (const entry of (removeIps ?? []).map((item) => item.trim())) {
+    if (!list.includes(entry)) {
+      throw new ApiKeyInputError('removeIps', `entry "${entry}" is not on the key's list`);
+    }
+    list = list.filter((item) => item !== entry);
+  }
+  for (const entry of added) if (!list.includes(entry)) list.push(entry);
+  // An empty list means "every IP": taking the last entry off must not open the key silently.
+  if (list.length === 0 && record.allowedIps.length > 0) {
+    throw new ApiKeyInputError(
+      'removeIps',
+      'would leave no entry, which allows every IP: send allowedIps: [] to allow every IP',
+    );
+  }
+  return list;
+}
+
+/**
+ * Turns a schema-checked update into the changes to store: names trimmed, IP edits applied to
+ * the key's list (`addIps`/`removeIps`) and checked, the expiry in the future (`expiresIn` from
+ * `now`, null = never), a temporary key still ending within 24 h of its creation.
+ * @throws ApiKeyInputError naming the field; ProblemError 400 `temporary_key_expiry`.
+ */
+export function resolveApiKeyChanges(
+  update: ApiKeyUpdateDefinition,
+  record: ApiKeyRecord,
+  now: number,
+): ApiKeyChanges {
+  const changes: ApiKeyChanges = {};
+  if (update.name !== undefined) changes.name = update.name.trim();
+  const ips = resolveIps(update, record);
+  if (ips !== undefined) changes.allowedIps = ips;
+  if (update.rateLimit !== undefined) changes.rateLimit = update.rateLimit;
+  const expiresAt = resolveExpiry(update, now);
+  if (expiresAt !== undefined) {
+    checkTemporaryExpiry(
+      record.type,
+      Date.parse(record.createdAt),
+      expiresAt,
+      update.expiresIn !== undefined ? 'expiresIn' : 'expiresAt',
+    );
+    changes.expiresAt = expiresAt;
+  }
+  if (update.alertThreshold !== undefined) changes.alertThreshold = update.alertThreshold;
+  if (Object.keys(changes).length === 0) {
+    throw new ApiKeyInputError('body', `must change at least one of ${changeable}`);
+  }
+  return changes;
+}
+
+const wider = (field: string, message: string) =>
+  new ProblemError(403, 'forbidden', `${field} ${message}`);
+
+/**
+ * Holds the changes a stored `manage` key makes to no wider than that key itself, as when it
+ * creates one: IPs within its ranges, no later (or no) expiry, no higher (or default) rate limit.
+ * Fields left unchanged are not judged.
+ * @throws ProblemError 403 `forbidden` naming the field.
+ */
+export function boundApiKeyChanges(changes: ApiKeyChanges, editor: ApiKeyRecord): ApiKeyChanges {
+  const editorIps = editor.allowedIps.filter((entry) => entry.trim());
+  if (changes.allowedIps !== undefined && editorIps.length > 0 && !editorIps.includes('*')) {
+    const list = changes.allowedIps;
+    if (list.length === 0 || list.includes('*')) {
+      throw wider('allowedIps', `must list IPs within this key's own (${editorIps.join(', ')})`);
+    }
+    const outside = list.find((entry) => !isWithinAllowlist(entry, editorIps));
+    if (outside !== undefined) {
+      throw wider(
+        'allowedIps',
+        `entry "${outside}" is outside this key's own (${editorIps.join(', ')})`,
+      );
+    }
+  }
+  if (changes.expiresAt !== undefined && editor.expiresAt !== null) {
+    if (
+      changes.expiresAt === null ||
+      Date.parse(changes.expiresAt) > Date.parse(editor.expiresAt)
+    ) {
+      throw wider('expiresAt', `must end no later than this key does (${editor.expiresAt})`);
+    }
+  }
+  if (changes.rateLimit !== undefined && editor.rateLimit !== null) {
+    if (changes.rateLimit === null || changes.rateLimit > editor.rateLimit) {
+      throw wider('rateLimit', `must be at most this key's own (${editor.rateLimit})`);
+    }
+  }
+  return changes;
+}

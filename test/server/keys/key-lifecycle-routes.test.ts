@@ -1,0 +1,321 @@
+// The manage API's key lifecycle: read one key, change it (name, IPs, rate limit, expiry, alert
+// threshold), key types and their rules (temporary: within 24 h; personal: its creator only).
+import { describe, expect, it } from 'vitest';
+import { createTestApp, keyInput } from '../helpers.ts';
+import { createTestStores } from '../test-database.ts';
+
+const base = '/manage/tenants/default/projects/default/api-keys';
+const envAdmin = 'env-admin-key-0123456789-0123456789abcdef';
+const envManage = 'env-manage-key-0123456789-0123456789abcdef';
+const start = Date.UTC(2026, 0, 1);
+const hours = (count: number) => count * 3600 * 1000;
+
+async function setUp() {
+  const clock = { now: start };
+  const now = () => clock.now;
+  const stores = await createTestStores({ now });
+  const app = createTestApp({
+    stores,
+    now,
+    env: { ENVIRONMENT: 'production', ADMIN_API_KEY: envAdmin, INKEEP_ADMIN_API_KEY: envManage },
+  });
+  const as = (credential: string) => ({
+    create: (body: Record<string, unknown>) =>
+      app.request(base, {
+        method: 'POST',
+        headers: { 'x-api-key': credential, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    list: () => app.request(base, { headers: { 'x-api-key': credential } }),
+    get: (id: string) => app.request(`${base}/${id}`, { headers: { 'x-api-key': credential } }),
+    usage: (id: string) =>
+      app.request(`${base}/${id}/usage`, { headers: { 'x-api-key': credential } }),
+    revoke: (id: string) =>
+      app.request(`${base}/${id}`, { method: 'DELETE', headers: { 'x-api-key': credential } }),
+    patch: (id: string, body: unknown) =>
+      app.request(`${base}/${id}`, {
+        method: 'PATCH',
+        headers: { 'x-api-key': credential, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+  });
+  return { app, apiKeys: Promise.resolve(stores.apiKeys), clock, as };
+}
+
+interface KeyData {
+  id: string;
+  name: string;
+  type: string;
+  createdBy: string | null;
+  expiresAt: string | null;
+  allowedIps: string[];
+  rateLimit: number | null;
+  alertThreshold: number | null;
+  alertedAt: string | null;
+}
+
+const dataOf = async (response: Response) => ((await response.json()) as { data: KeyData }).data;
+
+const chat = (app: ReturnType<typeof createTestApp>, key: string, ip: string) =>
+  app.request(
+    '/run/v1/chat/completions',
+    {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+    },
+    { incoming: { socket: { remoteAddress: ip } } },
+  );
+
+describe('GET and PATCH /manage/…/api-keys/{id}', () => {
+  it('shows everything but the secret, and records the type and the creating identity', async () => {
+    const { as } = await setUp();
+    const created = await as(envAdmin).create({ name: 'ci', scopes: ['chat'], signed: true });
+    const { key, signingSecret, data } = (await created.json()) as {
+      key: string;
+      signingSecret: string;
+      data: KeyData;
+    };
+    expect(data).toMatchObject({ type: 'service', createdBy: 'env:admin', alertThreshold: null });
+    const shown = await as(envAdmin).get(data.id);
+    expect(shown.status).toBe(200);
+    const text = await shown.text();
+    expect(text).not.toContain(key.split('.')[1]);
+    expect(text).not.toContain(signingSecret);
+    expect(text).not.toContain('scrypt');
+    expect(JSON.parse(text)).toMatchObject({
+      data: { id: data.id, name: 'ci', signed: true, type: 'service', alertedAt: null },
+    });
+    expect((await as(envAdmin).get('nokey12345')).status).toBe(404);
+  });
+
+  it('changes name, IPs, rate limit, expiry and threshold, and requests see it at once', async () => {
+    const { app, as } = await setUp();
+    const created = await as(envAdmin).create({
+      name: 'backend',
+      scopes: ['chat'],
+      allowedIps: ['10.0.0.1'],
+    });
+    const { key, data } = (await created.json()) as { key: string; data: KeyData };
+    expect((await chat(app, key, '10.0.0.2')).status).toBe(403);
+
+    const added = await as(envAdmin).patch(data.id, { addIps: ['10.0.0.2', '10.0.0.1'] });
+    expect(added.status).toBe(200);
+    expect((await dataOf(added)).allowedIps).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect((await chat(app, key, '10.0.0.2')).status).toBe(200);
+
+    const removed = await as(envAdmin).patch(data.id, { removeIps: ['10.0.0.1'] });
+    expect((await dataOf(removed)).allowedIps).toEqual(['10.0.0.2']);
+    expect((await chat(app, key, '10.0.0.1')).status).toBe(403);
+
+    const changed = await as(envAdmin).patch(data.id, {
+      name: '  renamed  ',
+      rateLimit: 50,
+      expiresIn: '7d',
+      alertThreshold: 80,
+    });
+    expect(changed.status).toBe(200);
+    expect(await dataOf(changed)).toMatchObject({
+      name: 'renamed',
+      rateLimit: 50,
+      expiresAt: new Date(start + hours(24 * 7)).toISOString(),
+      alertThreshold: 80,
+    });
+    const response = await chat(app, key, '10.0.0.2');
+    expect(response.headers.get('x-ratelimit-limit')).toBe('50');
+
+    const cleared = await as(envAdmin).patch(data.id, {
+      rateLimit: null,
+      expiresAt: null,
+      alertThreshold: null,
+      allowedIps: [],
+    });
+    expect(await dataOf(cleared)).toMatchObject({
+      rateLimit: null,
+      expiresAt: null,
+      alertThreshold: null,
+      allowedIps: [],
+    });
+    expect((await chat(app, key, '192.0.2.9')).status).toBe(200);
+  });
+
+  it('refuses bad changes with 400 naming the field, and keeps the key as it was', async () => {
+    const { as } = await setUp();
+    const { data } = (await (
+      await as(envAdmin).create({ name: 'ops', scopes: ['chat'], allowedIps: ['10.0.0.1'] })
+    ).json()) as { data: KeyData };
+    const refusals: [unknown, string][] = [
+      [{}, 'body must change at least one of'],
+      [{ allowedIps: ['10.0.0.2'], addIps: ['10.0.0.3'] }, 'allowedIps replaces the list'],
+      [{ addIps: ['not-an-ip'] }, 'addIps "not-an-ip" is not an IP address'],
+      [{ removeIps: ['10.9.9.9'] }, 'removeIps entry "10.9.9.9" is not on'],
+      [{ removeIps: ['10.0.0.1'] }, 'removeIps would leave no entry'],
+      [{ alertThreshold: 0 }, 'alertThreshold must be an integer percent from 1 to 100'],
+      [{ alertThreshold: 101 }, 'alertThreshold must be an integer percent'],
+      [{ rateLimit: 0 }, 'rateLimit must be an integer from 1'],
+      [{ expiresAt: '2020-01-01T00:00:00Z' }, 'expiresAt must be a date-time in the future'],
+      [{ expiresIn: 'soon' }, 'expiresIn must look like 30d'],
+      [{ name: ' ' }, 'name must be a non-empty string'],
+      [[], 'body must be an object'],
+    ];
+    for (const [body, detail] of refusals) {
+      const response = await as(envAdmin).patch(data.id, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await response.json()) as { code: string; detail: string };
+      expect(problem.code).toBe('bad_request');
+      expect(problem.detail, JSON.stringify(body)).toContain(detail);
+    }
+    expect(await dataOf(await as(envAdmin).get(data.id))).toMatchObject({
+      name: 'ops',
+      allowedIps: ['10.0.0.1'],
+      alertThreshold: null,
+    });
+    expect((await as(envAdmin).patch('nokey12345', { name: 'x' })).status).toBe(404);
+  });
+
+  it('holds a stored manage key’s changes to its own bounds (403 naming the field)', async () => {
+    const { as } = await setUp();
+    const manager = (await (
+      await as(envAdmin).create({ name: 'ops', scopes: ['manage', 'chat'], rateLimit: 100 })
+    ).json()) as { key: string };
+    const { data } = (await (
+      await as(envAdmin).create({ name: 'worker', scopes: ['chat'] })
+    ).json()) as {
+      data: KeyData;
+    };
+    const wider = await as(manager.key).patch(data.id, { rateLimit: 500 });
+    expect(wider.status).toBe(403);
+    expect(await wider.json()).toMatchObject({
+      code: 'forbidden',
+      detail: expect.stringMatching(/^rateLimit /),
+    });
+    expect((await as(manager.key).patch(data.id, { rateLimit: 100, name: 'w' })).status).toBe(200);
+  });
+
+  it('is declared in /openapi.json', async () => {
+    const { app } = await setUp();
+    const spec = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
+    const path = spec.paths['/manage/tenants/{tenantId}/projects/{projectId}/api-keys/{id}'];
+    expect(path?.get).toBeDefined();
+    expect(path?.patch?.requestBody).toBeDefined();
+    expect(JSON.stringify(spec)).toContain('temporary_key_expiry');
+  });
+});
+
+describe('key types', () => {
+  it('temporary: expires within 24 h of creation (24 h by default), on create and on update', async () => {
+    const { as } = await setUp();
+    const made = await as(envAdmin).create({ name: 'tmp', scopes: ['chat'], type: 'temporary' });
+    expect(made.status).toBe(201);
+    const { data } = (await made.json()) as { data: KeyData };
+    expect(data).toMatchObject({
+      type: 'temporary',
+      expiresAt: new Date(start + hours(24)).toISOString(),
+    });
+
+    for (const body of [
+      { expiresIn: '2d' },
+      { expiresAt: new Date(start + hours(25)).toISOString() },
+    ]) {
+      const refused = await as(envAdmin).create({
+        name: 't',
+        scopes: ['chat'],
+        type: 'temporary',
+        ...body,
+      });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        status: 400,
+        code: 'temporary_key_expiry',
+        error: { code: 'temporary_key_expiry' },
+      });
+    }
+    const short = await as(envAdmin).create({
+      name: 't',
+      scopes: ['chat'],
+      type: 'temporary',
+      expiresIn: '2h',
+    });
+    expect((await dataOf(short)).expiresAt).toBe(new Date(start + hours(2)).toISOString());
+
+    for (const body of [{ expiresAt: null }, { expiresIn: '25h' }]) {
+      const refused = await as(envAdmin).patch(data.id, body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(((await refused.json()) as { code: string }).code).toBe('temporary_key_expiry');
+    }
+    expect((await as(envAdmin).patch(data.id, { expiresIn: '1h' })).status).toBe(200);
+    const unknown = await as(envAdmin).create({ name: 't', scopes: ['chat'], type: 'forever' });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { detail: string }).detail).toContain('type must be one of');
+  });
+
+  it('personal: seen and changed only by the identity that created it; others get 404', async () => {
+    const { as, apiKeys } = await setUp();
+    const manager = (await (
+      await as(envAdmin).create({ name: 'ops', scopes: ['manage', 'chat'] })
+    ).json()) as { key: string; data: KeyData };
+    const mine = (await (
+      await as(manager.key).create({ name: 'mine', scopes: ['chat'], type: 'personal' })
+    ).json()) as { data: KeyData };
+    expect(mine.data).toMatchObject({ type: 'personal', createdBy: `key:${manager.data.id}` });
+    const admins = (await (
+      await as(envAdmin).create({ name: 'admins', scopes: ['chat'], type: 'personal' })
+    ).json()) as { data: KeyData };
+    expect(admins.data.createdBy).toBe('env:admin');
+
+    const names = async (credential: string) =>
+      ((await (await as(credential).list()).json()) as { data: KeyData[] }).data
+        .map((key) => key.name)
+        .sort();
+    expect(await names(manager.key)).toEqual(['mine', 'ops']);
+    expect(await names(envAdmin)).toEqual(['admins', 'ops']);
+    expect(await names(envManage)).toEqual(['ops']);
+
+    for (const [credential, id] of [
+      [manager.key, admins.data.id],
+      [envAdmin, mine.data.id],
+      [envManage, mine.data.id],
+      [envManage, admins.data.id],
+    ] as const) {
+      for (const response of [
+        await as(credential).get(id),
+        await as(credential).patch(id, { name: 'taken' }),
+        await as(credential).usage(id),
+        await as(credential).revoke(id),
+      ]) {
+        expect(response.status).toBe(404);
+        expect(await response.json()).toMatchObject({
+          code: 'not_found',
+          detail: 'API key not found',
+        });
+      }
+    }
+    expect((await as(manager.key).patch(mine.data.id, { name: 'still mine' })).status).toBe(200);
+    expect((await as(envAdmin).get(admins.data.id)).status).toBe(200);
+    const store = await apiKeys;
+    expect((await store.get(mine.data.id))?.name).toBe('still mine');
+    expect((await store.get(admins.data.id))?.revokedAt).toBeNull();
+  });
+
+  it('stores the type, creator and threshold through the store (default service, no creator)', async () => {
+    const { apiKeys } = await setUp();
+    const store = await apiKeys;
+    const { record } = await store.create(keyInput());
+    expect(record).toMatchObject({
+      type: 'service',
+      createdBy: null,
+      alertThreshold: null,
+      alertedAt: null,
+    });
+    const updated = await store.update(record.id, { alertThreshold: 50 });
+    expect(updated?.alertThreshold).toBe(50);
+    await store.markAlerted(record.id, new Date(start).toISOString());
+    expect((await store.get(record.id))?.alertedAt).toBe(new Date(start).toISOString());
+    // A new threshold (or rate limit) clears the mark, which belonged to the old one.
+    expect((await store.update(record.id, { alertThreshold: 90 }))?.alertedAt).toBeNull();
+    expect(await store.update('missing', { name: 'x' })).toBeUndefined();
+  });
+});
