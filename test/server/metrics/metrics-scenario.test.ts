@@ -1,6 +1,7 @@
 // A scripted day in miniature — sessions with proof of work, a replayed solution, a refused app,
 // chats, an upstream failure and a 429 — then /metrics is parsed and every counter must have
 // moved by exactly what the scenario did.
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Responder } from '../../../src/server/chat/responder.ts';
 import {
@@ -170,6 +171,46 @@ describe('GET /metrics after a scripted scenario', () => {
     expect(text).not.toContain(id);
     expect(text).not.toContain('with-a-secret-in-it');
     expect(text).toContain('route="/run/v1/conversations/:id"');
+  });
+
+  it('counts signed-in sessions as kind="user"', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    const app = createTestApp({
+      env,
+      apps: [
+        ...testApps.filter((each) => each.id !== 'app_demo'),
+        {
+          id: 'app_demo',
+          name: 'Demo',
+          config: {
+            webClient: {
+              allowedDomains: ['localhost'],
+              signingKeys: [{ kid: 'k1', key: await exportJWK(pair.publicKey), alg: 'ES256' }],
+            },
+          },
+        },
+      ],
+    });
+    const before = await scrape(app);
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ sub: 'user-42', iat: now, exp: now + 600 })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .sign(pair.privateKey);
+    const userSession = (body: unknown) =>
+      app.request('/run/auth/apps/app_demo/user-session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: demoOrigin },
+        body: JSON.stringify(body),
+      });
+    expect((await userSession({ token })).status).toBe(200);
+    expect((await userSession({ token: `${token}x` })).status).toBe(401);
+    const after = await scrape(app);
+    const moved = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+    expect(moved('inkeep_sessions_issued_total{kind="user",app="app_demo"}')).toBe(1);
+    const refusals = [...after.keys()].filter((name) =>
+      name.startsWith('inkeep_sessions_refused_total{kind="user"'),
+    );
+    expect(refusals.map((name) => moved(name)).reduce((sum, count) => sum + count, 0)).toBe(1);
   });
 
   it('is for environment admin keys only', async () => {
