@@ -145,6 +145,7 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
       sub: check.sub,
       claims: check.claims,
       exp: check.exp,
+      notBefore: context.apps.firstValidSecondOfVisitor(app.id, check.sub),
     });
     c.header('Cache-Control', 'no-store');
     return c.json({ token: session.token, expiresAt: session.expiresAt, movedConversations }, 200);
