@@ -199,6 +199,11 @@ export const appSchema = z
 export const anonymousSubPattern =
   /^anon_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** What a signed-in visitor's `sub` looks like: `user_` + 32 hex of SHA-256(app id, site user id). */
+export const userSubPattern = /^user_[0-9a-f]{32}$/;
+
+const visitorIdError = 'must be a visitor id (anon_<uuid>, or user_ and 32 hex digits)';
+
 /** Whose sessions to revoke: every visitor of the app, or the one with `sub`. */
 export const sessionRevocationSchema = z.object(
   {
@@ -213,9 +218,9 @@ export const sessionRevocationSchema = z.object(
       .optional()
       .meta({ format: 'date-time', description: 'not in the future; default now' }),
     sub: z
-      .string({ error: 'must be an anonymous visitor id (anon_<uuid>)' })
-      .regex(anonymousSubPattern, {
-        error: 'must be an anonymous visitor id (anon_<uuid>)',
+      .string({ error: visitorIdError })
+      .refine((sub) => anonymousSubPattern.test(sub) || userSubPattern.test(sub), {
+        error: visitorIdError,
       })
       .optional()
       .meta({ description: 'one visitor; absent = every visitor of the app' }),
@@ -229,9 +234,6 @@ export const revokedSessionsSchema = z.object({
   sub: z.string().nullable(),
   revokedBefore: z.string().meta({ format: 'date-time', description: 'the cutoff now in force' }),
 });
-
-/** What a signed-in visitor's `sub` looks like: `user_` + 32 hex of SHA-256(app id, site user id). */
-export const userSubPattern = /^user_[0-9a-f]{32}$/;
 
 /** What kind of client an app serves. */
 export type AppType = z.infer<typeof appTypeSchema>;

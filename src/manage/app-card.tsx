@@ -163,7 +163,7 @@ export function AppCard({
                 <input
                   id={visitorId}
                   value={visitor}
-                  placeholder="anon_…"
+                  placeholder="anon_… or user_…"
                   spellcheck={false}
                   autocomplete="off"
                   onInput={(event) => setVisitor(event.currentTarget.value)}

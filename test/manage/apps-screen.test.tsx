@@ -295,7 +295,7 @@ describe('AppsScreen', () => {
               throw new ManageApiError(
                 400,
                 'bad_request',
-                'sub must be an anonymous visitor id (anon_<uuid>)',
+                'sub must be a visitor id (anon_<uuid>, or user_ and 32 hex digits)',
               );
             }
             return {
@@ -323,7 +323,7 @@ describe('AppsScreen', () => {
     type(one.getByLabelText('Visitor id'), 'nope');
     fireEvent.click(button);
     expect((await one.findByRole('alert')).textContent).toBe(
-      'sub must be an anonymous visitor id (anon_<uuid>)',
+      'sub must be a visitor id (anon_<uuid>, or user_ and 32 hex digits)',
     );
     type(one.getByLabelText('Visitor id'), ` ${sub} `);
     fireEvent.click(button);

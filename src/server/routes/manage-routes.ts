@@ -227,7 +227,7 @@ export function createManageRoutes(context: ServerContext): OpenAPIHono<AppEnv> 
         content: { 'application/json': { schema: z.object({ data: revokedSessionsSchema }) } },
       },
       400: problem(
-        'bad_request: body not a JSON object, `before` not an ISO 8601 date-time or in the future, `sub` not anon_<uuid>',
+        'bad_request: body not a JSON object, `before` not an ISO 8601 date-time or in the future, `sub` not a visitor id (anon_<uuid> or user_<32 hex>)',
       ),
       401: problem('unauthorized'),
       403: problem('forbidden'),

@@ -147,6 +147,7 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
       sub: check.sub,
       claims: check.claims,
       exp: check.exp,
+      notBefore: context.apps.firstValidSecondOfVisitor(app.id, check.sub),
     });
     noteRequest(c.req.raw, { visitor: check.sub, auth: 'user' });
     c.header('Cache-Control', 'no-store');

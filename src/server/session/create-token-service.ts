@@ -33,6 +33,11 @@ export interface UserSessionInput {
   claims: Record<string, unknown>;
   /** The site token's `exp` (unix seconds): the session ends no later. */
   exp: number;
+  /**
+   * The least `iat` this user's sessions may carry (unix seconds), from a sign-out of this user:
+   * a session issued in the second of the sign-out carries the next one, so it is not refused.
+   */
+  notBefore?: number;
 }
 
 /**
@@ -126,7 +131,7 @@ export function createTokenService({
       });
     },
     issueUser(app, user) {
-      const iat = issuedAt(app);
+      const iat = Math.max(issuedAt(app), user.notBefore ?? 0);
       const claims: SessionClaims = {
         sub: user.sub,
         iss: 'inkeep',

@@ -266,5 +266,8 @@ export function createSqlAppStore({
       if (!revocations) return false;
       return iat < revocations.app || iat < (revocations.visitors.get(sub) ?? 0);
     },
+    firstValidSecondOfVisitor(app, sub) {
+      return revoked.get(app)?.visitors.get(sub) ?? 0;
+    },
   };
 }

@@ -37,6 +37,8 @@ export interface AppStore {
   revokeSessions(id: string, before: Date, sub?: string): Promise<string | undefined>;
   /** Whether a token with these claims was revoked (from memory: no statement). */
   isSessionRevoked(claims: { app: string; sub: string; iat: number }): boolean;
+  /** The least `iat` that `sub`'s own sign-out leaves valid (0 when never signed out). */
+  firstValidSecondOfVisitor(app: string, sub: string): number;
 }
 
 /** What a new key is made of (validated by `parseApiKeyInput`). */

@@ -171,8 +171,8 @@ describe('manage API', () => {
       ['{"before":1767225600000}', 'before must be an ISO 8601 date-time'],
       ['{"before":"2026-13-45T00:00:00Z"}', 'before must be an ISO 8601 date-time'],
       ['{"before":"9999-01-01T00:00:00Z"}', 'before must not be in the future'],
-      ['{"sub":"someone"}', 'sub must be an anonymous visitor id (anon_<uuid>)'],
-      ['{"sub":42}', 'sub must be an anonymous visitor id (anon_<uuid>)'],
+      ['{"sub":"someone"}', 'sub must be a visitor id (anon_<uuid>, or user_ and 32 hex digits)'],
+      ['{"sub":42}', 'sub must be a visitor id (anon_<uuid>, or user_ and 32 hex digits)'],
     ])('refuses %s with 400', async (body, detail) => {
       const response = await raw(app(), body);
       expect(response.status).toBe(400);

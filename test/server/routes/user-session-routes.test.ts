@@ -31,10 +31,13 @@ beforeAll(async () => {
 
 const kidOf: Record<Algorithm, string> = { RS256: 'rsa-1', ES256: 'ec-1', EdDSA: 'ed-1' };
 
+const adminKey = 'admin-key-admin-key-admin-key-0123456';
+
 function signedApp(overrides: { audience?: string; responder?: Responder } = {}) {
   const base = testApps.filter((app) => app.id !== 'app_demo');
   return createTestApp({
     now: () => clock.now,
+    env: { INKEEP_ADMIN_API_KEY: adminKey },
     ...(overrides.responder ? { responder: overrides.responder } : {}),
     apps: [
       ...base,
@@ -360,6 +363,38 @@ describe('POST /run/auth/apps/{appId}/user-session', () => {
     expect(await history(app, other.token)).toEqual([]);
   });
 
+  it('signs one user out by sub; the site signs them in again within the same second', async () => {
+    clock.now = now + 200;
+    const app = signedApp();
+    const first = await userSession(app, { token: await siteToken() });
+    const sub = userSubOf('app_demo', 'user-42');
+    expect(decodeJwt(first.token).sub).toBe(sub);
+    const other = await userSession(app, { token: await siteToken({ claims: { sub: 'user-7' } }) });
+    clock.now += 300;
+    const revoked = await app.request(
+      '/manage/tenants/default/projects/default/apps/app_demo/sessions/revoke',
+      {
+        method: 'POST',
+        headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ sub }),
+      },
+    );
+    expect(revoked.status).toBe(200);
+    const refused = await app.request('/run/v1/conversations', {
+      headers: {
+        authorization: `Bearer ${first.token}`,
+        origin: demoOrigin,
+        'x-inkeep-app-id': 'app_demo',
+      },
+    });
+    expect(refused.status).toBe(401);
+    expect(await history(app, other.token)).toEqual([]);
+    // Still in the second of the sign-out: the new session carries the next second and holds.
+    const again = await userSession(app, { token: await siteToken() });
+    expect(decodeJwt(again.token).iat).toBe(seconds + 1);
+    expect(await history(app, again.token)).toEqual([]);
+  });
+
   it('moves every conversation of the anonymous visitor to the user, once', async () => {
     clock.now = now;
     const app = signedApp();
@@ -462,8 +497,6 @@ describe('POST /run/auth/apps/{appId}/user-session', () => {
     expect(spec.paths['/run/auth/apps/{appId}/user-session']).toBeDefined();
   });
 });
-
-const adminKey = 'admin-key-admin-key-admin-key-0123456';
 
 describe('signing keys of an app', () => {
   async function createApp(webClient: Record<string, unknown>) {
