@@ -7,7 +7,7 @@
 // (app.request on a route that does no other work), which machine load blurs much less.
 import { Agent } from 'node:http';
 import { Worker } from 'node:worker_threads';
-import { ask, send } from './lib/http.mjs';
+import { ask, measure, send } from './lib/http.mjs';
 
 const origin = 'http://localhost:5173';
 const serverModule = new URL('../dist/server/index.js', import.meta.url).href;
@@ -69,22 +69,6 @@ parentPort.on('message', async (message) => {
 });
 parentPort.postMessage({ on: on.url, off: off.url });
 `;
-
-/** Runs `count` requests, `concurrency` at a time; returns requests/s and the error count. */
-async function measure(count, concurrency, attempt) {
-  let next = 0;
-  let errors = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        next++;
-        if (!(await attempt().catch(() => false))) errors++;
-      }
-    }),
-  );
-  return { perSecond: count / ((performance.now() - started) / 1000), errors };
-}
 
 export async function run() {
   const worker = new Worker(workerSource, { eval: true, type: 'module' });

@@ -8,7 +8,7 @@
 // event loop. Bounded: fixed request counts, a timeout per request, loopback only.
 import { Agent } from 'node:http';
 import { Worker } from 'node:worker_threads';
-import { ask, send } from './lib/http.mjs';
+import { ask, measure, send } from './lib/http.mjs';
 
 const origin = 'http://localhost:5173';
 const serverModule = new URL('../dist/server/index.js', import.meta.url).href;
@@ -80,22 +80,6 @@ parentPort.postMessage({ server: server.url, bare: bare.url, apiKey });
 
 function mib(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-/** Runs `count` requests, `concurrency` at a time; returns requests/s and the error count. */
-async function measure(count, concurrency, attempt) {
-  let next = 0;
-  let errors = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        next++;
-        if (!(await attempt().catch(() => false))) errors++;
-      }
-    }),
-  );
-  return { perSecond: count / ((performance.now() - started) / 1000), errors };
 }
 
 export async function run() {

@@ -32,3 +32,19 @@ export function ask(worker, message, key) {
     worker.postMessage(message);
   });
 }
+
+/** Runs `count` requests, `concurrency` at a time; returns requests/s and the error count. */
+export async function measure(count, concurrency, attempt) {
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        if (!(await attempt().catch(() => false))) errors++;
+      }
+    }),
+  );
+  return { perSecond: count / ((performance.now() - started) / 1000), errors };
+}
