@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { App, AppInput, AppType } from '../contract/app.ts';
 import { maxSystemPromptLength } from '../contract/app-limits.ts';
 import { type DomainEntry, DomainListField, domainError } from './domain-list-field.tsx';
-import { ErrorMessage } from './error-message.tsx';
+import { FormActions } from './form-actions.tsx';
 import { ManageApiError } from './manage-api-error.ts';
 import {
   type SigningKeyEntry,
@@ -228,15 +228,11 @@ export function AppForm({
         onInput={(event) => setSystemPrompt(event.currentTarget.value)}
       />
       {fieldError('systemPrompt')}
-      <div class="buttons">
-        <button type="submit" class="primary" disabled={action.pending}>
-          {app ? 'Save changes' : 'Create app'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-      <ErrorMessage error={action.error} />
+      <FormActions
+        label={app ? 'Save changes' : 'Create app'}
+        action={action}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

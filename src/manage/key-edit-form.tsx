@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { ApiKeyUpdate, ApiKeyView } from '../contract/api-key.ts';
-import { ErrorMessage } from './error-message.tsx';
+import { FormActions } from './form-actions.tsx';
 import { formatDate } from './format-date.ts';
 import { expiries, temporaryExpiries } from './key-form.tsx';
 import { ManageApiError } from './manage-api-error.ts';
@@ -161,15 +161,7 @@ export function KeyEditForm({
         onInput={(event) => setThreshold(event.currentTarget.value)}
       />
       {error('alertThreshold')}
-      <div class="buttons">
-        <button type="submit" class="primary" disabled={action.pending}>
-          Save changes
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-      <ErrorMessage error={action.error} />
+      <FormActions label="Save changes" action={action} onCancel={onCancel} />
     </form>
   );
 }

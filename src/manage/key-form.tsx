@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { ApiKeyInput, KeyType, Scope } from '../contract/api-key.ts';
-import { ErrorMessage } from './error-message.tsx';
+import { FormActions } from './form-actions.tsx';
 import { ManageApiError } from './manage-api-error.ts';
 import { useAction } from './use-action.ts';
 
@@ -204,15 +204,7 @@ export function KeyForm({
         onInput={(event) => setAgentId(event.currentTarget.value)}
       />
       {error('agentId')}
-      <div class="buttons">
-        <button type="submit" class="primary" disabled={action.pending}>
-          Create key
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-      <ErrorMessage error={action.error} />
+      <FormActions label="Create key" action={action} onCancel={onCancel} />
     </form>
   );
 }
