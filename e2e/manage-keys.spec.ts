@@ -1,13 +1,11 @@
 // The dashboard's key lifecycle: a key's type chosen on create, its settings edited in place,
 // and a usage alert that marks the key and reaches a signed webhook on this machine.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
+import { signatureHolds, startWebhookReceiver } from '../test/server/alerts/webhook-receiver.ts';
 import { type RunningProcess, startApiServer } from './servers.ts';
 
 const adminKey = 'e2e-manage-admin-key-0123456789abcdef';
@@ -18,45 +16,14 @@ async function expectNoAxeViolations(page: Page) {
   expect(result.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
 }
 
-/** A webhook receiver on 127.0.0.1 that keeps what it is sent. */
-async function startReceiver() {
-  const deliveries: { headers: IncomingHttpHeaders; body: string }[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      deliveries.push({ headers: request.headers, body });
-      response.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/inkeep-alerts`,
-    deliveries,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** What the receiver's owner does: recompute the HMAC of `t.body`, compare in constant time. */
-function signatureHolds(headers: IncomingHttpHeaders, body: string): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['inkeep-signature']));
-  if (!match?.[1] || !match[2]) return false;
-  const expected = createHmac('sha256', webhookSecret).update(`${match[1]}.${body}`).digest();
-  return timingSafeEqual(expected, Buffer.from(match[2], 'hex'));
-}
-
 test.describe('the dashboard’s key lifecycle', () => {
   let dataDir: string;
   let api: RunningProcess;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
   test.beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'inkeep-keys-e2e-'));
-    receiver = await startReceiver();
+    receiver = await startWebhookReceiver();
     api = await startApiServer(
       {
         INKEEP_ADMIN_API_KEY: adminKey,
@@ -142,7 +109,7 @@ test.describe('the dashboard’s key lifecycle', () => {
     }
     await expect.poll(() => receiver.deliveries.length).toBe(1);
     const [delivery] = receiver.deliveries;
-    expect(delivery && signatureHolds(delivery.headers, delivery.body)).toBe(true);
+    expect(delivery && signatureHolds(delivery, webhookSecret)).toBe(true);
     expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({
       type: 'api_key.usage_alert',
       data: { name: 'nightly reports', threshold: 50, used: 5, limit: 10 },

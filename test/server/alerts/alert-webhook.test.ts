@@ -1,12 +1,8 @@
 // The usage-alert webhook against a real receiver on 127.0.0.1: the body is signed
 // (`Inkeep-Signature: t=…,v1=HMAC-SHA256(secret, t.body)`), a 5xx or a network error is retried
 // with exponential backoff (waits recorded, never timed), a 4xx is not.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  type ApiKeyRecord,
   ConfigError,
   createMemorySharedState,
   createUsageAlerts,
@@ -14,72 +10,30 @@ import {
   signWebhookBody,
   type UsageAlertDelivery,
 } from '../../../src/server/index.ts';
+import {
+  alertingKey,
+  type Delivery,
+  signatureHolds,
+  startWebhookReceiver,
+} from './webhook-receiver.ts';
 
 const secret = 'whsec-test-0123456789abcdef0123456789';
 const start = Date.UTC(2026, 0, 1, 12);
 
-interface Delivery {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A receiver that answers each delivery with the next status of `statuses` (then 200). */
-async function receiver(statuses: number[]) {
-  const deliveries: Delivery[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      deliveries.push({ headers: request.headers, body });
-      response.statusCode = statuses.shift() ?? 200;
-      response.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hooks/inkeep`, deliveries };
-}
-
-const servers: Server[] = [];
+const receivers: Awaited<ReturnType<typeof startWebhookReceiver>>[] = [];
 afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  for (const receiver of receivers.splice(0)) await receiver.close();
 });
 
-/** What a receiver does: recompute the HMAC over `t.body` and compare in constant time. */
-function verify(delivery: Delivery, key = secret): boolean {
-  const header = String(delivery.headers['inkeep-signature'] ?? '');
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
-  if (!match?.[1] || !match[2]) return false;
-  const expected = createHmac('sha256', key).update(`${match[1]}.${delivery.body}`).digest();
-  return timingSafeEqual(expected, Buffer.from(match[2], 'hex'));
+async function receiver(statuses: number[]) {
+  const started = await startWebhookReceiver(statuses);
+  receivers.push(started);
+  return started;
 }
 
-const key: ApiKeyRecord = {
-  id: 'pub123',
-  name: 'reporting',
-  tenantId: 'default',
-  projectId: 'default',
-  agentId: null,
-  scopes: ['chat'],
-  hash: 'scrypt$00$00',
-  createdAt: new Date(start).toISOString(),
-  expiresAt: null,
-  revokedAt: null,
-  allowedIps: [],
-  rateLimit: 10,
-  signingSecret: null,
-  usage: { total: 0, byStatus: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, lastUsedAt: null },
-  type: 'service',
-  createdBy: null,
-  alertThreshold: 80,
-  alertedAt: null,
-};
+const verify = (delivery: Delivery, key = secret) => signatureHolds(delivery, key);
+
+const key = alertingKey(start, { name: 'reporting' });
 
 function alertsFor(
   url: string,
@@ -184,7 +138,7 @@ describe('the usage-alert webhook', () => {
 
     // Nothing listens on a closed receiver's port: every attempt is a network error.
     const closed = await receiver([]);
-    await new Promise<void>((resolve) => servers.pop()?.close(() => resolve()));
+    await receivers.pop()?.close();
     const unreachable = alertsFor(closed.url, { attempts: 3, backoffMs: 10 });
     await unreachable.cross();
     expect(unreachable.waits).toEqual([10, 20]);

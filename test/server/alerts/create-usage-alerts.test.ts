@@ -12,31 +12,12 @@ import {
 } from '../../../src/server/index.ts';
 import { createTestApp, keyInput } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
+import { alertingKey } from './webhook-receiver.ts';
 
 const redisUrl = process.env.INKEEP_TEST_REDIS_URL || undefined;
 const start = Date.UTC(2026, 0, 1);
 
-const record = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
-  id: 'pub123',
-  name: 'backend',
-  tenantId: 'default',
-  projectId: 'default',
-  agentId: null,
-  scopes: ['chat'],
-  hash: 'scrypt$00$00',
-  createdAt: new Date(start).toISOString(),
-  expiresAt: null,
-  revokedAt: null,
-  allowedIps: [],
-  rateLimit: 10,
-  signingSecret: null,
-  usage: { total: 0, byStatus: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, lastUsedAt: null },
-  type: 'service',
-  createdBy: null,
-  alertThreshold: 80,
-  alertedAt: null,
-  ...overrides,
-});
+const record = (overrides: Partial<ApiKeyRecord> = {}) => alertingKey(start, overrides);
 
 const counted = (consumed: number, reset: number, limit = 10): RateLimitResult => ({
   allowed: consumed <= limit,
