@@ -17,6 +17,23 @@ async function openForm() {
   return within(screen.getByRole('form', { name: 'New app' }));
 }
 
+/** Renders the screen with a client that keeps what it is asked to create, and opens the form. */
+async function openCreateForm() {
+  const created: AppInput[] = [];
+  render(
+    <AppsScreen
+      origin={origin}
+      client={fakeClient({
+        createApp: async (input) => {
+          created.push(input);
+          return makeApp({ name: input.name ?? '' });
+        },
+      })}
+    />,
+  );
+  return { created, form: await openForm() };
+}
+
 describe('AppsScreen', () => {
   it('lists apps with their settings, snippet and try link', async () => {
     render(
@@ -34,19 +51,7 @@ describe('AppsScreen', () => {
   });
 
   it('checks each domain as it is left and blocks a bad one before any request', async () => {
-    const created: AppInput[] = [];
-    render(
-      <AppsScreen
-        origin={origin}
-        client={fakeClient({
-          createApp: async (input) => {
-            created.push(input);
-            return makeApp({ name: input.name ?? '' });
-          },
-        })}
-      />,
-    );
-    const form = await openForm();
+    const { created, form } = await openCreateForm();
     type(form.getByLabelText('Name'), 'Docs site');
     const domain = form.getByRole('textbox', { name: 'Domain 1' });
     type(domain, 'https://docs.example.com/guide');
@@ -337,19 +342,7 @@ describe('AppsScreen: signed-in visitors', () => {
   const pem = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----';
 
   it('adds keys (PEM and JWK) and an audience, checking them before any request', async () => {
-    const created: AppInput[] = [];
-    render(
-      <AppsScreen
-        origin={origin}
-        client={fakeClient({
-          createApp: async (input) => {
-            created.push(input);
-            return makeApp({ name: input.name ?? '' });
-          },
-        })}
-      />,
-    );
-    const form = await openForm();
+    const { created, form } = await openCreateForm();
     type(form.getByLabelText('Name'), 'Docs');
     expect(form.getByText('No keys: visitors can only chat anonymously.')).toBeTruthy();
     fireEvent.click(form.getByRole('button', { name: 'Add signing key' }));
