@@ -25,7 +25,8 @@ async function visitor(api: RunningProcess, appId: string) {
 
   /** Asks `text` in a new conversation over the AI SDK stream; resolves with the answer's id. */
   async function ask(text: string) {
-    const conversationId = `conv_${crypto.randomUUID().replaceAll('-', '')}`;
+    // A client-made id (the AI SDK's form); an unknown id of the server's own form is 404.
+    const conversationId = `conv_${crypto.randomUUID()}`;
     const chat = await fetch(`${api.url}/run/api/chat`, {
       method: 'POST',
       headers,
