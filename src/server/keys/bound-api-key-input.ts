@@ -6,16 +6,25 @@ import { isWithinAllowlist } from './ip-allowlist.ts';
 const wider = (field: string, message: string) =>
   new ProblemError(403, 'forbidden', `${field} ${message}`);
 
+/** The refusal of a rate limit above the server default a key without its own runs under. */
+export const defaultLimitMessage = (limit: number) =>
+  `must be at most this key's own (the server default, ${limit})`;
+
 /**
  * Holds a key that a stored `manage` key creates to no more than that key may do itself: its
  * scopes, its IP ranges, its expiry, its rate limit and its agent. Bounds left out are taken
  * from the creating key (expiry, rate limit, agent); an IP list must be given and fit inside.
+ * A creator without a rate limit of its own runs under `defaultRateLimit` (`API_RATE_LIMIT`),
+ * so a key it creates may set none higher.
  * @throws ProblemError 403 `forbidden` naming the field that would be wider.
  */
 export function boundApiKeyInput(
   input: ApiKeyInput,
   creator: ApiKeyRecord,
-  { expiryField = 'expiresAt' }: { expiryField?: 'expiresAt' | 'expiresIn' } = {},
+  {
+    expiryField = 'expiresAt',
+    defaultRateLimit,
+  }: { expiryField?: 'expiresAt' | 'expiresIn'; defaultRateLimit: number },
 ): ApiKeyInput {
   const extra = input.scopes.filter((scope) => !creator.scopes.includes(scope));
   if (extra.length > 0) {
@@ -46,6 +55,8 @@ export function boundApiKeyInput(
     else if (rateLimit > creator.rateLimit) {
       throw wider('rateLimit', `must be at most this key's own (${creator.rateLimit})`);
     }
+  } else if (rateLimit !== null && rateLimit > defaultRateLimit) {
+    throw wider('rateLimit', defaultLimitMessage(defaultRateLimit));
   }
   if (creator.agentId !== null) {
     if (agentId === null) agentId = creator.agentId;

@@ -3,6 +3,7 @@ import type { apiKeyUpdateSchema } from '../../contract/api-key.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import type { ApiKeyChanges } from '../storage/stores.ts';
 import type { ApiKeyRecord } from './api-key.ts';
+import { defaultLimitMessage } from './bound-api-key-input.ts';
 import { isWithinAllowlist } from './ip-allowlist.ts';
 import {
   ApiKeyInputError,
@@ -90,11 +91,31 @@ const wider = (field: string, message: string) =>
 
 /**
  * Holds the changes a stored `manage` key makes to no wider than that key itself, as when it
- * creates one: IPs within its ranges, no later (or no) expiry, no higher (or default) rate limit.
- * Fields left unchanged are not judged.
+ * creates one. It changes only a key within its reach: scopes among its own and, if it is bound
+ * to an agent, that agent. The changes stay inside its bounds: IPs within its ranges, no later
+ * (or no) expiry, no higher rate limit (without one of its own, no higher than the server
+ * default `defaultRateLimit` it runs under). Fields left unchanged are not judged.
  * @throws ProblemError 403 `forbidden` naming the field.
  */
-export function boundApiKeyChanges(changes: ApiKeyChanges, editor: ApiKeyRecord): ApiKeyChanges {
+export function boundApiKeyChanges(
+  changes: ApiKeyChanges,
+  editor: ApiKeyRecord,
+  target: ApiKeyRecord,
+  { defaultRateLimit }: { defaultRateLimit: number },
+): ApiKeyChanges {
+  const extra = target.scopes.filter((scope) => !editor.scopes.includes(scope));
+  if (extra.length > 0) {
+    throw wider(
+      'scopes',
+      `of the key include ${extra.join(', ')}, which this key does not have: it may not change the key`,
+    );
+  }
+  if (editor.agentId !== null && target.agentId !== editor.agentId) {
+    throw wider(
+      'agentId',
+      `of the key must be this key's own agent (${editor.agentId}) for this key to change it`,
+    );
+  }
   const editorIps = editor.allowedIps.filter((entry) => entry.trim());
   if (changes.allowedIps !== undefined && editorIps.length > 0 && !editorIps.includes('*')) {
     const list = changes.allowedIps;
@@ -117,10 +138,13 @@ export function boundApiKeyChanges(changes: ApiKeyChanges, editor: ApiKeyRecord)
       throw wider('expiresAt', `must end no later than this key does (${editor.expiresAt})`);
     }
   }
-  if (changes.rateLimit !== undefined && editor.rateLimit !== null) {
-    if (changes.rateLimit === null || changes.rateLimit > editor.rateLimit) {
+  const { rateLimit } = changes;
+  if (rateLimit !== undefined && editor.rateLimit !== null) {
+    if (rateLimit === null || rateLimit > editor.rateLimit) {
       throw wider('rateLimit', `must be at most this key's own (${editor.rateLimit})`);
     }
+  } else if (typeof rateLimit === 'number' && rateLimit > defaultRateLimit) {
+    throw wider('rateLimit', defaultLimitMessage(defaultRateLimit));
   }
   return changes;
 }

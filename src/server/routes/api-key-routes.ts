@@ -91,7 +91,7 @@ const updateRoute = (bodyLimitBytes: number) =>
     path: `${base}/{id}`,
     summary: 'Change an API key: name, allowed IPs, rate limit, expiry, alert threshold',
     description:
-      'allowedIps replaces the list; addIps and removeIps edit it (taking off its last entry is refused: send allowedIps: [] to allow every IP). rateLimit null = the server default; expiresAt null = never; expiresIn counts from now; alertThreshold null = off. A temporary key must still expire within 24 h of its creation (400 temporary_key_expiry). A stored manage key may not make a key wider than itself (403). A new threshold or rate limit clears alertedAt.',
+      'allowedIps replaces the list; addIps and removeIps edit it (taking off its last entry is refused: send allowedIps: [] to allow every IP). rateLimit null = the server default; expiresAt null = never; expiresIn counts from now; alertThreshold null = off. A temporary key must still expire within 24 h of its creation (400 temporary_key_expiry). A stored manage key changes only a key whose scopes are among its own and, if it is bound to an agent, of that agent, and may not make it wider than itself (403). A new threshold or rate limit clears alertedAt.',
     security: adminSecurity,
     middleware: [jsonBody(bodyLimitBytes)] as const,
     request: {
@@ -185,7 +185,7 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
     path: base,
     summary: 'Create an API key; `key` (and `signingSecret`) are shown only in this response',
     description:
-      'A stored key with the manage scope creates only keys no wider than itself: scopes within its own; with its own allowedIps, a non-empty list inside its ranges; no later expiry, no higher rateLimit and the same agentId (each taken from it when left out). Environment admin keys and the bypass secret are not bounded.',
+      'A stored key with the manage scope creates only keys no wider than itself: scopes within its own; with its own allowedIps, a non-empty list inside its ranges; no later expiry, no higher rateLimit (without its own, at most API_RATE_LIMIT) and the same agentId (each taken from it when left out). Environment admin keys and the bypass secret are not bounded.',
     security: adminSecurity,
     middleware: [jsonBody(settings.bodyLimitBytes)] as const,
     request: {
@@ -225,6 +225,7 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
       if (creator) {
         input = boundApiKeyInput(input, creator, {
           expiryField: body.expiresIn !== undefined ? 'expiresIn' : 'expiresAt',
+          defaultRateLimit: settings.apiRateLimit,
         });
       }
       const { key, record, signingSecret } = await context.apiKeys.create({
@@ -259,7 +260,11 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
         throw error;
       }
       const editor = await storedEditor(principal);
-      if (editor) changes = boundApiKeyChanges(changes, editor);
+      if (editor) {
+        changes = boundApiKeyChanges(changes, editor, record, {
+          defaultRateLimit: settings.apiRateLimit,
+        });
+      }
       const updated = await context.apiKeys.update(record.id, changes);
       if (!updated) throw new ProblemError(404, 'not_found', 'API key not found');
       return c.json({ data: viewApiKey(updated) }, 200);

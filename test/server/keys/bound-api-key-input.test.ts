@@ -51,20 +51,26 @@ function refusal(run: () => unknown) {
   throw new Error('not refused');
 }
 
+// The server default (`API_RATE_LIMIT`) a creator without a rate limit of its own runs under.
+const bounds = { defaultRateLimit: 600 };
+
 describe('boundApiKeyInput', () => {
   it('leaves a key of an unbounded creator as asked', () => {
-    const asked = input({ scopes: ['read', 'manage'], allowedIps: ['*'], rateLimit: 9 });
-    expect(boundApiKeyInput(asked, creator())).toEqual(asked);
+    const asked = input({ scopes: ['read', 'manage'], allowedIps: ['*'], rateLimit: 600 });
+    expect(boundApiKeyInput(asked, creator(), bounds)).toEqual(asked);
   });
 
   it('treats a creator whose IP list allows any address as unbounded in IPs', () => {
-    expect(boundApiKeyInput(input(), creator({ allowedIps: ['*'] })).allowedIps).toEqual([]);
+    expect(boundApiKeyInput(input(), creator({ allowedIps: ['*'] }), bounds).allowedIps).toEqual(
+      [],
+    );
   });
 
   it('takes the expiry, rate limit and agent of the creator when they are left out', () => {
     const bounded = boundApiKeyInput(
       input(),
       creator({ expiresAt: '2026-02-01T00:00:00.000Z', rateLimit: 10, agentId: 'agent_a' }),
+      bounds,
     );
     expect(bounded).toMatchObject({
       expiresAt: '2026-02-01T00:00:00.000Z',
@@ -87,6 +93,7 @@ describe('boundApiKeyInput', () => {
         agentId: 'agent_a',
         allowedIps: ['10.0.0.0/24', '2001:db8::/32'],
       }),
+      bounds,
     );
     expect(bounded.expiresAt).toBe('2026-01-15T00:00:00.000Z');
   });
@@ -122,8 +129,13 @@ describe('boundApiKeyInput', () => {
       creator({ agentId: 'agent_a' }),
       "agentId must be this key's own agent (agent_a)",
     ],
+    [
+      input({ rateLimit: 601 }),
+      creator(),
+      "rateLimit must be at most this key's own (the server default, 600)",
+    ],
   ])('refuses %#: 403 forbidden naming the field', (asked, by, detail) => {
-    expect(refusal(() => boundApiKeyInput(asked, by))).toMatchObject({
+    expect(refusal(() => boundApiKeyInput(asked, by, bounds))).toMatchObject({
       status: 403,
       code: 'forbidden',
       detail,
@@ -135,7 +147,7 @@ describe('boundApiKeyInput', () => {
       boundApiKeyInput(
         input({ expiresAt: '2026-03-01T00:00:00.000Z' }),
         creator({ expiresAt: '2026-02-01T00:00:00.000Z' }),
-        { expiryField: 'expiresIn' },
+        { expiryField: 'expiresIn', ...bounds },
       ),
     );
     expect(error.detail).toMatch(/^expiresIn /);

@@ -193,6 +193,93 @@ describe('GET and PATCH /manage/…/api-keys/{id}', () => {
     expect((await as(manager.key).patch(data.id, { rateLimit: 100, name: 'w' })).status).toBe(200);
   });
 
+  it('lets a stored manage key change only keys within its scopes and agent (403 otherwise)', async () => {
+    const { app, as } = await setUp();
+    // A manage-only key with no IP list and no expiry of its own…
+    const manager = (await (
+      await as(envAdmin).create({ name: 'ops', scopes: ['manage'] })
+    ).json()) as { key: string };
+    const locked = (await (
+      await as(envAdmin).create({
+        name: 'backend',
+        scopes: ['chat', 'read'],
+        allowedIps: ['10.0.0.1'],
+      })
+    ).json()) as { key: string; data: KeyData };
+    // …may not open up a chat,read key it could not have created.
+    for (const body of [{ allowedIps: [], expiresAt: null }, { name: 'renamed' }]) {
+      const refused = await as(manager.key).patch(locked.data.id, body);
+      expect(refused.status, JSON.stringify(body)).toBe(403);
+      expect(await refused.json()).toMatchObject({
+        code: 'forbidden',
+        detail:
+          'scopes of the key include chat, read, which this key does not have: it may not change the key',
+      });
+    }
+    expect((await chat(app, locked.key, '192.0.2.9')).status).toBe(403);
+    expect(await dataOf(await as(envAdmin).get(locked.data.id))).toMatchObject({
+      name: 'backend',
+      allowedIps: ['10.0.0.1'],
+    });
+
+    const agentManager = (await (
+      await as(envAdmin).create({
+        name: 'agent ops',
+        scopes: ['manage', 'chat'],
+        agentId: 'agent_a',
+      })
+    ).json()) as { key: string };
+    const other = (await (
+      await as(envAdmin).create({ name: 'b', scopes: ['chat'], agentId: 'agent_b' })
+    ).json()) as { data: KeyData };
+    const any = (await (await as(envAdmin).create({ name: 'any', scopes: ['chat'] })).json()) as {
+      data: KeyData;
+    };
+    for (const id of [other.data.id, any.data.id]) {
+      const refused = await as(agentManager.key).patch(id, { name: 'x' });
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({
+        code: 'forbidden',
+        detail: expect.stringMatching(
+          /^agentId of the key must be this key's own agent \(agent_a\)/,
+        ),
+      });
+    }
+    const same = (await (
+      await as(agentManager.key).create({ name: 'a', scopes: ['chat'] })
+    ).json()) as { data: KeyData };
+    expect((await as(agentManager.key).patch(same.data.id, { name: 'a2' })).status).toBe(200);
+  });
+
+  it('holds a manage key without a rate limit to the server default API_RATE_LIMIT', async () => {
+    const { as } = await setUp();
+    const manager = (await (
+      await as(envAdmin).create({ name: 'ops', scopes: ['manage', 'chat'] })
+    ).json()) as { key: string };
+    const refusedCreate = await as(manager.key).create({
+      name: 'fast',
+      scopes: ['chat'],
+      rateLimit: 601,
+    });
+    expect(refusedCreate.status).toBe(403);
+    expect(await refusedCreate.json()).toMatchObject({
+      code: 'forbidden',
+      detail: "rateLimit must be at most this key's own (the server default, 600)",
+    });
+    const made = await as(manager.key).create({ name: 'ok', scopes: ['chat'], rateLimit: 600 });
+    expect(made.status).toBe(201);
+    const { data } = (await made.json()) as { data: KeyData };
+    const refusedPatch = await as(manager.key).patch(data.id, { rateLimit: 601 });
+    expect(refusedPatch.status).toBe(403);
+    expect(await refusedPatch.json()).toMatchObject({
+      code: 'forbidden',
+      detail: "rateLimit must be at most this key's own (the server default, 600)",
+    });
+    expect((await as(manager.key).patch(data.id, { rateLimit: null })).status).toBe(200);
+    // The environment's admin key is not bounded.
+    expect((await as(envAdmin).patch(data.id, { rateLimit: 5000 })).status).toBe(200);
+  });
+
   it('is declared in /openapi.json', async () => {
     const { app } = await setUp();
     const spec = (await (await app.request('/openapi.json')).json()) as {
