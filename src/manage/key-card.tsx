@@ -14,7 +14,7 @@ function keyStatus(key: ApiKeyView, now: number): string {
 
 const typeNames: Record<KeyType, string> = {
   service: 'Service',
-  personal: 'Personal (only you see it)',
+  personal: 'Personal (its creator and the environment admin see it)',
   temporary: 'Temporary (24 hours at most)',
 };
 

@@ -24,7 +24,7 @@ const scopeLabels: Record<Scope, string> = {
 
 const typeLabels: Record<KeyType, string> = {
   service: 'Service — for a backend; every manager sees it',
-  personal: 'Personal — only you see and manage it',
+  personal: 'Personal — only you (and the environment admin) see and manage it',
   temporary: 'Temporary — expires within 24 hours',
 };
 

@@ -11,7 +11,13 @@ export function manageIdentityOf(principal: Principal): string {
   return principal.sub;
 }
 
-/** Whether `identity` may see a key: every key but another identity's personal ones. */
-export function isKeyVisibleTo(record: ApiKeyRecord, identity: string): boolean {
-  return record.type !== 'personal' || record.createdBy === identity;
+/**
+ * Whether `principal` may see (list, read, change, revoke) a key: every key but another
+ * identity's personal ones. The environment's admin key (`env:admin`) and the bypass secret see
+ * every key, so that a leaked personal key can be revoked without the CLI.
+ */
+export function isKeyVisibleTo(record: ApiKeyRecord, principal: Principal): boolean {
+  if (principal.kind === 'bypass') return true;
+  if (principal.kind === 'env_key' && principal.sub === 'env:admin') return true;
+  return record.type !== 'personal' || record.createdBy === manageIdentityOf(principal);
 }

@@ -30,7 +30,8 @@ const listRoute = createRoute({
   method: 'get',
   path: base,
   summary: 'List API keys (never their secrets)',
-  description: "Another manage identity's personal keys are not listed.",
+  description:
+    "Another manage identity's personal keys are not listed, except to the environment's admin key and the bypass secret, which see every key.",
   security: adminSecurity,
   request: { params: scopeParams },
   responses: {
@@ -48,7 +49,8 @@ const getRoute = createRoute({
   method: 'get',
   path: `${base}/{id}`,
   summary: 'Read an API key: everything but its secret',
-  description: "Another manage identity's personal key is 404, as an unknown one.",
+  description:
+    "Another manage identity's personal key is 404, as an unknown one (the environment's admin key and the bypass secret see every key).",
   security: adminSecurity,
   request: { params: keyParams },
   responses: {
@@ -118,6 +120,8 @@ const revokeRoute = createRoute({
   method: 'delete',
   path: `${base}/{id}`,
   summary: 'Revoke an API key (effective at once)',
+  description:
+    "Another manage identity's personal key is 404, except to the environment's admin key and the bypass secret, which revoke any key.",
   security: adminSecurity,
   request: { params: keyParams },
   responses: {
@@ -132,7 +136,8 @@ const revokeRoute = createRoute({
 /**
  * The manage API for API keys: create (shown once), list, read, change, revoke, usage. A stored
  * `manage` key creates (and changes) only keys no wider than itself; environment admin keys and
- * the bypass secret are not bounded. A personal key is seen only by the identity that made it.
+ * the bypass secret are not bounded. A personal key is seen only by the identity that made it
+ * and by `ADMIN_API_KEY` (`env:admin`) and the bypass secret, so that they may revoke it.
  */
 export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> {
   const { settings, now } = context;
@@ -156,7 +161,7 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
       !record ||
       record.tenantId !== tenantId ||
       record.projectId !== projectId ||
-      !isKeyVisibleTo(record, manageIdentityOf(principal))
+      !isKeyVisibleTo(record, principal)
     ) {
       throw new ProblemError(404, 'not_found', 'API key not found');
     }
@@ -172,10 +177,10 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
 
   routes.openapi(listRoute, async (c) => {
     const { tenantId, projectId } = c.req.valid('param');
-    const identity = manageIdentityOf(c.get('principal'));
+    const principal = c.get('principal');
     const keys = await context.apiKeys.list(tenantId, projectId);
     return c.json(
-      { data: keys.filter((record) => isKeyVisibleTo(record, identity)).map(viewApiKey) },
+      { data: keys.filter((record) => isKeyVisibleTo(record, principal)).map(viewApiKey) },
       200,
     );
   });

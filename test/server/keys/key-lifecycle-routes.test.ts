@@ -7,6 +7,14 @@ import { createTestStores } from '../test-database.ts';
 const base = '/manage/tenants/default/projects/default/api-keys';
 const envAdmin = 'env-admin-key-0123456789-0123456789abcdef';
 const envManage = 'env-manage-key-0123456789-0123456789abcdef';
+const bypassSecret = 'bypass-secret-bypass-secret-bypass-0123';
+// The bypass secret names its scope in headers, as on every route.
+const bypassHeaders = {
+  authorization: `Bearer ${bypassSecret}`,
+  'x-inkeep-tenant-id': 'default',
+  'x-inkeep-project-id': 'default',
+  'x-inkeep-agent-id': 'agent_demo',
+};
 const start = Date.UTC(2026, 0, 1);
 const hours = (count: number) => count * 3600 * 1000;
 
@@ -17,7 +25,12 @@ async function setUp() {
   const app = createTestApp({
     stores,
     now,
-    env: { ENVIRONMENT: 'production', ADMIN_API_KEY: envAdmin, INKEEP_ADMIN_API_KEY: envManage },
+    env: {
+      ENVIRONMENT: 'production',
+      ADMIN_API_KEY: envAdmin,
+      INKEEP_ADMIN_API_KEY: envManage,
+      INKEEP_AGENTS_RUN_API_BYPASS_SECRET: bypassSecret,
+    },
   });
   const as = (credential: string) => ({
     create: (body: Record<string, unknown>) =>
@@ -358,12 +371,10 @@ describe('key types', () => {
         .map((key) => key.name)
         .sort();
     expect(await names(manager.key)).toEqual(['mine', 'ops']);
-    expect(await names(envAdmin)).toEqual(['admins', 'ops']);
     expect(await names(envManage)).toEqual(['ops']);
 
     for (const [credential, id] of [
       [manager.key, admins.data.id],
-      [envAdmin, mine.data.id],
       [envManage, mine.data.id],
       [envManage, admins.data.id],
     ] as const) {
@@ -385,6 +396,48 @@ describe('key types', () => {
     const store = await apiKeys;
     expect((await store.get(mine.data.id))?.name).toBe('still mine');
     expect((await store.get(admins.data.id))?.revokedAt).toBeNull();
+  });
+
+  it('personal: the environment admin key and the bypass secret list, read and revoke every key', async () => {
+    const { app, as, apiKeys } = await setUp();
+    const manager = (await (
+      await as(envAdmin).create({ name: 'ops', scopes: ['manage', 'chat'] })
+    ).json()) as { key: string; data: KeyData };
+    const made = async (name: string) =>
+      (
+        (await (
+          await as(manager.key).create({ name, scopes: ['chat'], type: 'personal' })
+        ).json()) as { key: string; data: KeyData }
+      ).data;
+    const leaked = await made('leaked');
+    const other = await made('other');
+    const names = async (credential: string) =>
+      ((await (await as(credential).list()).json()) as { data: KeyData[] }).data
+        .map((key) => key.name)
+        .sort();
+    expect(await names(envAdmin)).toEqual(['leaked', 'ops', 'other']);
+    expect(await dataOf(await as(envAdmin).get(leaked.id))).toMatchObject({
+      name: 'leaked',
+      type: 'personal',
+      createdBy: `key:${manager.data.id}`,
+    });
+    expect((await as(envAdmin).usage(leaked.id)).status).toBe(200);
+    expect((await as(envAdmin).revoke(leaked.id)).status).toBe(204);
+    const store = await apiKeys;
+    expect((await store.get(leaked.id))?.revokedAt).not.toBeNull();
+
+    // The bypass secret, too.
+    const listed = await app.request(base, { headers: bypassHeaders });
+    expect(
+      ((await listed.json()) as { data: KeyData[] }).data.map((key) => key.name).sort(),
+    ).toEqual(['leaked', 'ops', 'other']);
+    expect((await app.request(`${base}/${other.id}`, { headers: bypassHeaders })).status).toBe(200);
+    const revoked = await app.request(`${base}/${other.id}`, {
+      method: 'DELETE',
+      headers: bypassHeaders,
+    });
+    expect(revoked.status).toBe(204);
+    expect((await store.get(other.id))?.revokedAt).not.toBeNull();
   });
 
   it('stores the type, creator and threshold through the store (default service, no creator)', async () => {
