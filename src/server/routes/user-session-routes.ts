@@ -11,6 +11,7 @@ import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
 import { noteRequest } from '../logs/note-request.ts';
 import type { ServerContext } from '../server-context.ts';
+import { firstValidSecondOf } from '../session/session-revocation.ts';
 import { maxUserTokenLength, verifyUserToken } from '../session/verify-user-token.ts';
 import {
   originHeader,
@@ -92,7 +93,7 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
     path: '/run/auth/apps/{appId}/user-session',
     summary: "Issue a signed-in visitor's session for a token the site's backend signed",
     description:
-      "The site's token is a JWT whose header `kid` names one of the app's `config.webClient.signingKeys`, verified with that key's algorithm only (RS256, ES256 or EdDSA). Claims: `sub` (the site's user id, ≤ 256 characters) required; `exp` required, at most 24 h after `iat` and after now; `iat` required, within 60 s of the server's clock; `aud` must name the app's `config.webClient.audience` when it sets one; other claims (≤ 1 KB of JSON) become verified claims, passed to the agent. Checks, in order: app exists and enabled (404), web_client (400), Origin (403), rate limit per client IP (429, the anonymous-session budget INKEEP_SESSION_RATE_LIMIT), the client's failed-credentials budget (429, INKEEP_AUTH_FAILURE_LIMIT, which every 401 here spends), body (400), token (401). The session's `sub` is `user_` + 32 hex of SHA-256(appId, user id): the same user's conversations on every device. With `anonymousToken` (a valid anonymous session of this app) that visitor's conversations (only `conversationId` when given) move to the user, once; an invalid one moves nothing. The session ends when the site's token does (at the latest after INKEEP_ANON_SESSION_LIFETIME_SECONDS).",
+      "The site's token is a JWT whose header `kid` names one of the app's `config.webClient.signingKeys`, verified with that key's algorithm only (RS256, ES256 or EdDSA). Claims: `sub` (the site's user id, ≤ 256 characters) required; `exp` required, at most 24 h after `iat` and after now; `iat` required, within 60 s of the server's clock; `aud` must name the app's `config.webClient.audience` when it sets one; other claims (≤ 1 KB of JSON) become verified claims, passed to the agent. Checks, in order: app exists and enabled (404), web_client (400), Origin (403), rate limit per client IP (429, the anonymous-session budget INKEEP_SESSION_RATE_LIMIT), the client's failed-credentials budget (429, INKEEP_AUTH_FAILURE_LIMIT, which every 401 here spends), body (400), token (401). The session's `sub` is `user_` + 32 hex of SHA-256(appId, user id): the same user's conversations on every device. With `anonymousToken` (a valid anonymous session of this app) that visitor's conversations (only `conversationId` when given) move to the user, once: after a move that visitor's anonymous session is signed out (every token of it refused, as by POST …/sessions/revoke with its sub); an invalid one (or one of another app) moves nothing. The session ends when the site's token does (at the latest after INKEEP_ANON_SESSION_LIFETIME_SECONDS).",
     middleware: [admit, jsonBody(context.settings.bodyLimitBytes)],
     request: {
       params: z.object({ appId: z.string() }),
@@ -134,6 +135,8 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
       if (
         anonymous?.type === 'anonymous' &&
         anonymous.app === app.id &&
+        anonymous.tid === app.tenantId &&
+        anonymous.pid === app.projectId &&
         !context.apps.isSessionRevoked(anonymous)
       ) {
         movedConversations = await context.conversations.transfer(
@@ -141,6 +144,18 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
           check.sub,
           conversationId,
         );
+        // The move happens once: the anonymous visitor is signed out, so its token can neither
+        // move conversations again nor chat on. A revocation at T refuses tokens issued in T's
+        // second or earlier (session-revocation.ts); this token's second, and the app's first
+        // valid one, may lie ahead of now.
+        if (movedConversations.length > 0) {
+          const cutoff = Math.max(
+            context.now(),
+            anonymous.iat * 1000,
+            firstValidSecondOf(app) * 1000,
+          );
+          await context.apps.revokeSessions(app.id, new Date(cutoff), anonymous.sub);
+        }
       }
     }
     const session = await context.tokens.issueUser(app, {

@@ -2,7 +2,7 @@ import { decodeJwt, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, Responder } from '../../../src/server/chat/responder.ts';
 import { userSubOf } from '../../../src/server/session/verify-user-token.ts';
-import { createTestApp, demoOrigin, getToken, requestChat, testApps } from '../helpers.ts';
+import { createTestApp, demoOrigin, getToken, requestChat, secret, testApps } from '../helpers.ts';
 
 type Algorithm = 'RS256' | 'ES256' | 'EdDSA';
 interface KeyPair {
@@ -119,14 +119,18 @@ async function chat(app: TestApp, token: string, text: string, conversationId?: 
   return response.headers.get('x-inkeep-conversation-id') as string;
 }
 
-async function history(app: TestApp, token: string) {
-  const response = await app.request('/run/v1/conversations', {
+function historyResponse(app: TestApp, token: string) {
+  return app.request('/run/v1/conversations', {
     headers: {
       authorization: `Bearer ${token}`,
       origin: demoOrigin,
       'x-inkeep-app-id': 'app_demo',
     },
   });
+}
+
+async function history(app: TestApp, token: string) {
+  const response = await historyResponse(app, token);
   expect(response.status).toBe(200);
   return ((await response.json()) as { data: { id: string }[] }).data.map(({ id }) => id);
 }
@@ -404,11 +408,52 @@ describe('POST /run/auth/apps/{appId}/user-session', () => {
     const body = await userSession(app, { token: await siteToken(), anonymousToken: anonymous });
     expect(body.movedConversations.sort()).toEqual([a, b].sort());
     expect((await history(app, body.token)).sort()).toEqual([a, b].sort());
-    expect(await history(app, anonymous)).toEqual([]);
     // The user goes on in the moved conversation.
     expect(await chat(app, body.token, 'Third', a)).toBe(a);
+    // The anonymous visitor is signed out in the same second: its token neither reads, nor
+    // chats, nor moves again.
+    expect((await historyResponse(app, anonymous)).status).toBe(401);
+    const refused = await requestChat(app, anonymous, {
+      messages: [{ role: 'user', content: 'Later' }],
+      stream: false,
+    });
+    expect(refused.status).toBe(401);
     const again = await userSession(app, { token: await siteToken(), anonymousToken: anonymous });
     expect(again.movedConversations).toEqual([]);
+    // A rolling refresh with it starts a new anonymous visitor, who owns nothing of the old.
+    const fresh = await app.request('/run/auth/apps/app_demo/anonymous-session', {
+      method: 'POST',
+      headers: { origin: demoOrigin, authorization: `Bearer ${anonymous}` },
+    });
+    const renewed = ((await fresh.json()) as { token: string }).token;
+    expect(decodeJwt(renewed).sub).not.toBe(decodeJwt(anonymous).sub);
+    expect(await history(app, renewed)).toEqual([]);
+  });
+
+  it('signs the anonymous visitor out only after a move: with nothing to move it stays', async () => {
+    clock.now = now;
+    const app = signedApp();
+    const anonymous = await getToken(app);
+    const body = await userSession(app, { token: await siteToken(), anonymousToken: anonymous });
+    expect(body.movedConversations).toEqual([]);
+    expect(await history(app, anonymous)).toEqual([]);
+  });
+
+  it('moves nothing for an anonymous token of another tenant or project with the same app id', async () => {
+    clock.now = now;
+    const app = signedApp();
+    const anonymous = await getToken(app);
+    const id = await chat(app, anonymous, 'Mine');
+    const claims = decodeJwt(anonymous);
+    for (const scope of [{ tid: 'other' }, { pid: 'other' }]) {
+      // Signed with the server's own secret (no kid: tried against each), but scoped elsewhere.
+      const forged = await new SignJWT({ ...claims, ...scope })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .sign(new TextEncoder().encode(secret));
+      const body = await userSession(app, { token: await siteToken(), anonymousToken: forged });
+      expect(body.movedConversations).toEqual([]);
+    }
+    expect(await history(app, anonymous)).toEqual([id]);
   });
 
   it('moves only the named conversation when conversationId is given', async () => {
@@ -424,7 +469,14 @@ describe('POST /run/auth/apps/{appId}/user-session', () => {
     });
     expect(body.movedConversations).toEqual([b]);
     expect(await history(app, body.token)).toEqual([b]);
-    expect(await history(app, anonymous)).toEqual([a]);
+    // The other conversation stays with the anonymous visitor, who is signed out: it moves no more.
+    expect((await historyResponse(app, anonymous)).status).toBe(401);
+    const again = await userSession(app, {
+      token: await siteToken(),
+      anonymousToken: anonymous,
+      conversationId: a,
+    });
+    expect(again.movedConversations).toEqual([]);
   });
 
   it('moves nothing for an invalid anonymous token or one of another app', async () => {
