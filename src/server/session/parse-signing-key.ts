@@ -21,6 +21,12 @@ function algorithmOf(key: KeyObject): SigningAlgorithm | undefined {
   if (type === 'rsa') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < 2048) throw new SigningKeyError('is an RSA key shorter than 2048 bits');
+    // Longer keys cost every verification more CPU than any site needs; other exponents are a
+    // sign of a hand-made or weak key.
+    if (bits > 4096) throw new SigningKeyError('is an RSA key longer than 4096 bits');
+    if (key.asymmetricKeyDetails?.publicExponent !== 65537n) {
+      throw new SigningKeyError('is an RSA key whose public exponent is not 65537');
+    }
     return 'RS256';
   }
   if (type === 'ec') {
@@ -38,7 +44,7 @@ const parsedPem = new Map<string, ParsedSigningKey>();
 
 /**
  * Parses a registered public key (PEM SPKI text or a JWK object) with node:crypto and fixes its
- * algorithm: RSA ≥ 2048 bits → RS256, P-256 → ES256, Ed25519 → EdDSA. Symmetric and private keys
+ * algorithm: RSA of 2048 to 4096 bits with exponent 65537 → RS256, P-256 → ES256, Ed25519 → EdDSA. Symmetric and private keys
  * are refused (a private key would verify, but must never be handed to this server). `alg`, when
  * given, must be the key's own. Throws {@link SigningKeyError}. Results are remembered per key.
  */

@@ -63,8 +63,9 @@ const refuse = (code: UserTokenProblemCode, detail: string): UserTokenCheck => (
  * Verifies a token the site's backend signed for one of its users: the key its `kid` names among
  * the app's signing keys, with that key's algorithm only; `sub` a non-empty string of at most 256
  * characters; `exp` required, in the future and at most 24 h after `iat` and after now; `iat`
- * required and within 60 s of now; `aud` naming the app's audience when it sets one; other claims
- * at most 1 KB of JSON. Never throws.
+ * required and within 60 s of now; `nbf`, when given, a number not in the future; `aud` naming
+ * the app's audience when it sets one; other claims at most 1 KB of JSON. A registered key that
+ * no longer parses refuses its tokens (`user_token_unknown_kid`). Never throws.
  */
 export async function verifyUserToken(
   token: string,
@@ -93,7 +94,17 @@ export async function verifyUserToken(
       `No signing key of this app has kid ${JSON.stringify(kid)}`,
     );
   }
-  const { key, alg } = parseSigningKey(registeredKey.key, registeredKey.alg);
+  // Keys are checked when the app is saved; one stored under older rules may no longer pass.
+  let parsed: ReturnType<typeof parseSigningKey>;
+  try {
+    parsed = parseSigningKey(registeredKey.key, registeredKey.alg);
+  } catch {
+    return refuse(
+      'user_token_unknown_kid',
+      `The app's key ${JSON.stringify(kid)} is not usable: register it again`,
+    );
+  }
+  const { key, alg } = parsed;
   let bytes: Uint8Array;
   try {
     ({ payload: bytes } = await compactVerify(token, key, { algorithms: [alg] }));
@@ -135,8 +146,13 @@ export async function verifyUserToken(
       `The token's iat is ${Math.round(iat - seconds)} s from the server's clock (at most ${clockSkewSeconds} s)`,
     );
   }
-  if (typeof nbf === 'number' && nbf > seconds + clockSkewSeconds) {
-    return refuse('user_token_iat_skew', "The token's nbf is in the future");
+  if (nbf !== undefined) {
+    if (typeof nbf !== 'number' || !Number.isFinite(nbf)) {
+      return refuse('user_token_iat_skew', "The token's nbf, when given, must be unix seconds");
+    }
+    if (nbf > seconds + clockSkewSeconds) {
+      return refuse('user_token_iat_skew', "The token's nbf is in the future");
+    }
   }
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     return refuse('user_token_too_long_lived', 'The token needs exp, at most 24 h ahead');
