@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../../src/server/apps/app.ts';
 import { verifyUserToken } from '../../../src/server/session/verify-user-token.ts';
@@ -42,7 +42,14 @@ describe('verifyUserToken', () => {
   ])('refuses an nbf that is %s as user_token_iat_skew', async (_, nbf) => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const app = appWith([{ kid: 'k', key: await exportJWK(publicKey) }]);
-    const token = await new SignJWT({ sub: 'user-1', iat: seconds, exp: seconds + 60, nbf })
+    // A site may sign anything: the payload is not held to jose's claim types.
+    const payload = {
+      sub: 'user-1',
+      iat: seconds,
+      exp: seconds + 60,
+      nbf,
+    } as unknown as JWTPayload;
+    const token = await new SignJWT(payload)
       .setProtectedHeader({ alg: 'ES256', kid: 'k' })
       .sign(privateKey);
     expect(await verifyUserToken(token, app, () => now)).toMatchObject({
