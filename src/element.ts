@@ -226,11 +226,19 @@ export class InkeepChatElement extends BaseElement {
     }
     this.#configError = null;
     const authToken = this.getAttribute('auth-token');
-    const session = createSession({
-      appId,
-      baseUrl,
-      getAuthToken: this.#getAuthToken ?? (authToken ? () => authToken : undefined),
-    });
+    const getAuthToken = this.#getAuthToken ?? (authToken ? () => authToken : undefined);
+    const session = createSession({ appId, baseUrl, getAuthToken });
+    // Each identity remembers its own conversation, so that signing in or out never resumes the
+    // other's. Signing in moves the anonymous visitor's conversations to the user (the session
+    // hands them over), and with them the one it was in.
+    const key = `inkeep-chat:conversation:${baseUrl}:${appId}`;
+    let memory = rememberConversation(key);
+    if (getAuthToken) {
+      const moved = memory.get();
+      memory.set(null);
+      memory = rememberConversation(`${key}:user`);
+      if (moved) memory.set(moved);
+    }
     this.#session = session;
     this.#sessionView = session;
     this.#unsubscribe = session.subscribe((state: SessionState) => {
@@ -241,7 +249,7 @@ export class InkeepChatElement extends BaseElement {
     this.#controller?.dispose();
     this.#controller = createChatController({
       client: createChatClient({ fetch: session.fetch }),
-      memory: rememberConversation(`inkeep-chat:conversation:${baseUrl}:${appId}`),
+      memory,
       onError: (error) => this.#emitError(error),
       onMessage: (message) =>
         this.dispatchEvent(new InkeepChatEvent('inkeep-chat-message', message)),

@@ -237,3 +237,48 @@ describe('<inkeep-chat> with a signed-in visitor', () => {
     expect(api.to(sessionPath)).toHaveLength(0);
   });
 });
+
+describe('<inkeep-chat> remembers a conversation per identity', () => {
+  const anonymousKey = `inkeep-chat:conversation:${base}:app_1`;
+  const userKey = `${anonymousKey}:user`;
+  const userSessionPath = '/run/auth/apps/app_1/user-session';
+  const userSession = () =>
+    json({ token: 'user_token', expiresAt: new Date(Date.now() + 3_600_000) });
+  const asked = (api: ReturnType<typeof createFakeRunApi>, id: string) =>
+    api.requests.some((request) => request.url.includes(id));
+
+  beforeEach(() => {
+    // Idle at once: the remembered conversation is restored as soon as the element starts.
+    vi.stubGlobal('requestIdleCallback', (callback: () => void) => {
+      queueMicrotask(callback);
+      return 0;
+    });
+  });
+  afterEach(() => localStorage.clear());
+
+  it('moves the anonymous visitor’s conversation to the user on sign-in, and never back on sign-out', async () => {
+    localStorage.setItem(anonymousKey, 'conv_1');
+    const { element, api } = mount(
+      { ...configured, 'auth-token': 'site_token' },
+      {
+        [userSessionPath]: userSession,
+        [sessionPath]: session,
+        '/run/v1/conversations/conv_1': never,
+        [chatPath]: never,
+      },
+    );
+    // Signing in moves the anonymous visitor's conversations to the user: the one it was in too.
+    await waitFor(() => expect(asked(api, 'conv_1')).toBe(true));
+    expect(localStorage.getItem(userKey)).toBe('conv_1');
+    expect(localStorage.getItem(anonymousKey)).toBeNull();
+
+    // Signed out: the anonymous visitor starts afresh, and the user's conversation stays theirs.
+    const before = api.requests.filter((request) => request.url.includes('conv_1')).length;
+    element.removeAttribute('auth-token');
+    await waitFor(() => expect(api.to(sessionPath)).toHaveLength(1));
+    element.send('Hi');
+    await waitFor(() => expect(api.to(chatPath)).toHaveLength(1));
+    expect(api.requests.filter((request) => request.url.includes('conv_1'))).toHaveLength(before);
+    expect(localStorage.getItem(userKey)).toBe('conv_1');
+  });
+});
