@@ -178,3 +178,28 @@ test('a visitor who signs in mid-conversation keeps the conversation, on every d
     await other.close();
   }
 });
+
+test('a visitor who signs out does not reopen the signed-in user’s conversation', async ({
+  page,
+}) => {
+  await page.goto(`${host.url}/?user=ada`);
+  await chatThrough(widget(page), 'Asked while signed in');
+  const remembered = await page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((key) => key.startsWith('inkeep-chat:conversation:'))
+      .map((key) => localStorage.getItem(key)),
+  );
+  expect(remembered).toHaveLength(1);
+  const userConversation = remembered[0] as string;
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes(userConversation)) asked.push(request.url());
+  });
+
+  // Signed out: the same browser, the site no longer hands the widget a token.
+  await page.goto(`${host.url}/anonymous`);
+  await chatThrough(widget(page), 'Asked anonymously');
+  await expect(widget(page).locator('.user')).toHaveText([/Asked anonymously/]);
+  expect(asked).toEqual([]);
+  await expect(widget(page).getByRole('alert')).toHaveCount(0);
+});
