@@ -9,6 +9,8 @@ import { signatureHolds, startWebhookReceiver } from '../test/server/alerts/webh
 import { type RunningProcess, startApiServer } from './servers.ts';
 
 const adminKey = 'e2e-manage-admin-key-0123456789abcdef';
+/** `ADMIN_API_KEY`: the environment admin, who sees every key. */
+const rootKey = 'e2e-root-admin-key-0123456789abcdef01';
 const webhookSecret = 'e2e-webhook-secret-0123456789abcdef01';
 
 async function expectNoAxeViolations(page: Page) {
@@ -27,6 +29,7 @@ test.describe('the dashboard’s key lifecycle', () => {
     api = await startApiServer(
       {
         INKEEP_ADMIN_API_KEY: adminKey,
+        ADMIN_API_KEY: rootKey,
         INKEEP_ALERT_WEBHOOK_URL: receiver.url,
         INKEEP_ALERT_WEBHOOK_SECRET: webhookSecret,
       },
@@ -125,5 +128,48 @@ test.describe('the dashboard’s key lifecycle', () => {
     await expect(marked).toContainText('Use crossed 50% of the rate limit on');
     await expectNoAxeViolations(page);
     await page.screenshot({ path: 'test-results/screenshots/manage-keys.png', fullPage: true });
+  });
+
+  test('the environment admin sees another identity’s personal key and revokes it', async ({
+    page,
+  }) => {
+    const keysUrl = `${api.url}/manage/tenants/default/projects/default/api-keys`;
+    const create = async (credential: string, body: Record<string, unknown>) => {
+      const response = await fetch(keysUrl, {
+        method: 'POST',
+        headers: { 'x-api-key': credential, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(201);
+      return (await response.json()) as { key: string };
+    };
+    // A teammate's stored manage key makes a personal key, which then leaks.
+    const teammate = await create(rootKey, { name: 'teammate', scopes: ['manage', 'chat'] });
+    const leaked = await create(teammate.key, {
+      name: 'laptop',
+      scopes: ['chat'],
+      type: 'personal',
+    });
+    const listedTo = async (credential: string) =>
+      (
+        (await (await fetch(keysUrl, { headers: { 'x-api-key': credential } })).json()) as {
+          data: { name: string }[];
+        }
+      ).data.map(({ name }) => name);
+    expect(await listedTo(adminKey)).not.toContain('laptop');
+
+    await page.goto(`${api.url}/manage/`);
+    await page.getByLabel('API key').fill(rootKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'API keys' }).click();
+    const card = page.getByRole('article', { name: 'laptop' });
+    await expect(card).toContainText('Personal (its creator and the environment admin see it)');
+    await card.getByRole('button', { name: 'Revoke' }).click();
+    await card.getByRole('button', { name: 'Revoke laptop' }).click();
+    await expect(card.locator('.badge').first()).toHaveText('Revoked');
+    const refused = await fetch(`${api.url}/run/v1/conversations`, {
+      headers: { 'X-API-Key': leaked.key },
+    });
+    expect(refused.status).toBe(401);
   });
 });
