@@ -13,7 +13,7 @@ import { keyOfRequest } from './http/authenticate.ts';
 import { cors } from './http/cors.ts';
 import { ProblemError, problemResponse } from './http/problem-error.ts';
 import { checkContentLength } from './http/read-json-body.ts';
-import { trackRequests } from './http/track-requests.ts';
+import { refuseWhileDraining, trackRequests } from './http/track-requests.ts';
 import { validationHook } from './http/validation-hook.ts';
 import { createIpAllowlist } from './keys/ip-allowlist.ts';
 import { createBudgets } from './limits/create-budgets.ts';
@@ -210,6 +210,8 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   app.use('/openapi.json', corsMiddleware);
   app.use('/healthz', corsMiddleware);
   app.use('/readyz', corsMiddleware);
+  // After CORS, so a cross-origin widget can read the refusal and its Retry-After.
+  app.use('*', refuseWhileDraining(context));
   app.use('*', async (c, next) => {
     checkContentLength(c, settings.bodyLimitBytes);
     try {

@@ -166,6 +166,33 @@ describe('a draining server', () => {
     expect(metrics.status).toBe(200);
   });
 
+  it('refuses a cross-origin request with CORS headers, so the widget can read the 503', async () => {
+    const app = createTestApp();
+    await app.ready;
+    app.context.drain.start();
+    const refused = await app.request('/run/v1/chat/completions', {
+      method: 'POST',
+      headers: { origin: 'http://localhost:5173', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    const exposed = (refused.headers.get('access-control-expose-headers') ?? '')
+      .toLowerCase()
+      .split(/,\s*/);
+    expect(exposed).toContain('retry-after');
+    expect(exposed).toContain('x-request-id');
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toMatchObject({ status: 503, code: 'shutting_down' });
+    // The preflight still answers, so the browser sends the request and reads the refusal.
+    const preflight = await app.request('/run/v1/chat/completions', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(app.context.drain.activeRequests).toBe(0);
+  });
+
   it('is not ready while its database does not answer', async () => {
     const app = createTestApp();
     await app.ready;
