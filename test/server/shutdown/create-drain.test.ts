@@ -99,6 +99,42 @@ describe('createDrain', () => {
     expect(settled).toEqual({ finished: 0, interrupted: 1 });
   });
 
+  it('interrupts at once a stream that starts after the grace period, and waits for it', async () => {
+    const timers = manualTimers();
+    const drain = createDrain(timers);
+    const calls: string[] = [];
+    const ends: (() => void)[] = [];
+    const stream = (name: string) => ({
+      interrupt: () => {
+        calls.push(name);
+        return new Promise<void>((resolve) => ends.push(resolve));
+      },
+    });
+    drain.track(stream('early'));
+    // A request still queued at the deadline: its stream registers afterwards.
+    const leave = drain.enter();
+    let settled: unknown;
+    const settling = drain.settle({ graceMs: 30_000, closeMs: 5000 }).then((result) => {
+      settled = result;
+    });
+    await tick();
+    timers.fire(30_000);
+    await tick();
+    expect(calls).toEqual(['early']);
+    drain.track(stream('late'));
+    await tick();
+    expect(calls).toEqual(['early', 'late']);
+    leave();
+    for (const end of ends.splice(0, 1)) end();
+    await tick();
+    // The late stream has not ended yet: the final wait still counts it.
+    expect(settled).toBeUndefined();
+    for (const end of ends.splice(0)) end();
+    await settling;
+    expect(settled).toEqual({ finished: 0, interrupted: 2 });
+    expect(timers.count).toBe(0);
+  });
+
   it('gives up on a stream that does not end after closeMs', async () => {
     const timers = manualTimers();
     const drain = createDrain(timers);
