@@ -225,6 +225,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   });
   // Each app's activity (dashboard): sessions and chats, served or refused.
   app.use('/run/auth/apps/:appId/anonymous-session', recordActivity(context, 'session'));
+  app.use('/run/auth/apps/:appId/user-session', recordActivity(context, 'session'));
   app.use('/run/v1/chat/completions', recordActivity(context, 'chat'));
   app.use('/run/api/chat', recordActivity(context, 'chat'));
   app.route('/', createHealthRoutes(context));
