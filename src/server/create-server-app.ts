@@ -25,7 +25,7 @@ import { createApiKeyRoutes } from './routes/api-key-routes.ts';
 import { createChatRoutes } from './routes/chat-routes.ts';
 import { createConversationRoutes } from './routes/conversation-routes.ts';
 import { createFeedbackRoutes } from './routes/feedback-routes.ts';
-import { createHealthRoutes } from './routes/health-routes.ts';
+import { createHealthRoutes, createLivenessRoutes } from './routes/health-routes.ts';
 import { createManageActivityRoutes } from './routes/manage-activity-routes.ts';
 import { createManageFeedbackRoutes } from './routes/manage-feedback-routes.ts';
 import { createManageRoutes } from './routes/manage-routes.ts';
@@ -210,8 +210,11 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   app.use('/openapi.json', corsMiddleware);
   app.use('/healthz', corsMiddleware);
   app.use('/readyz', corsMiddleware);
+  app.use('/livez', corsMiddleware);
   // After CORS, so a cross-origin widget can read the refusal and its Retry-After.
   app.use('*', refuseWhileDraining(context));
+  // Liveness answers before the wait for the stores: an engine outage must not restart the fleet.
+  app.route('/', createLivenessRoutes());
   app.use('*', async (c, next) => {
     checkContentLength(c, settings.bodyLimitBytes);
     try {

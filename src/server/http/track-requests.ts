@@ -6,7 +6,7 @@ import type { ServerContext } from '../server-context.ts';
 import { ProblemError, problemResponse } from './problem-error.ts';
 
 /** Routes a draining server still answers: the balancer's checks and the operator's metrics. */
-const answeredWhileDraining = new Set(['/healthz', '/readyz', '/metrics']);
+const answeredWhileDraining = new Set(['/livez', '/healthz', '/readyz', '/metrics']);
 
 /** Options of {@link trackRequests}. */
 export interface TrackRequestsOptions {
