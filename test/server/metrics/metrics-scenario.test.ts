@@ -19,6 +19,7 @@ import {
   requestSession,
   solveClassicChallenge,
   testApps,
+  withTestLog,
 } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
 
@@ -275,14 +276,16 @@ describe('INKEEP_METRICS_LISTEN', () => {
 
   it('serves /metrics without credentials on its own address, and nothing else there', async () => {
     const shared = createMemorySharedState();
-    server = await startServer({
-      apps: testApps,
-      stores: createTestStores({ shared }),
-      shared,
-      env: { INKEEP_METRICS_LISTEN: '127.0.0.1:0' },
-      settings: { jwtSecret: 'test-secret-test-secret-test-secret-0123' },
-      manageUi: false,
-    });
+    server = await startServer(
+      withTestLog({
+        apps: testApps,
+        stores: createTestStores({ shared }),
+        shared,
+        env: { INKEEP_METRICS_LISTEN: '127.0.0.1:0' },
+        settings: { jwtSecret: 'test-secret-test-secret-test-secret-0123' },
+        manageUi: false,
+      }),
+    );
     expect(server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const response = await fetch(server.metricsUrl ?? '');
@@ -300,11 +303,13 @@ describe('INKEEP_METRICS_LISTEN', () => {
 
   it('refuses to start with an address that is not host:port', async () => {
     await expect(
-      startServer({
-        apps: testApps,
-        env: { INKEEP_METRICS_LISTEN: 'localhost' },
-        settings: { jwtSecret: 'test-secret-test-secret-test-secret-0123' },
-      }),
+      startServer(
+        withTestLog({
+          apps: testApps,
+          env: { INKEEP_METRICS_LISTEN: 'localhost' },
+          settings: { jwtSecret: 'test-secret-test-secret-test-secret-0123' },
+        }),
+      ),
     ).rejects.toThrow(/INKEEP_METRICS_LISTEN must be host:port/);
   });
 });
