@@ -26,6 +26,8 @@ export default defineConfig({
           testTimeout: 60_000,
           // Throwaway PostgreSQL and Redis for the contract and shared-state tests.
           globalSetup: ['test/setup/engines.ts'],
+          // After each file: no secret its test servers were given reached their captured log.
+          setupFiles: ['test/setup/log-secrecy.ts'],
         },
       },
     ],

@@ -13,7 +13,7 @@ import { keyOfRequest } from './http/authenticate.ts';
 import { cors } from './http/cors.ts';
 import { ProblemError, problemResponse } from './http/problem-error.ts';
 import { checkContentLength } from './http/read-json-body.ts';
-import { trackRequests } from './http/track-requests.ts';
+import { refuseWhileDraining, trackRequests } from './http/track-requests.ts';
 import { validationHook } from './http/validation-hook.ts';
 import { createIpAllowlist } from './keys/ip-allowlist.ts';
 import { createBudgets } from './limits/create-budgets.ts';
@@ -25,7 +25,7 @@ import { createApiKeyRoutes } from './routes/api-key-routes.ts';
 import { createChatRoutes } from './routes/chat-routes.ts';
 import { createConversationRoutes } from './routes/conversation-routes.ts';
 import { createFeedbackRoutes } from './routes/feedback-routes.ts';
-import { createHealthRoutes } from './routes/health-routes.ts';
+import { createHealthRoutes, createLivenessRoutes } from './routes/health-routes.ts';
 import { createManageActivityRoutes } from './routes/manage-activity-routes.ts';
 import { createManageFeedbackRoutes } from './routes/manage-feedback-routes.ts';
 import { createManageRoutes } from './routes/manage-routes.ts';
@@ -210,6 +210,11 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   app.use('/openapi.json', corsMiddleware);
   app.use('/healthz', corsMiddleware);
   app.use('/readyz', corsMiddleware);
+  app.use('/livez', corsMiddleware);
+  // After CORS, so a cross-origin widget can read the refusal and its Retry-After.
+  app.use('*', refuseWhileDraining(context));
+  // Liveness answers before the wait for the stores: an engine outage must not restart the fleet.
+  app.route('/', createLivenessRoutes());
   app.use('*', async (c, next) => {
     checkContentLength(c, settings.bodyLimitBytes);
     try {
@@ -223,6 +228,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   });
   // Each app's activity (dashboard): sessions and chats, served or refused.
   app.use('/run/auth/apps/:appId/anonymous-session', recordActivity(context, 'session'));
+  app.use('/run/auth/apps/:appId/user-session', recordActivity(context, 'session'));
   app.use('/run/v1/chat/completions', recordActivity(context, 'chat'));
   app.use('/run/api/chat', recordActivity(context, 'chat'));
   app.route('/', createHealthRoutes(context));

@@ -83,6 +83,12 @@ export async function openServerState(
     : settings.redisUrl
       ? await createRedisSharedState({ url: settings.redisUrl, onWarning, now })
       : createMemorySharedState({ now });
-  const stores = await openStores({ database, shared, quotas: settings.quotas, now });
+  const stores = await openStores({
+    database,
+    shared,
+    quotas: settings.quotas,
+    now,
+    ...(onWarning ? { onWarning } : {}),
+  });
   return { stores, shared };
 }

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readSettings } from '../../src/server/config/read-settings.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -121,5 +122,26 @@ describe('the deployment recipe', () => {
     expect(sample.filter((name) => !known.has(name))).toEqual([]);
     // And the README says plainly that the containers were not run here.
     expect(read('README.md')).toContain('were not run in this project');
+  });
+
+  it('passes the env file to the containers and stops later than the grace period ends', () => {
+    const compose = read('deploy/compose.yaml');
+    // The env file reaches the instances; their own in-network URLs win over it.
+    expect(compose).toMatch(/^ {2}env_file:\n {4}- \.env$/m);
+    expect(compose).toMatch(
+      /^ {2}environment:\n(?: {4}.*\n)*? {4}DATABASE_URL: postgres:\/\/.*@postgres:/m,
+    );
+    // Grace period + at least 15 s to interrupt what is left, flush and close.
+    const graceSeconds = readSettings({}).settings.shutdownGraceSeconds;
+    const composeStop = /^ {2}stop_grace_period: (\d+)s$/m.exec(compose)?.[1];
+    expect(Number(composeStop)).toBeGreaterThanOrEqual(graceSeconds + 15);
+    const unit = read('deploy/inkeep-chat.service');
+    const unitStop = /^TimeoutStopSec=(\d+)$/m.exec(unit)?.[1];
+    expect(Number(unitStop)).toBeGreaterThanOrEqual(graceSeconds + 15);
+    // The apps file ExecStart reads is installed by the steps.
+    const config = /^ExecStart=.*--config (\S+)/m.exec(unit)?.[1] ?? '';
+    expect(config).not.toBe('');
+    expect(unit).toContain(`install -D -m 0644 demo/apps.json ${config}`);
+    expect(read('README.md')).toContain(`install -D -m 0644 demo/apps.json ${config}`);
   });
 });

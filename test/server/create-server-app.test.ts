@@ -45,6 +45,24 @@ describe('createServerApp', () => {
     expect(JSON.stringify(body)).not.toContain('ECONNREFUSED');
   });
 
+  it('answers /livez with 200 whatever the engines do: database down, state not opened, draining', async () => {
+    const stores = await createTestStores();
+    const app = createTestApp({ stores });
+    await app.ready;
+    stores.health = async () => 'down';
+    expect((await app.request('/healthz')).status).toBe(503);
+    const live = await app.request('/livez');
+    expect(live.status).toBe(200);
+    expect(live.headers.get('cache-control')).toBe('no-store');
+    expect(live.headers.get('x-request-id')).toBeTruthy();
+    expect(await live.json()).toEqual({ status: 'alive' });
+    app.context.drain.start();
+    expect((await app.request('/livez')).status).toBe(200);
+    const broken = createTestApp({ stores: Promise.reject(new Error('no database')) });
+    expect((await broken.request('/livez')).status).toBe(200);
+    expect((await broken.request('/healthz')).status).toBe(503);
+  });
+
   it('answers 503 service_unavailable when its state cannot be opened', async () => {
     const app = createTestApp({ stores: Promise.reject(new Error('no database')) });
     const response = await app.request('/run/auth/apps/app_demo/anonymous-session', {

@@ -6,7 +6,10 @@ import {
   createServerApp,
   type ServerAppOptions,
 } from '../../src/server/index.ts';
+import { withTestLog } from './log-capture.ts';
 import { createTestStores } from './test-database.ts';
+
+export { withTestLog };
 
 /** The JWT secret every test server uses. */
 export const secret = 'test-secret-test-secret-test-secret-0123';
@@ -59,7 +62,8 @@ export const testApps = [
 ];
 
 /**
- * A test server with the test apps, no token delay, and the given overrides. Its state is a
+ * A test server with the test apps, no token delay, its log captured (test/setup/log-secrecy.ts
+ * checks it for secrets), and the given overrides. Its state is a
  * fresh schema of the process's test database (see test-database.ts) unless `stores` or
  * `dataDir` is given.
  */
@@ -70,13 +74,16 @@ export function createTestApp(options: ServerAppOptions = {}) {
     (options.dataDir
       ? undefined
       : createTestStores({ shared, ...(options.now ? { now: options.now } : {}) }));
-  return createServerApp({
-    apps: testApps,
-    ...options,
-    shared,
-    ...(stores ? { stores } : {}),
-    settings: { jwtSecret: secret, tokenDelayMs: 0, ...options.settings },
-  });
+  // Its request log goes to the capture the setup file checks for secrets (log-capture.ts).
+  return createServerApp(
+    withTestLog({
+      apps: testApps,
+      ...options,
+      shared,
+      ...(stores ? { stores } : {}),
+      settings: { jwtSecret: secret, tokenDelayMs: 0, ...options.settings },
+    }),
+  );
 }
 
 type TestApp = ReturnType<typeof createTestApp>;

@@ -8,20 +8,23 @@ import {
   secret,
   solveClassicChallenge,
   testApps,
+  withTestLog,
 } from './helpers.ts';
 
 const powSecret = 'pow-secret-pow-secret-pow-secret-0123';
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    apps: testApps,
-    env: { INKEEP_POW_HMAC_SECRET: powSecret, INKEEP_POW_DIFFICULTY: '5000' },
-    settings: { jwtSecret: secret, tokenDelayMs: 1 },
-    onWarning: () => {},
-  });
+  server = await startServer(
+    withTestLog({
+      port: 0,
+      host: '127.0.0.1',
+      apps: testApps,
+      env: { INKEEP_POW_HMAC_SECRET: powSecret, INKEEP_POW_DIFFICULTY: '5000' },
+      settings: { jwtSecret: secret, tokenDelayMs: 1 },
+      onWarning: () => {},
+    }),
+  );
 });
 afterAll(() => server?.close());
 

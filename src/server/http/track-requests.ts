@@ -6,7 +6,7 @@ import type { ServerContext } from '../server-context.ts';
 import { ProblemError, problemResponse } from './problem-error.ts';
 
 /** Routes a draining server still answers: the balancer's checks and the operator's metrics. */
-const answeredWhileDraining = new Set(['/healthz', '/readyz', '/metrics']);
+const answeredWhileDraining = new Set(['/livez', '/healthz', '/readyz', '/metrics']);
 
 /** Options of {@link trackRequests}. */
 export interface TrackRequestsOptions {
@@ -18,8 +18,8 @@ export interface TrackRequestsOptions {
 
 /**
  * The first middleware of every request: gives it its id (`x-request-id`), counts it as in
- * flight for the drain, refuses it with 503 `shutting_down` while the server drains (health and
- * metrics excepted), and once its response is ready writes its log line and metrics.
+ * flight for the drain, and once its response is ready writes its log line and metrics. The
+ * refusal while draining is {@link refuseWhileDraining}, placed after CORS.
  */
 export function trackRequests(
   context: ServerContext,
@@ -32,22 +32,31 @@ export function trackRequests(
     c.header('x-request-id', requestId);
     const leave = drain.enter();
     try {
-      if (drain.draining && !answeredWhileDraining.has(c.req.path)) {
-        c.header('Retry-After', '5');
-        c.header('Connection', 'close');
-        c.res = problemResponse(
-          c,
-          new ProblemError(503, 'shutting_down', 'The server is shutting down; try again'),
-        );
-      } else {
-        await next();
-      }
+      await next();
     } finally {
       leave();
     }
     keepRequestId(c, requestId);
     if (log) logRequest(context.logger, c, requestId, performance.now() - started);
     if (measure) recordRequest(context.metrics, c);
+  };
+}
+
+/**
+ * Refuses a request with 503 `shutting_down` (and `Retry-After`) while the server drains, health
+ * and metrics excepted. Placed after the CORS middleware, so a cross-origin widget can read the
+ * refusal, and after {@link trackRequests}, so the request was counted in flight first.
+ */
+export function refuseWhileDraining(context: ServerContext): MiddlewareHandler {
+  const { drain } = context;
+  return async (c, next) => {
+    if (!drain.draining || answeredWhileDraining.has(c.req.path)) return next();
+    c.header('Retry-After', '5');
+    c.header('Connection', 'close');
+    return problemResponse(
+      c,
+      new ProblemError(503, 'shutting_down', 'The server is shutting down; try again'),
+    );
   };
 }
 

@@ -4,9 +4,23 @@ import { ProblemError } from '../http/problem-error.ts';
 import type { Logger } from './create-logger.ts';
 import { factsOf, hashVisitor } from './note-request.ts';
 
-/** The route pattern that answered (`/run/v1/conversations/:id`), never the raw path. */
+/** Routes of a fixed path, named by it even when shared middleware refused them first. */
+const fixedPathRoutes = new Set(['/run/v1/chat/completions', '/run/api/chat']);
+const sessionPath = /^\/run\/auth\/apps\/[^/]+\/(anonymous|user)-session$/;
+
+/**
+ * The route pattern that answered (`/run/v1/conversations/:id`), never the raw path. A request
+ * refused by middleware shared by every route (a 413 by its declared length, a 503 while
+ * draining) is still named after its route when its path is a chat or session route's, so
+ * the chat and session counters see it; the set of names stays bounded.
+ */
 export function routeOf(c: Context): string {
-  return routePath(c, c.req.routeIndex) || '*';
+  const pattern = routePath(c, c.req.routeIndex) || '*';
+  if (!pattern.endsWith('*')) return pattern;
+  const { path } = c.req;
+  if (fixedPathRoutes.has(path)) return path;
+  const session = sessionPath.exec(path);
+  return session ? `/run/auth/apps/:appId/${session[1]}-session` : pattern;
 }
 
 /**

@@ -15,9 +15,9 @@ const healthSchema = z
 const route = createRoute({
   method: 'get',
   path: '/healthz',
-  summary: 'Health of the server and the engines it uses, for load balancers',
+  summary: 'Health of the server and the engines it uses, for people and status pages',
   description:
-    'ok: every engine answers. degraded: Redis does not; the server keeps serving, rate limits count per instance and proof-of-work sessions get 503. unavailable: the database does not. Sent with Cache-Control: no-store.',
+    'Not a liveness probe (it is 503 while the database is down, and restarting instances does not bring a database back: use /livez) nor a balancer check (use /readyz). ok: every engine answers. degraded: Redis does not; the server keeps serving, rate limits count per instance and proof-of-work sessions get 503. unavailable: the database does not. Sent with Cache-Control: no-store.',
   responses: {
     200: {
       description: 'Serving (ok or degraded)',
@@ -46,12 +46,41 @@ const route = createRoute({
   },
 });
 
+const liveRoute = createRoute({
+  method: 'get',
+  path: '/livez',
+  summary: 'Liveness, for restart probes: 200 while the process serves requests',
+  description:
+    'Asks no engine: a database or Redis outage, a state that could not be opened, or a drain in progress do not make it fail, so a liveness probe (Kubernetes livenessProbe, a Docker HEALTHCHECK) restarts only an instance that no longer answers. Balancers use /readyz; people and status pages /healthz. Sent with Cache-Control: no-store.',
+  responses: {
+    200: {
+      description: 'The process serves requests',
+      content: {
+        'application/json': { schema: z.object({ status: z.literal('alive') }) },
+      },
+    },
+  },
+});
+
+/**
+ * `GET /livez`: liveness, unauthenticated, asks nothing of the engines. Mounted before the
+ * middleware that waits for the stores, so it answers even when they could not be opened.
+ */
+export function createLivenessRoutes(): OpenAPIHono {
+  const routes = new OpenAPIHono();
+  routes.openapi(liveRoute, (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: 'alive' } as const, 200);
+  });
+  return routes;
+}
+
 const readyRoute = createRoute({
   method: 'get',
   path: '/readyz',
   summary: 'Readiness, for load balancers: whether this instance should get new requests',
   description:
-    'Separate from /healthz (liveness). 503 draining once the instance is shutting down (SIGTERM), so the balancer stops sending it requests while running answers finish; 503 unavailable while its database does not answer. Redis being down does not make an instance unready (every instance shares it; /healthz says degraded). Sent with Cache-Control: no-store.',
+    'Separate from /livez (liveness) and /healthz (engines, for people). 503 draining once the instance is shutting down (SIGTERM), so the balancer stops sending it requests while running answers finish; 503 unavailable while its database does not answer. Redis being down does not make an instance unready (every instance shares it; /healthz says degraded). Sent with Cache-Control: no-store.',
   responses: {
     200: {
       description: 'Ready',
@@ -67,7 +96,7 @@ const readyRoute = createRoute({
 });
 
 /**
- * `GET /healthz` (liveness and engines) and `GET /readyz` (readiness): unauthenticated; engines
+ * `GET /healthz` (engines, for people and status pages) and `GET /readyz` (readiness): unauthenticated; engines
  * are asked at most once a second, however often they are hit.
  */
 export function createHealthRoutes(context: ServerContext): OpenAPIHono {

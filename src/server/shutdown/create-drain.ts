@@ -27,7 +27,10 @@ export interface Drain {
   start(): void;
   /** Counts a request until the returned function is called. */
   enter(): () => void;
-  /** Counts a stream until the returned function is called (when it ends, however it ends). */
+  /**
+   * Counts a stream until the returned function is called (when it ends, however it ends). After
+   * the grace period of {@link Drain.settle}, a new stream is interrupted at once.
+   */
   track(stream: TrackedStream): () => void;
   /**
    * Waits up to `graceMs` for requests and streams in flight, then interrupts the streams left
@@ -65,6 +68,21 @@ export function createDrain({
     for (const waiter of [...waiters]) waiter();
   };
   const idle = () => requests === 0 && streams.size === 0;
+  // Once the grace period is over, every stream is interrupted, even one that starts later.
+  let pastDeadline = false;
+  let interrupted = 0;
+  // Interrupted streams that have not ended yet.
+  let ending = 0;
+  const cut = (stream: TrackedStream, later: boolean) => {
+    interrupted += 1;
+    ending += 1;
+    (later ? Promise.resolve().then(() => stream.interrupt()) : stream.interrupt())
+      .catch(() => {})
+      .finally(() => {
+        ending -= 1;
+        changed();
+      });
+  };
   const until = (done: () => boolean, ms: number) =>
     new Promise<void>((resolve) => {
       if (done()) return resolve();
@@ -105,6 +123,12 @@ export function createDrain({
       };
     },
     track(stream) {
+      if (pastDeadline) {
+        // Registered after the grace period (its request was still queued): cut at once, after
+        // the caller has finished setting the stream up, and counted by the final wait.
+        cut(stream, true);
+        return () => {};
+      }
       streams.add(stream);
       return () => {
         if (!streams.delete(stream)) return;
@@ -115,22 +139,14 @@ export function createDrain({
     async settle({ graceMs, closeMs = 5000 }) {
       draining = true;
       await until(idle, graceMs);
+      pastDeadline = true;
       const left = [...streams];
       const finishedInGrace = finished;
       // Interrupted streams are not "finished on their own".
       streams.clear();
-      let ended = 0;
-      for (const stream of left) {
-        stream
-          .interrupt()
-          .catch(() => {})
-          .finally(() => {
-            ended += 1;
-            changed();
-          });
-      }
-      await until(() => requests === 0 && ended === left.length, closeMs);
-      return { finished: finishedInGrace, interrupted: left.length };
+      for (const stream of left) cut(stream, false);
+      await until(() => requests === 0 && ending === 0, closeMs);
+      return { finished: finishedInGrace, interrupted };
     },
   };
 }

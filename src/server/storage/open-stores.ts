@@ -31,6 +31,11 @@ export interface OpenStoresOptions {
   refreshMs?: number;
   /** How often activity counts are added to the database (default 5 s; 0 = only on flush). */
   activityFlushMs?: number;
+  /**
+   * Told, in one line, when a background write fails (the activity counts of a timed write;
+   * they are kept for the next one). The server passes its warning line (stderr by default).
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** Opens every durable store on `database` and fills the caches. */
@@ -41,6 +46,7 @@ export async function openStores({
   now = Date.now,
   refreshMs = 30_000,
   activityFlushMs = 5000,
+  onWarning,
 }: OpenStoresOptions): Promise<ServerStores> {
   const apps = createSqlAppStore({ database, shared, now });
   const apiKeys = createSqlApiKeyStore({ database, shared, now });
@@ -53,7 +59,15 @@ export async function openStores({
         }, refreshMs)
       : undefined;
   timer?.unref();
-  const activity = createSqlActivityStore({ database, now, flushMs: activityFlushMs });
+  const activity = createSqlActivityStore({
+    database,
+    now,
+    flushMs: activityFlushMs,
+    onError: (error) =>
+      onWarning?.(
+        `activity counts not written (kept for the next write): ${error instanceof Error ? error.message : String(error)}`,
+      ),
+  });
   return {
     apps,
     apiKeys,

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../../src/server/index.ts';
-import { demoOrigin, secret, streamedText, testApps } from '../helpers.ts';
+import { demoOrigin, secret, streamedText, testApps, withTestLog } from '../helpers.ts';
 
 // A fake OpenAI-compatible upstream on loopback that streams slowly and reports aborts.
 const upstreamLog: { authorization?: string; model?: string; aborted: boolean }[] = [];
@@ -55,16 +55,18 @@ beforeAll(async () => {
       (info: AddressInfo) => resolve(info.port),
     );
   });
-  server = await startServer({
-    apps: testApps,
-    env: {
-      INKEEP_UPSTREAM_BASE_URL: `http://127.0.0.1:${port}/v1`,
-      INKEEP_UPSTREAM_API_KEY: 'sk-upstream',
-      INKEEP_UPSTREAM_MODEL: 'test-model',
-    },
-    settings: { jwtSecret: secret, responder: 'openai' },
-    onWarning: () => {},
-  });
+  server = await startServer(
+    withTestLog({
+      apps: testApps,
+      env: {
+        INKEEP_UPSTREAM_BASE_URL: `http://127.0.0.1:${port}/v1`,
+        INKEEP_UPSTREAM_API_KEY: 'sk-upstream',
+        INKEEP_UPSTREAM_MODEL: 'test-model',
+      },
+      settings: { jwtSecret: secret, responder: 'openai' },
+      onWarning: () => {},
+    }),
+  );
 });
 afterAll(async () => {
   await server?.close();

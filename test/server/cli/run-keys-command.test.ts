@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/server/cli/run-cli.ts';
 import { createServerApp } from '../../../src/server/index.ts';
-import { secret } from '../helpers.ts';
+import { secret, withTestLog } from '../helpers.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'inkeep-keys-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -49,7 +49,9 @@ describe('inkeep-chat-server keys', () => {
       allowedIps: ['10.0.0.0/8'],
     });
     // A server started on the folder accepts the key.
-    const app = createServerApp({ dataDir, settings: { jwtSecret: secret, tokenDelayMs: 0 } });
+    const app = createServerApp(
+      withTestLog({ dataDir, settings: { jwtSecret: secret, tokenDelayMs: 0 } }),
+    );
     const stored = await app.ready.then(() => app.context.apiKeys.get(String(id)));
     expect(JSON.stringify(stored)).not.toContain(String(key).split('.')[1]);
     const response = await app.request(
@@ -72,7 +74,9 @@ describe('inkeep-chat-server keys', () => {
     expect(JSON.parse(usage.out)).toMatchObject({ id, total: 1 });
     const revoked = await keys('revoke', String(id), '--data', dataDir);
     expect(JSON.parse(revoked.out).revokedAt).toEqual(expect.any(String));
-    const again = createServerApp({ dataDir, settings: { jwtSecret: secret, tokenDelayMs: 0 } });
+    const again = createServerApp(
+      withTestLog({ dataDir, settings: { jwtSecret: secret, tokenDelayMs: 0 } }),
+    );
     await again.ready;
     expect(await again.context.apiKeys.verify(String(key))).toEqual({
       ok: false,

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { signRequest, startServer } from '../../../src/server/index.ts';
-import { createTestApp, getToken, keyInput, requestChat, secret } from '../helpers.ts';
+import { createTestApp, getToken, keyInput, requestChat, secret, withTestLog } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
 
 const base = '/manage/tenants/default/projects/default/api-keys';
@@ -360,8 +360,12 @@ describe('manage API for keys', () => {
 describe('two instances side by side', () => {
   it('run different modes on two ports', async () => {
     const common = { settings: { jwtSecret: secret, tokenDelayMs: 0 }, onWarning: () => {} };
-    const development = await startServer({ ...common, env: { ENVIRONMENT: 'development' } });
-    const standard = await startServer({ ...common, env: { ENVIRONMENT: 'production' } });
+    const development = await startServer(
+      withTestLog({ ...common, env: { ENVIRONMENT: 'development' } }),
+    );
+    const standard = await startServer(
+      withTestLog({ ...common, env: { ENVIRONMENT: 'production' } }),
+    );
     try {
       const headers = {
         'x-inkeep-tenant-id': 'default',

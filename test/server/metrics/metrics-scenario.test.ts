@@ -19,6 +19,7 @@ import {
   requestSession,
   solveClassicChallenge,
   testApps,
+  withTestLog,
 } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
 
@@ -147,6 +148,42 @@ describe('GET /metrics after a scripted scenario', () => {
     ).toBe(2);
   });
 
+  it('counts chats and sessions refused by the shared middleware as what they are', async () => {
+    const app = createTestApp({ env, responder, settings: { bodyLimitBytes: 100 } });
+    const before = await scrape(app);
+    const moved = (after: Map<string, number>, name: string) =>
+      (after.get(name) ?? 0) - (before.get(name) ?? 0);
+    const tooLarge = (path: string) =>
+      app.request(path, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': '200',
+          origin: demoOrigin,
+        },
+        body: 'x'.repeat(200),
+      });
+    expect((await tooLarge('/run/v1/chat/completions')).status).toBe(413);
+    expect((await tooLarge('/run/api/chat')).status).toBe(413);
+    expect((await tooLarge('/run/auth/apps/app_demo/anonymous-session')).status).toBe(413);
+    const after = await scrape(app);
+    expect(moved(after, 'inkeep_chat_requests_total{app="none",status="413"}')).toBe(2);
+    expect(
+      moved(
+        after,
+        'inkeep_http_requests_total{method="POST",route="/run/v1/chat/completions",status="413"}',
+      ),
+    ).toBe(1);
+    expect(
+      moved(after, 'inkeep_http_requests_total{method="POST",route="/run/api/chat",status="413"}'),
+    ).toBe(1);
+    const refusedSessions = [...after.keys()].filter((name) =>
+      name.startsWith('inkeep_sessions_refused_total{kind="anonymous"'),
+    );
+    expect(refusedSessions.map((name) => moved(after, name)).reduce((a, b) => a + b, 0)).toBe(1);
+    expect([...after.keys()].some((name) => name.includes('route="/*"'))).toBe(false);
+  });
+
   it('never labels a sample with a visitor id, a token or a raw path', async () => {
     const app = createTestApp({ env, responder });
     const token = (
@@ -239,14 +276,16 @@ describe('INKEEP_METRICS_LISTEN', () => {
 
   it('serves /metrics without credentials on its own address, and nothing else there', async () => {
     const shared = createMemorySharedState();
-    server = await startServer({
-      apps: testApps,
-      stores: createTestStores({ shared }),
-      shared,
-      env: { INKEEP_METRICS_LISTEN: '127.0.0.1:0' },
-      settings: { jwtSecret: 'test-secret-test-secret-test-secret-0123' },
-      manageUi: false,
-    });
+    server = await startServer(
+      withTestLog({
+        apps: testApps,
+        stores: createTestStores({ shared }),
+        shared,
+        env: { INKEEP_METRICS_LISTEN: '127.0.0.1:0' },
+        settings: { jwtSecret: 'test-secret-test-secret-test-secret-0123' },
+        manageUi: false,
+      }),
+    );
     expect(server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const response = await fetch(server.metricsUrl ?? '');
@@ -264,11 +303,13 @@ describe('INKEEP_METRICS_LISTEN', () => {
 
   it('refuses to start with an address that is not host:port', async () => {
     await expect(
-      startServer({
-        apps: testApps,
-        env: { INKEEP_METRICS_LISTEN: 'localhost' },
-        settings: { jwtSecret: 'test-secret-test-secret-test-secret-0123' },
-      }),
+      startServer(
+        withTestLog({
+          apps: testApps,
+          env: { INKEEP_METRICS_LISTEN: 'localhost' },
+          settings: { jwtSecret: 'test-secret-test-secret-test-secret-0123' },
+        }),
+      ),
     ).rejects.toThrow(/INKEEP_METRICS_LISTEN must be host:port/);
   });
 });

@@ -17,6 +17,7 @@ describe('GET /openapi.json', () => {
     expect(operations.sort()).toEqual(
       [
         'GET /healthz',
+        'GET /livez',
         'GET /readyz',
         'GET /metrics',
         'GET /openapi.json',
@@ -75,7 +76,7 @@ describe('GET /openapi.json', () => {
     };
     const chat = document.paths['/run/v1/chat/completions']?.post?.responses;
     expect(chat?.['429']?.description).toContain('quota_exceeded');
-    const withoutEngine = ['GET /openapi.json', 'GET /run/auth/pow/challenge'];
+    const withoutEngine = ['GET /openapi.json', 'GET /run/auth/pow/challenge', 'GET /livez'];
     for (const [path, methods] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
         const name = `${method.toUpperCase()} ${path}`;

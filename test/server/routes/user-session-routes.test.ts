@@ -282,6 +282,38 @@ describe('POST /run/auth/apps/{appId}/user-session', () => {
     await expectProblem(await requestUserSession(app, { nope: 1 }), 400, 'bad_request');
   });
 
+  it('counts issued and refused sessions in the app’s activity', async () => {
+    clock.now = now;
+    const app = signedApp();
+    const token = await siteToken();
+    expect((await requestUserSession(app, { token })).status).toBe(200);
+    expect((await requestUserSession(app, { token })).status).toBe(200);
+    await expectProblem(
+      await requestUserSession(app, { token }, { origin: 'http://evil.test' }),
+      403,
+      'origin_not_allowed',
+    );
+    const expired = await siteToken({ iat: seconds - 7200, exp: seconds - 3600 });
+    const refused = await requestUserSession(app, { token: expired });
+    expect(refused.status).toBe(401);
+    const { code } = (await refused.json()) as { code: string };
+    const response = await app.request(
+      '/manage/tenants/default/projects/default/apps/app_demo/activity?range=24h',
+      { headers: { 'x-api-key': adminKey } },
+    );
+    expect(response.status).toBe(200);
+    const { data } = (await response.json()) as {
+      data: { totals: Record<string, number>; refusals: unknown[] };
+    };
+    expect(data.totals).toMatchObject({ sessions: 2, sessionRefusals: 2 });
+    expect(data.refusals).toEqual(
+      expect.arrayContaining([
+        { kind: 'session', reason: 'origin_not_allowed', count: 1 },
+        { kind: 'session', reason: code, count: 1 },
+      ]),
+    );
+  });
+
   it('counts against the per-IP session budget', async () => {
     clock.now = now;
     const app = createTestApp({

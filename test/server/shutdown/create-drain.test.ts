@@ -99,6 +99,42 @@ describe('createDrain', () => {
     expect(settled).toEqual({ finished: 0, interrupted: 1 });
   });
 
+  it('interrupts at once a stream that starts after the grace period, and waits for it', async () => {
+    const timers = manualTimers();
+    const drain = createDrain(timers);
+    const calls: string[] = [];
+    const ends: (() => void)[] = [];
+    const stream = (name: string) => ({
+      interrupt: () => {
+        calls.push(name);
+        return new Promise<void>((resolve) => ends.push(resolve));
+      },
+    });
+    drain.track(stream('early'));
+    // A request still queued at the deadline: its stream registers afterwards.
+    const leave = drain.enter();
+    let settled: unknown;
+    const settling = drain.settle({ graceMs: 30_000, closeMs: 5000 }).then((result) => {
+      settled = result;
+    });
+    await tick();
+    timers.fire(30_000);
+    await tick();
+    expect(calls).toEqual(['early']);
+    drain.track(stream('late'));
+    await tick();
+    expect(calls).toEqual(['early', 'late']);
+    leave();
+    for (const end of ends.splice(0, 1)) end();
+    await tick();
+    // The late stream has not ended yet: the final wait still counts it.
+    expect(settled).toBeUndefined();
+    for (const end of ends.splice(0)) end();
+    await settling;
+    expect(settled).toEqual({ finished: 0, interrupted: 2 });
+    expect(timers.count).toBe(0);
+  });
+
   it('gives up on a stream that does not end after closeMs', async () => {
     const timers = manualTimers();
     const drain = createDrain(timers);
@@ -164,6 +200,33 @@ describe('a draining server', () => {
       headers: { 'x-api-key': 'drain-admin-drain-admin-drain-admin-0001' },
     });
     expect(metrics.status).toBe(200);
+  });
+
+  it('refuses a cross-origin request with CORS headers, so the widget can read the 503', async () => {
+    const app = createTestApp();
+    await app.ready;
+    app.context.drain.start();
+    const refused = await app.request('/run/v1/chat/completions', {
+      method: 'POST',
+      headers: { origin: 'http://localhost:5173', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    const exposed = (refused.headers.get('access-control-expose-headers') ?? '')
+      .toLowerCase()
+      .split(/,\s*/);
+    expect(exposed).toContain('retry-after');
+    expect(exposed).toContain('x-request-id');
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toMatchObject({ status: 503, code: 'shutting_down' });
+    // The preflight still answers, so the browser sends the request and reads the refusal.
+    const preflight = await app.request('/run/v1/chat/completions', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(app.context.drain.activeRequests).toBe(0);
   });
 
   it('is not ready while its database does not answer', async () => {

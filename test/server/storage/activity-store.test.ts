@@ -1,7 +1,8 @@
 // Activity counts and the owner's conversation log, on both engines: counts of several
 // instances add up, buckets are whole hours or UTC days, visitors leave the store only hashed.
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createMemorySharedState,
   type Database,
@@ -46,6 +47,32 @@ describe.each(engines)('activity and the conversation log on $name', ({ url, mis
     else opened.unshift(stores);
     return stores;
   }
+
+  it('says in one line when a timed write fails, and keeps the counts', async () => {
+    const own = await openTestDatabase(url);
+    database = own;
+    const warnings: string[] = [];
+    const stores = await openStores({
+      database,
+      shared: createMemorySharedState({ now }),
+      now,
+      refreshMs: 0,
+      activityFlushMs: 5,
+      onWarning: (message) => void warnings.push(message),
+    });
+    opened.unshift(stores);
+    await sql`alter table ${database.table('app_activity')} rename to app_activity_away`.execute(
+      database.db,
+    );
+    stores.activity.record('app_demo', 'chat');
+    await vi.waitFor(() => expect(warnings.length).toBeGreaterThan(0));
+    expect(warnings[0]).toMatch(/^activity counts not written \(kept for the next write\): .+/);
+    expect(warnings[0]?.split('\n')).toHaveLength(1);
+    expect(stores.activity.pending).toBe(1);
+    await sql`alter table ${sql.table(`${own.schema}.app_activity_away`)} rename to app_activity`.execute(
+      database.db,
+    );
+  });
 
   it('adds the counts of several instances and sums them per hour for 24h', async () => {
     clock = Date.parse('2030-01-10T12:30:00Z');

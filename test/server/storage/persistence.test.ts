@@ -10,7 +10,15 @@ import {
   migrateDatabase,
   type ServerApp,
 } from '../../../src/server/index.ts';
-import { createTestApp, demoOrigin, getToken, requestChat, secret, testApps } from '../helpers.ts';
+import {
+  createTestApp,
+  demoOrigin,
+  getToken,
+  requestChat,
+  secret,
+  testApps,
+  withTestLog,
+} from '../helpers.ts';
 import { openTestDatabase } from '../test-database.ts';
 
 const folders: string[] = [];
@@ -146,7 +154,7 @@ describe('--data DIR (embedded PostgreSQL on disk)', () => {
         ],
       }),
     );
-    const refused = createServerApp({ dataDir, settings: { jwtSecret: secret } });
+    const refused = createServerApp(withTestLog({ dataDir, settings: { jwtSecret: secret } }));
     await expect(refused.ready).rejects.toThrow(/holds inkeep-chat 0\.1 data.*import --data/);
 
     const out: string[] = [];
@@ -181,7 +189,7 @@ describe('--data DIR (embedded PostgreSQL on disk)', () => {
     // pid 1 always runs: a folder locked by it is in use.
     writeFileSync(join(dataDir, 'db.lock'), '1');
     mkdirSync(join(dataDir, 'db'));
-    const app = createServerApp({ dataDir, settings: { jwtSecret: secret } });
+    const app = createServerApp(withTestLog({ dataDir, settings: { jwtSecret: secret } }));
     await expect(app.ready).rejects.toThrow(
       /in use by another inkeep-chat-server process \(pid 1\)/,
     );
