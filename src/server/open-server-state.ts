@@ -12,7 +12,8 @@ import type { ServerStores } from './storage/stores.ts';
 
 /** Options of {@link openServerState}. */
 export interface OpenServerStateOptions {
-  settings: Pick<ServerSettings, 'databaseUrl' | 'databasePoolSize' | 'redisUrl' | 'quotas'>;
+  settings: Pick<ServerSettings, 'databaseUrl' | 'databasePoolSize' | 'redisUrl' | 'quotas'> &
+    Partial<Pick<ServerSettings, 'sessionLifetimeSeconds'>>;
   /** `--data DIR`, for the embedded database. */
   dataDir?: string | undefined;
   onWarning?: (message: string) => void;
@@ -87,6 +88,9 @@ export async function openServerState(
     database,
     shared,
     quotas: settings.quotas,
+    ...(settings.sessionLifetimeSeconds
+      ? { sessionLifetimeSeconds: settings.sessionLifetimeSeconds }
+      : {}),
     now,
     ...(onWarning ? { onWarning } : {}),
   });

@@ -70,11 +70,13 @@ export interface RedisSharedStateOptions {
 }
 
 const isNotice = (value: unknown): value is ChangeNotice => {
-  const notice = value as { type?: unknown; id?: unknown } | null;
+  const notice = value as { type?: unknown; id?: unknown; sub?: unknown } | null;
   return (
     typeof notice === 'object' &&
     notice !== null &&
-    (notice.type === 'app' || notice.type === 'key') &&
+    (notice.type === 'app' ||
+      notice.type === 'key' ||
+      (notice.type === 'visitor' && typeof notice.sub === 'string')) &&
     typeof notice.id === 'string'
   );
 };

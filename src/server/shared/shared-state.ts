@@ -68,9 +68,11 @@ export interface Admission {
 }
 
 /** Something changed that other instances cache. */
+/** `visitor`: one visitor (`sub`) of app `id` was signed out: read that one cutoff again. */
 /** `all`: notices may have been missed (e.g. Redis reconnected): reload everything. */
 export type ChangeNotice =
   | { type: 'app'; id: string }
+  | { type: 'visitor'; id: string; sub: string }
   | { type: 'key'; id: string }
   | { type: 'all' };
 

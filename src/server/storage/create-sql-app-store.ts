@@ -82,10 +82,16 @@ export function createSqlAppStore({
   database,
   shared,
   now,
+  sessionLifetimeSeconds = 30 * 24 * 3600,
 }: {
   database: Database;
   shared: SharedState;
   now: () => number;
+  /**
+   * The longest a session token lives: a visitor's sign-out older than that refuses no token
+   * still alive, so its row is dropped (each upgrade of an anonymous visitor adds one).
+   */
+  sessionLifetimeSeconds?: number;
 }): SqlAppStore {
   const { db } = database;
   let byId = new Map<string, App>();
@@ -96,6 +102,22 @@ export function createSqlAppStore({
       rows.map((row) => [row.sub, firstValidSecond(new Date(row.revoked_before).getTime())]),
     ),
   });
+  /** Sign-outs that can still refuse a live token: newer than the longest token lifetime. */
+  const live = () => new Date(now() - sessionLifetimeSeconds * 1000);
+  /** Reads one visitor's cutoff again (a `visitor` notice): one row, not the app's every row. */
+  const reloadVisitor = async (id: string, sub: string) => {
+    const row = await db
+      .selectFrom('revoked_visitors')
+      .select('revoked_before')
+      .where('app_id', '=', id)
+      .where('sub', '=', sub)
+      .executeTakeFirst();
+    const revocations = revoked.get(id);
+    if (!revocations) return reload(id);
+    if (row)
+      revocations.visitors.set(sub, firstValidSecond(new Date(row.revoked_before).getTime()));
+    else revocations.visitors.delete(sub);
+  };
   const reload = async (id: string) => {
     const [row, visitors] = await Promise.all([
       db.selectFrom('apps').select(columns).where('id', '=', id).executeTakeFirst(),
@@ -103,6 +125,7 @@ export function createSqlAppStore({
         .selectFrom('revoked_visitors')
         .select(['sub', 'revoked_before'])
         .where('app_id', '=', id)
+        .where('revoked_before', '>', live())
         .execute(),
     ]);
     if (row) {
@@ -115,6 +138,9 @@ export function createSqlAppStore({
     }
   };
   const load = async () => {
+    // Every full read (at start and every refresh) first drops the sign-outs no live token
+    // can be older than, so the table and every instance's cache stay bounded.
+    await db.deleteFrom('revoked_visitors').where('revoked_before', '<=', live()).execute();
     const [rows, visitors] = await Promise.all([
       db.selectFrom('apps').select(columns).execute(),
       db.selectFrom('revoked_visitors').select(['app_id', 'sub', 'revoked_before']).execute(),
@@ -143,6 +169,7 @@ export function createSqlAppStore({
   const background = createBackgroundWork();
   const unsubscribe = shared.subscribe((notice) => {
     if (notice.type === 'app') background.run(reload(notice.id));
+    if (notice.type === 'visitor') background.run(reloadVisitor(notice.id, notice.sub));
     if (notice.type === 'all') background.run(load());
   });
   const write = async (app: App) => {
@@ -257,8 +284,15 @@ export function createSqlAppStore({
         cutoff = row?.revoked_before;
       }
       if (!cutoff) return;
-      await reload(id);
-      await shared.publish({ type: 'app', id });
+      if (sub === undefined) {
+        await reload(id);
+        await shared.publish({ type: 'app', id });
+      } else {
+        // One visitor: one row read again here and on every instance, however many visitors
+        // the app has signed out (each upgrade of an anonymous visitor signs one out).
+        await reloadVisitor(id, sub);
+        await shared.publish({ type: 'visitor', id, sub });
+      }
       return new Date(cutoff).toISOString();
     },
     isSessionRevoked({ app, sub, iat }) {

@@ -36,6 +36,8 @@ export interface OpenStoresOptions {
    * they are kept for the next one). The server passes its warning line (stderr by default).
    */
   onWarning?: (message: string) => void;
+  /** The longest a session token lives (seconds): older visitor sign-outs are dropped. */
+  sessionLifetimeSeconds?: number;
 }
 
 /** Opens every durable store on `database` and fills the caches. */
@@ -47,8 +49,14 @@ export async function openStores({
   refreshMs = 30_000,
   activityFlushMs = 5000,
   onWarning,
+  sessionLifetimeSeconds,
 }: OpenStoresOptions): Promise<ServerStores> {
-  const apps = createSqlAppStore({ database, shared, now });
+  const apps = createSqlAppStore({
+    database,
+    shared,
+    now,
+    ...(sessionLifetimeSeconds ? { sessionLifetimeSeconds } : {}),
+  });
   const apiKeys = createSqlApiKeyStore({ database, shared, now });
   await Promise.all([apps.load(), apiKeys.load()]);
   let refreshing: Promise<unknown> = Promise.resolve();

@@ -247,4 +247,51 @@ describe.each(engines)('revocation across instances on $name', ({ url, missing }
       for (const app of [third, second, first]) await app.context.stores.close();
     },
   );
+
+  it.skipIf(missing)(
+    'drops visitor sign-outs older than the longest session, which no live token can predate',
+    async () => {
+      const { clock, now } = createClock();
+      const shared = createMemorySharedState({ now });
+      const database = await openTestDatabase(url);
+      const sharedDatabase = { ...database, close: async () => {} } as Database;
+      const hour = { INKEEP_ANON_SESSION_LIFETIME_SECONDS: '3600' };
+      const open = (db: Database) =>
+        openStores({ database: db, shared, now, refreshMs: 0, sessionLifetimeSeconds: 3600 });
+      const first = createTestApp({
+        stores: open(database),
+        shared,
+        now,
+        env: { ...env, ...hour },
+      });
+      await first.ready;
+      const signedOut = async () =>
+        (await database.db.selectFrom('revoked_visitors').select('sub').execute()).map(
+          ({ sub }) => sub,
+        );
+      const old = await session(first, { ip: '10.0.0.1' });
+      clock.now += 10;
+      expect((await revoke(first, { sub: subOf(old) })).status).toBe(200);
+      clock.now += 1800_000;
+      const recent = await session(first, { ip: '10.0.0.2' });
+      clock.now += 10;
+      expect((await revoke(first, { sub: subOf(recent) })).status).toBe(200);
+      expect((await signedOut()).sort()).toEqual([subOf(old), subOf(recent)].sort());
+
+      // An hour after the first sign-out every token it refused has expired: its row goes.
+      clock.now += 1800_000;
+      const second = createTestApp({
+        stores: open(sharedDatabase),
+        shared,
+        now,
+        env: { ...env, ...hour },
+      });
+      await second.ready;
+      expect(await signedOut()).toEqual([subOf(recent)]);
+      await expectRefused(await listConversations(second, old, { ip: '10.0.0.1' }));
+      await expectRefused(await listConversations(second, recent, { ip: '10.0.0.2' }));
+
+      for (const app of [second, first]) await app.context.stores.close();
+    },
+  );
 });

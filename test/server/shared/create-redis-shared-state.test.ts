@@ -153,6 +153,11 @@ describe.skipIf(!redisUrl)('createRedisSharedState', () => {
         { type: 'app', id: 'app_1' },
       ]);
     expect(seenByB).toEqual([{ type: 'key', id: 'key_1' }]);
+    // A visitor's sign-out names the visitor, so that instances read one row again.
+    await b.publish({ type: 'visitor', id: 'app_1', sub: 'user_0123' });
+    await expect
+      .poll(() => seenByA.at(-1))
+      .toEqual({ type: 'visitor', id: 'app_1', sub: 'user_0123' });
   });
 
   it('with Redis unreachable: claims fail closed with 503, limits still answer, one warning', async () => {
