@@ -105,13 +105,7 @@ export function AppForm({
           : {}),
       },
     };
-    let refusal: unknown;
-    await action.run(() =>
-      onSubmit(input).catch((error: unknown) => {
-        refusal = error;
-        throw error;
-      }),
-    );
+    const refusal = await action.refusalOf(() => onSubmit(input));
     if (!(refusal instanceof ManageApiError) || !refusal.field) return;
     const message = refusal.message;
     const domainIndex = /^config\.webClient\.allowedDomains\[(\d+)\]$/.exec(refusal.field)?.[1];

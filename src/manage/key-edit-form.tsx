@@ -78,13 +78,7 @@ export function KeyEditForm({
     if (alertThreshold !== apiKey.alertThreshold) update.alertThreshold = alertThreshold;
     if (Object.keys(update).length === 0) return onCancel();
 
-    let refusal: unknown;
-    await action.run(() =>
-      onSubmit(update).catch((error: unknown) => {
-        refusal = error;
-        throw error;
-      }),
-    );
+    const refusal = await action.refusalOf(() => onSubmit(update));
     const field = refusal instanceof ManageApiError ? refusal.field : undefined;
     const shown = field ? serverFields[field] : undefined;
     if (refusal instanceof ManageApiError && shown) {

@@ -85,13 +85,7 @@ export function KeyForm({
     if (ips.length) input.allowedIps = ips;
     if (rateLimit.trim()) input.rateLimit = Number(rateLimit.trim());
     if (agentId.trim()) input.agentId = agentId.trim();
-    let refusal: unknown;
-    await action.run(() =>
-      onSubmit(input).catch((error: unknown) => {
-        refusal = error;
-        throw error;
-      }),
-    );
+    const refusal = await action.refusalOf(() => onSubmit(input));
     const field = refusal instanceof ManageApiError ? refusal.field : undefined;
     if (refusal instanceof ManageApiError && field && field in fields) {
       setErrors({ [field]: refusal.message });

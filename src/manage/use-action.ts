@@ -6,6 +6,8 @@ export interface Action {
   error: unknown;
   /** Runs `task`, keeping its error; resolves true when it succeeded. */
   run(task: () => Promise<unknown>): Promise<boolean>;
+  /** Runs `task` as `run` does; resolves with what it threw, or undefined when it succeeded. */
+  refusalOf(task: () => Promise<unknown>): Promise<unknown>;
   clear(): void;
 }
 
@@ -26,6 +28,19 @@ export function useAction(): Action {
       setPending(false);
     }
   }, []);
+  const refusalOf = useCallback(
+    async (task: () => Promise<unknown>) => {
+      let thrown: unknown;
+      await run(() =>
+        task().catch((error: unknown) => {
+          thrown = error;
+          throw error;
+        }),
+      );
+      return thrown;
+    },
+    [run],
+  );
   const clear = useCallback(() => setError(undefined), []);
-  return { pending, error, run, clear };
+  return { pending, error, run, refusalOf, clear };
 }
