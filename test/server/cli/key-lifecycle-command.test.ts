@@ -56,6 +56,7 @@ describe('inkeep-chat-server keys show, update, alert and types', () => {
       alertedAt: null,
     });
 
+    const updating = Date.now();
     const updated = await keys(
       'update',
       id,
@@ -80,9 +81,10 @@ describe('inkeep-chat-server keys show, update, alert and types', () => {
       allowedIps: ['10.0.0.2', '192.168.0.0/24'],
       rateLimit: 120,
     });
-    const days = (Date.parse(String(changed.expiresAt)) - Date.now()) / 86_400_000;
-    expect(days).toBeGreaterThan(29);
-    expect(days).toBeLessThanOrEqual(30);
+    // 30 days from the moment the command ran: between the clock read before and after it.
+    const expires = Date.parse(String(changed.expiresAt));
+    expect(expires).toBeGreaterThanOrEqual(updating + 30 * 86_400_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000);
 
     const alerted = await keys('alert', id, '--threshold', '80');
     expect(json(alerted.out)).toMatchObject({ alertThreshold: 80 });
@@ -124,6 +126,7 @@ describe('inkeep-chat-server keys show, update, alert and types', () => {
   });
 
   it('creates temporary keys within 24 h and personal keys owned by --owner', async () => {
+    const creating = Date.now();
     const temporary = await keys(
       'create',
       '--name',
@@ -136,9 +139,10 @@ describe('inkeep-chat-server keys show, update, alert and types', () => {
     expect(temporary.code).toBe(0);
     const made = json(temporary.out) as { id: string; type: string; expiresAt: string };
     expect(made.type).toBe('temporary');
-    const hoursLeft = (Date.parse(made.expiresAt) - Date.now()) / 3_600_000;
-    expect(hoursLeft).toBeGreaterThan(23);
-    expect(hoursLeft).toBeLessThanOrEqual(24);
+    // The default lifetime, 24 h from the moment the command ran.
+    const expires = Date.parse(made.expiresAt);
+    expect(expires).toBeGreaterThanOrEqual(creating + 24 * 3_600_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 24 * 3_600_000);
 
     const tooLong = await keys(
       'create',
