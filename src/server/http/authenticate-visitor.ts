@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import type { App } from '../apps/app.ts';
-import { isOriginAllowed } from '../apps/is-origin-allowed.ts';
 import { noteRequest } from '../logs/note-request.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { SessionClaims } from '../session/create-token-service.ts';
 import { bearerToken } from './bearer-token.ts';
 import { ProblemError } from './problem-error.ts';
+import { requireAllowedOrigin } from './require-allowed-origin.ts';
 
 /**
  * A request's verified visitor and app. Principals of kind `anonymous` are these visitors, signed
@@ -48,8 +48,6 @@ export async function authenticateVisitor(
   });
   if (app.tenantId !== claims.tid || app.projectId !== claims.pid) throw invalidToken();
   if (apps.isSessionRevoked(claims)) throw invalidToken();
-  if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {
-    throw new ProblemError(403, 'origin_not_allowed', 'Origin not allowed');
-  }
+  requireAllowedOrigin(c.req.header('origin'), app);
   return { claims, app };
 }

@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { isOriginAllowed } from '../apps/is-origin-allowed.ts';
 import { bearerToken } from '../http/bearer-token.ts';
 import { ProblemError } from '../http/problem-error.ts';
+import { requireAllowedOrigin } from '../http/require-allowed-origin.ts';
 import { enforceRateLimit, setRateLimitHeaders } from '../http/set-rate-limit-headers.ts';
 import { validationHook } from '../http/validation-hook.ts';
 import { clientKey } from '../limits/client-key.ts';
@@ -139,9 +139,7 @@ export function createSessionRoutes(context: ServerContext): OpenAPIHono {
         'Anonymous sessions are disabled for this app',
       );
     }
-    if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {
-      throw new ProblemError(403, 'origin_not_allowed', 'Origin not allowed');
-    }
+    requireAllowedOrigin(c.req.header('origin'), app);
     enforceRateLimit(c, limit, 'session');
     if (pow) {
       const check = await pow.verify(c.req.header('x-inkeep-challenge-solution'), {

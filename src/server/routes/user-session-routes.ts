@@ -2,9 +2,9 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { conversationIdSchema } from '../../contract/conversation-id.ts';
 import type { App } from '../apps/app.ts';
-import { isOriginAllowed } from '../apps/is-origin-allowed.ts';
 import { ProblemError } from '../http/problem-error.ts';
 import { jsonBody } from '../http/read-json-body.ts';
+import { requireAllowedOrigin } from '../http/require-allowed-origin.ts';
 import { enforceRateLimit } from '../http/set-rate-limit-headers.ts';
 import { validationHook } from '../http/validation-hook.ts';
 import { clientKey } from '../limits/client-key.ts';
@@ -72,9 +72,7 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
     if (app.type !== 'web_client') {
       throw new ProblemError(400, 'bad_request', 'App is not a web client app');
     }
-    if (!isOriginAllowed(c.req.header('origin'), app.config.webClient.allowedDomains)) {
-      throw new ProblemError(403, 'origin_not_allowed', 'Origin not allowed');
-    }
+    requireAllowedOrigin(c.req.header('origin'), app);
     noteRequest(c.req.raw, { appId: app.id });
     enforceRateLimit(c, counted, 'session');
     // A client whose credentials failed too often waits before its token is looked at.
