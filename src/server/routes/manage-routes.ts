@@ -15,7 +15,7 @@ import { ProblemError } from '../http/problem-error.ts';
 import { jsonBody } from '../http/read-json-body.ts';
 import { validationHook } from '../http/validation-hook.ts';
 import type { ServerContext } from '../server-context.ts';
-import { firstValidSecondOf } from '../session/session-revocation.ts';
+import { visitorSignOutCutoff } from '../session/session-revocation.ts';
 import { adminSecurity, problem, unavailable } from './route-docs.ts';
 
 function validated(input: unknown) {
@@ -242,12 +242,12 @@ export function createManageRoutes(context: ServerContext): OpenAPIHono<AppEnv> 
     const time = now();
     if (before !== undefined && Date.parse(before) > time)
       throw new ProblemError(400, 'bad_request', 'before must not be in the future');
-    // Tokens issued since the app's own cutoff carry at least the second after it (see
-    // session-revocation.ts): signing one visitor out "now" within that second reaches them too.
     const cutoff =
-      before === undefined
-        ? Math.max(time, sub ? firstValidSecondOf(app) * 1000 : 0)
-        : Date.parse(before);
+      before !== undefined
+        ? Date.parse(before)
+        : sub
+          ? visitorSignOutCutoff(app, time, context.apps.firstValidSecondOfVisitor(app.id, sub))
+          : time;
     const revokedBefore = await context.apps.revokeSessions(app.id, new Date(cutoff), sub);
     if (!revokedBefore) throw new ProblemError(404, 'not_found', 'App not found');
     return c.json({ data: { appId: app.id, sub: sub ?? null, revokedBefore } }, 200);

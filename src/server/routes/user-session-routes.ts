@@ -11,7 +11,7 @@ import { clientKey } from '../limits/client-key.ts';
 import { getClientIp } from '../limits/get-client-ip.ts';
 import { noteRequest } from '../logs/note-request.ts';
 import type { ServerContext } from '../server-context.ts';
-import { firstValidSecondOf } from '../session/session-revocation.ts';
+import { visitorSignOutCutoff } from '../session/session-revocation.ts';
 import { maxUserTokenLength, verifyUserToken } from '../session/verify-user-token.ts';
 import {
   originHeader,
@@ -143,15 +143,9 @@ export function createUserSessionRoutes(context: ServerContext): OpenAPIHono<Use
           conversationId,
         );
         // The move happens once: the anonymous visitor is signed out, so its token can neither
-        // move conversations again nor chat on. A revocation at T refuses tokens issued in T's
-        // second or earlier (session-revocation.ts); this token's second, and the app's first
-        // valid one, may lie ahead of now.
+        // move conversations again nor chat on (this token's second may lie ahead of now).
         if (movedConversations.length > 0) {
-          const cutoff = Math.max(
-            context.now(),
-            anonymous.iat * 1000,
-            firstValidSecondOf(app) * 1000,
-          );
+          const cutoff = visitorSignOutCutoff(app, context.now(), anonymous.iat);
           await context.apps.revokeSessions(app.id, new Date(cutoff), anonymous.sub);
         }
       }

@@ -14,3 +14,18 @@ export function firstValidSecondOf(app: Pick<App, 'sessionsRevokedBefore'>): num
   const before = app.sessionsRevokedBefore;
   return before === undefined ? 0 : firstValidSecond(Date.parse(before));
 }
+
+/**
+ * When to sign one visitor out now (unix ms) so that every token they hold is refused. A token
+ * carries whole seconds, and the token service moves a new token's `iat` up to the app's first
+ * valid second, and a signed-in user's up to their own (`seconds`, with any `iat` known to be
+ * held): a token issued so far carries at most the latest of them, and a cutoff within that
+ * second refuses it.
+ */
+export function visitorSignOutCutoff(
+  app: Pick<App, 'sessionsRevokedBefore'>,
+  nowMs: number,
+  ...seconds: number[]
+): number {
+  return Math.max(nowMs, firstValidSecondOf(app) * 1000, ...seconds.map((second) => second * 1000));
+}

@@ -407,28 +407,31 @@ describe('POST /run/auth/apps/{appId}/user-session', () => {
     expect(decodeJwt(first.token).sub).toBe(sub);
     const other = await userSession(app, { token: await siteToken({ claims: { sub: 'user-7' } }) });
     clock.now += 300;
-    const revoked = await app.request(
-      '/manage/tenants/default/projects/default/apps/app_demo/sessions/revoke',
-      {
+    const signOut = () =>
+      app.request('/manage/tenants/default/projects/default/apps/app_demo/sessions/revoke', {
         method: 'POST',
         headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
         body: JSON.stringify({ sub }),
-      },
-    );
-    expect(revoked.status).toBe(200);
-    const refused = await app.request('/run/v1/conversations', {
-      headers: {
-        authorization: `Bearer ${first.token}`,
-        origin: demoOrigin,
-        'x-inkeep-app-id': 'app_demo',
-      },
-    });
-    expect(refused.status).toBe(401);
+      });
+    const read = (token: string) =>
+      app.request('/run/v1/conversations', {
+        headers: {
+          authorization: `Bearer ${token}`,
+          origin: demoOrigin,
+          'x-inkeep-app-id': 'app_demo',
+        },
+      });
+    expect((await signOut()).status).toBe(200);
+    expect((await read(first.token)).status).toBe(401);
     expect(await history(app, other.token)).toEqual([]);
     // Still in the second of the sign-out: the new session carries the next second and holds.
     const again = await userSession(app, { token: await siteToken() });
     expect(decodeJwt(again.token).iat).toBe(seconds + 1);
     expect(await history(app, again.token)).toEqual([]);
+    // Signed out again in that same second: the session carrying the next second is refused too.
+    clock.now += 100;
+    expect((await signOut()).status).toBe(200);
+    expect((await read(again.token)).status).toBe(401);
   });
 
   it('moves every conversation of the anonymous visitor to the user, once', async () => {
