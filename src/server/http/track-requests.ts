@@ -4,6 +4,7 @@ import { logRequest } from '../logs/log-request.ts';
 import { recordRequest } from '../metrics/record-request.ts';
 import type { ServerContext } from '../server-context.ts';
 import { ProblemError, problemResponse } from './problem-error.ts';
+import { routeOf } from './route-of.ts';
 
 /** Routes a draining server still answers: the balancer's checks and the operator's metrics. */
 const answeredWhileDraining = new Set(['/livez', '/healthz', '/readyz', '/metrics']);
@@ -37,8 +38,11 @@ export function trackRequests(
       leave();
     }
     keepRequestId(c, requestId);
-    if (log) logRequest(context.logger, c, requestId, performance.now() - started);
-    if (measure) recordRequest(context.metrics, c);
+    if (!log && !measure) return;
+    const route = routeOf(c);
+    if (log)
+      logRequest(context.logger, c, { requestId, route, durationMs: performance.now() - started });
+    if (measure) recordRequest(context.metrics, c, route);
   };
 }
 

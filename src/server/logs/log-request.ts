@@ -1,34 +1,18 @@
 import type { Context } from 'hono';
-import { routePath } from 'hono/route';
 import { ProblemError } from '../http/problem-error.ts';
 import type { Logger } from './create-logger.ts';
 import { factsOf, hashVisitor } from './note-request.ts';
 
-/** Routes of a fixed path, named by it even when shared middleware refused them first. */
-const fixedPathRoutes = new Set(['/run/v1/chat/completions', '/run/api/chat']);
-const sessionPath = /^\/run\/auth\/apps\/[^/]+\/(anonymous|user)-session$/;
-
 /**
- * The route pattern that answered (`/run/v1/conversations/:id`), never the raw path. A request
- * refused by middleware shared by every route (a 413 by its declared length, a 503 while
- * draining) is still named after its route when its path is a chat or session route's, so
- * the chat and session counters see it; the set of names stays bounded.
- */
-export function routeOf(c: Context): string {
-  const pattern = routePath(c, c.req.routeIndex) || '*';
-  if (!pattern.endsWith('*')) return pattern;
-  const { path } = c.req;
-  if (fixedPathRoutes.has(path)) return path;
-  const session = sessionPath.exec(path);
-  return session ? `/run/auth/apps/:appId/${session[1]}-session` : pattern;
-}
-
-/**
- * Writes a request's one log line: method, route pattern, status, duration, app id, visitor id
- * (hashed), API key public id, request id, and the problem code when it failed. Never a header,
+ * Writes a request's one log line: method, route pattern (see `routeOf`), status, duration, app
+ * id, visitor id (hashed), API key public id, request id, and the problem code when it failed. Never a header,
  * a query, a body or message text, so no credential, token or solution can reach the log.
  */
-export function logRequest(logger: Logger, c: Context, requestId: string, durationMs: number) {
+export function logRequest(
+  logger: Logger,
+  c: Context,
+  { requestId, route, durationMs }: { requestId: string; route: string; durationMs: number },
+) {
   const status = c.res.status;
   const level = status >= 500 ? 'error' : 'info';
   if (!logger.isLevelEnabled(level)) return;
@@ -36,7 +20,7 @@ export function logRequest(logger: Logger, c: Context, requestId: string, durati
   const line: Record<string, unknown> = {
     requestId,
     method: c.req.method,
-    route: routeOf(c),
+    route,
     status,
     durationMs: Math.round(durationMs * 10) / 10,
   };

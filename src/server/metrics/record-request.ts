@@ -1,10 +1,9 @@
 import type { Context } from 'hono';
 import { ProblemError } from '../http/problem-error.ts';
-import { routeOf } from '../logs/log-request.ts';
+import { chatRoutes } from '../http/route-of.ts';
 import { factsOf } from '../logs/note-request.ts';
 import type { ServerMetrics } from './create-metrics.ts';
 
-const chatRoutes = new Set(['/run/v1/chat/completions', '/run/api/chat']);
 /** The session routes, by the kind of session they issue. */
 const sessionRoutes = new Map([
   ['/run/auth/apps/:appId/anonymous-session', 'anonymous'],
@@ -13,9 +12,8 @@ const sessionRoutes = new Map([
 /** Methods kept as labels; anything else a client invents is `OTHER` (labels stay bounded). */
 const methods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-/** Counts a finished request in `metrics` (after its response is ready). */
-export function recordRequest(metrics: ServerMetrics, c: Context): void {
-  const route = routeOf(c);
+/** Counts a finished request, answered by `route` (see `routeOf`), once its response is ready. */
+export function recordRequest(metrics: ServerMetrics, c: Context, route: string): void {
   const status = c.res.status;
   const method = methods.has(c.req.method) ? c.req.method : 'OTHER';
   metrics.httpRequests.inc({ method, route, status: String(status) });
