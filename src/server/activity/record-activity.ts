@@ -1,21 +1,7 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { appOfRequest } from '../http/authenticate-visitor.ts';
-import { ProblemError } from '../http/problem-error.ts';
+import { problemOf } from '../http/problem-error.ts';
 import type { ServerContext } from '../server-context.ts';
-
-/** The problem code of a refused response: from the error thrown, or from its body. */
-async function refusalCode(c: Context): Promise<string> {
-  if (c.error instanceof ProblemError) return c.error.code;
-  if (c.res.headers.get('content-type')?.startsWith('application/problem+json')) {
-    const body = (await c.res
-      .clone()
-      .json()
-      .catch(() => undefined)) as { code?: unknown } | undefined;
-    // Only the server's own codes: a short word, never text of the request.
-    if (typeof body?.code === 'string' && /^[a-z_]{1,40}$/.test(body.code)) return body.code;
-  }
-  return `http_${c.res.status}`;
-}
 
 /**
  * Counts a session request or a chat request of an app in the app's activity once it is
@@ -42,7 +28,7 @@ export function recordActivity(
       activity.record(
         appId,
         kind === 'session' ? 'session_refused' : 'chat_refused',
-        await refusalCode(c),
+        problemOf(c)?.code ?? `http_${c.res.status}`,
       );
     }
   };

@@ -93,8 +93,20 @@ export function problemBody(
   return body;
 }
 
+const answered = new WeakMap<Request, ProblemError>();
+
+/**
+ * The problem a request was answered with, however it came to be: thrown by a route, made of
+ * another error by the error handler, or answered directly (drain, readiness, not found). For
+ * its log line, metrics and activity.
+ */
+export function problemOf(c: Context): ProblemError | undefined {
+  return answered.get(c.req.raw) ?? (c.error instanceof ProblemError ? c.error : undefined);
+}
+
 /** Renders a {@link ProblemError} on the context, keeping headers already set (CORS, limits). */
 export function problemResponse(c: Context, problem: ProblemError): Response {
+  answered.set(c.req.raw, problem);
   if (problem.retryAfter !== undefined) c.header('Retry-After', String(problem.retryAfter));
   c.header('Content-Type', 'application/problem+json');
   c.header('Cache-Control', 'no-store');

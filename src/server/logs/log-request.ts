@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { ProblemError } from '../http/problem-error.ts';
+import { ProblemError, problemOf } from '../http/problem-error.ts';
 import type { Logger } from './create-logger.ts';
 import { factsOf, hashVisitor } from './note-request.ts';
 
@@ -28,9 +28,9 @@ export function logRequest(
   if (facts.visitor) line.visitor = hashVisitor(facts.visitor);
   if (facts.keyId) line.key = facts.keyId;
   if (facts.auth) line.auth = facts.auth;
-  const problem = c.error instanceof ProblemError ? c.error : undefined;
+  const problem = problemOf(c);
   if (problem) line.code = problem.code;
-  else if (c.error && status >= 500) {
+  if (c.error && !(c.error instanceof ProblemError) && status >= 500) {
     // Our own failure: its kind and message, for whoever fixes it (the client saw neither).
     line.error = { type: c.error.name, message: c.error.message };
   }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { ProblemError } from '../http/problem-error.ts';
+import { problemOf } from '../http/problem-error.ts';
 import { chatRoutes } from '../http/route-of.ts';
 import { factsOf } from '../logs/note-request.ts';
 import type { ServerMetrics } from './create-metrics.ts';
@@ -17,7 +17,7 @@ export function recordRequest(metrics: ServerMetrics, c: Context, route: string)
   const status = c.res.status;
   const method = methods.has(c.req.method) ? c.req.method : 'OTHER';
   metrics.httpRequests.inc({ method, route, status: String(status) });
-  const problem = c.error instanceof ProblemError ? c.error : undefined;
+  const problem = problemOf(c);
   if (problem?.code === 'rate_limit_exceeded') {
     metrics.rateLimitRefusals.inc({ budget: problem.budget ?? 'other' });
   }

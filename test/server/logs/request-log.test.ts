@@ -151,6 +151,8 @@ describe('the request log', () => {
     expect(keyLine?.key).toBe(/^sk_([^.]+)\./.exec(key)?.[1]);
     expect(requests.find((entry) => entry.route === '/run/v1/conversations/:id')).toBeDefined();
     expect(requests.find((entry) => entry.status === 401)).toMatchObject({ code: 'unauthorized' });
+    // A refusal answered without a route's throw (no route here) names its code too.
+    expect(requests.find((entry) => entry.status === 404)).toMatchObject({ code: 'not_found' });
 
     // A problem body carries the same id as its response's header.
     const refused = await app.request('/run/v1/conversations');
