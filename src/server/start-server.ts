@@ -111,16 +111,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
             );
           }
         }
-        await new Promise<void>((done, failClose) => {
-          server.close((error) => (error ? failClose(error) : done()));
-          // Streams held open by clients would otherwise keep close() waiting.
-          if ('closeAllConnections' in server) server.closeAllConnections();
-        });
-        if (metricsServer) {
-          const closing = metricsServer;
-          await new Promise<void>((done) => closing.close(() => done()));
-          closing.closeAllConnections();
-        }
+        await stopListening(server);
+        if (metricsServer) await stopListening(metricsServer).catch(() => {});
         await closeState();
       };
       resolve({
@@ -140,6 +132,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       closeState().finally(() => reject(error));
     };
     server.once('error', fail);
+  });
+}
+
+/** Stops accepting and ends open connections (kept-alive ones would keep `close()` waiting). */
+function stopListening(server: {
+  close(callback: (error?: Error) => void): unknown;
+  closeAllConnections?(): void;
+}): Promise<void> {
+  return new Promise<void>((done, fail) => {
+    server.close((error) => (error ? fail(error) : done()));
+    server.closeAllConnections?.();
   });
 }
 
