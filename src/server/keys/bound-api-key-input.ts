@@ -3,8 +3,29 @@ import type { ApiKeyInput } from '../storage/stores.ts';
 import type { ApiKeyRecord } from './api-key.ts';
 import { isWithinAllowlist } from './ip-allowlist.ts';
 
-const wider = (field: string, message: string) =>
+/** The refusal of a key wider than the `manage` key making it: 403 `forbidden` naming `field`. */
+export const wider = (field: string, message: string) =>
   new ProblemError(403, 'forbidden', `${field} ${message}`);
+
+/**
+ * Refuses an IP list that is not within `owner`'s IP ranges (when it is limited to some): an
+ * empty list or `*` would allow every IP.
+ * @throws ProblemError 403 `forbidden` naming `allowedIps`.
+ */
+export function boundAllowedIps(allowedIps: string[], owner: ApiKeyRecord): void {
+  const ownerIps = owner.allowedIps.filter((entry) => entry.trim());
+  if (ownerIps.length === 0 || ownerIps.includes('*')) return;
+  if (allowedIps.length === 0 || allowedIps.includes('*')) {
+    throw wider('allowedIps', `must list IPs within this key's own (${ownerIps.join(', ')})`);
+  }
+  const outside = allowedIps.find((entry) => !isWithinAllowlist(entry, ownerIps));
+  if (outside !== undefined) {
+    throw wider(
+      'allowedIps',
+      `entry "${outside}" is outside this key's own (${ownerIps.join(', ')})`,
+    );
+  }
+}
 
 /** The refusal of a rate limit above the server default a key without its own runs under. */
 export const defaultLimitMessage = (limit: number) =>
@@ -31,19 +52,7 @@ export function boundApiKeyInput(
     throw wider('scopes', `may not include ${extra.join(', ')}: this key does not have it`);
   }
   let { allowedIps, expiresAt, rateLimit, agentId } = input;
-  const creatorIps = creator.allowedIps.filter((entry) => entry.trim());
-  if (creatorIps.length > 0 && !creatorIps.includes('*')) {
-    if (allowedIps.length === 0 || allowedIps.includes('*')) {
-      throw wider('allowedIps', `must list IPs within this key's own (${creatorIps.join(', ')})`);
-    }
-    const outside = allowedIps.find((entry) => !isWithinAllowlist(entry, creatorIps));
-    if (outside !== undefined) {
-      throw wider(
-        'allowedIps',
-        `entry "${outside}" is outside this key's own (${creatorIps.join(', ')})`,
-      );
-    }
-  }
+  boundAllowedIps(allowedIps, creator);
   if (creator.expiresAt !== null) {
     if (expiresAt === null) expiresAt = creator.expiresAt;
     else if (Date.parse(expiresAt) > Date.parse(creator.expiresAt)) {

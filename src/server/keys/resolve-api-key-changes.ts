@@ -1,10 +1,8 @@
 import type { z } from 'zod';
 import type { apiKeyUpdateSchema } from '../../contract/api-key.ts';
-import { ProblemError } from '../http/problem-error.ts';
 import type { ApiKeyChanges } from '../storage/stores.ts';
 import type { ApiKeyRecord } from './api-key.ts';
-import { defaultLimitMessage } from './bound-api-key-input.ts';
-import { isWithinAllowlist } from './ip-allowlist.ts';
+import { boundAllowedIps, defaultLimitMessage, wider } from './bound-api-key-input.ts';
 import {
   ApiKeyInputError,
   checkIpEntries,
@@ -86,9 +84,6 @@ export function resolveApiKeyChanges(
   return changes;
 }
 
-const wider = (field: string, message: string) =>
-  new ProblemError(403, 'forbidden', `${field} ${message}`);
-
 /**
  * Holds the changes a stored `manage` key makes to no wider than that key itself, as when it
  * creates one. It changes only a key within its reach: scopes among its own and, if it is bound
@@ -116,20 +111,7 @@ export function boundApiKeyChanges(
       `of the key must be this key's own agent (${editor.agentId}) for this key to change it`,
     );
   }
-  const editorIps = editor.allowedIps.filter((entry) => entry.trim());
-  if (changes.allowedIps !== undefined && editorIps.length > 0 && !editorIps.includes('*')) {
-    const list = changes.allowedIps;
-    if (list.length === 0 || list.includes('*')) {
-      throw wider('allowedIps', `must list IPs within this key's own (${editorIps.join(', ')})`);
-    }
-    const outside = list.find((entry) => !isWithinAllowlist(entry, editorIps));
-    if (outside !== undefined) {
-      throw wider(
-        'allowedIps',
-        `entry "${outside}" is outside this key's own (${editorIps.join(', ')})`,
-      );
-    }
-  }
+  if (changes.allowedIps !== undefined) boundAllowedIps(changes.allowedIps, editor);
   if (changes.expiresAt !== undefined && editor.expiresAt !== null) {
     if (
       changes.expiresAt === null ||
