@@ -87,6 +87,17 @@ const usageRoute = createRoute({
   },
 });
 
+/** Resolves a request body: a field it refuses (`ApiKeyInputError`) is the contract's 400. */
+function asBadRequest<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof ApiKeyInputError)
+      throw new ProblemError(400, 'bad_request', error.message);
+    throw error;
+  }
+}
+
 const updateRoute = (bodyLimitBytes: number) =>
   createRoute({
     method: 'patch',
@@ -216,14 +227,7 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
     async (c) => {
       const scope = c.req.valid('param');
       const body = c.req.valid('json');
-      let input: ReturnType<typeof resolveApiKeyInput>;
-      try {
-        input = resolveApiKeyInput(body, scope, now());
-      } catch (error) {
-        if (error instanceof ApiKeyInputError)
-          throw new ProblemError(400, 'bad_request', error.message);
-        throw error;
-      }
+      let input = asBadRequest(() => resolveApiKeyInput(body, scope, now()));
       const principal = c.get('principal');
       // Revoked between authentication and now: no longer a credential at all.
       const creator = await storedEditor(principal);
@@ -256,14 +260,7 @@ export function createApiKeyRoutes(context: ServerContext): OpenAPIHono<KeyEnv> 
     async (c) => {
       const principal = c.get('principal');
       const record = await find(c.req.valid('param'), principal);
-      let changes: ReturnType<typeof resolveApiKeyChanges>;
-      try {
-        changes = resolveApiKeyChanges(c.req.valid('json'), record, now());
-      } catch (error) {
-        if (error instanceof ApiKeyInputError)
-          throw new ProblemError(400, 'bad_request', error.message);
-        throw error;
-      }
+      let changes = asBadRequest(() => resolveApiKeyChanges(c.req.valid('json'), record, now()));
       const editor = await storedEditor(principal);
       if (editor) {
         changes = boundApiKeyChanges(changes, editor, record, {

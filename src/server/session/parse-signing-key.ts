@@ -44,9 +44,10 @@ const parsedPem = new Map<string, ParsedSigningKey>();
 
 /**
  * Parses a registered public key (PEM SPKI text or a JWK object) with node:crypto and fixes its
- * algorithm: RSA of 2048 to 4096 bits with exponent 65537 → RS256, P-256 → ES256, Ed25519 → EdDSA. Symmetric and private keys
- * are refused (a private key would verify, but must never be handed to this server). `alg`, when
- * given, must be the key's own. Throws {@link SigningKeyError}. Results are remembered per key.
+ * algorithm: RSA of 2048 to 4096 bits with exponent 65537 → RS256, P-256 → ES256, Ed25519 →
+ * EdDSA. Symmetric and private keys are refused (a private key would verify, but must never be
+ * handed to this server). `alg`, when given, must be the key's own. Throws
+ * {@link SigningKeyError}. Results are remembered per key.
  */
 export function parseSigningKey(
   input: string | Record<string, unknown>,
