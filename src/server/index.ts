@@ -55,6 +55,7 @@ export {
   type SessionClaims,
   type TokenService,
 } from './session/create-token-service.ts';
+export { hashVisitor } from './session/hash-visitor.ts';
 export { parseSigningKey, SigningKeyError } from './session/parse-signing-key.ts';
 export { type UserTokenCheck, verifyUserToken } from './session/verify-user-token.ts';
 export { createMemorySharedState } from './shared/create-memory-shared-state.ts';
@@ -69,7 +70,6 @@ export type {
 } from './shared/shared-state.ts';
 export { createDrain, type Drain, type TrackedStream } from './shutdown/create-drain.ts';
 export { type RunningServer, type StartServerOptions, startServer } from './start-server.ts';
-export { hashVisitor } from './storage/create-sql-conversation-log.ts';
 export {
   createDatabase,
   type Database,

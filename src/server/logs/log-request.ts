@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { ProblemError, problemOf } from '../http/problem-error.ts';
+import { hashVisitor } from '../session/hash-visitor.ts';
 import type { Logger } from './create-logger.ts';
-import { factsOf, hashVisitor } from './note-request.ts';
+import { factsOf } from './note-request.ts';
 
 /**
  * Writes a request's one log line: method, route pattern (see `routeOf`), status, duration, app
@@ -25,7 +26,7 @@ export function logRequest(
     durationMs: Math.round(durationMs * 10) / 10,
   };
   if (facts.appId) line.app = facts.appId;
-  if (facts.visitor) line.visitor = hashVisitor(facts.visitor);
+  if (facts.visitor) line.visitor = hashVisitor(facts.appId ?? '', facts.visitor);
   if (facts.keyId) line.key = facts.keyId;
   if (facts.auth) line.auth = facts.auth;
   const problem = problemOf(c);

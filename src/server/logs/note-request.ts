@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** Who a request turned out to be from, once a handler knows it (for its log line and metrics). */
 export interface RequestFacts {
   /** An app that exists (never an unverified header). */
@@ -22,9 +20,4 @@ export function noteRequest(request: Request, known: RequestFacts): void {
 /** What {@link noteRequest} recorded for `request`. */
 export function factsOf(request: Request): RequestFacts {
   return facts.get(request) ?? {};
-}
-
-/** A visitor id as logs show it: the first 16 hex digits of its SHA-256. */
-export function hashVisitor(visitor: string): string {
-  return createHash('sha256').update(visitor).digest('hex').slice(0, 16);
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type {
   LoggedConversation,
@@ -6,13 +5,9 @@ import type {
   LoggedMessage,
 } from '../../contract/activity.ts';
 import type { FeedbackType } from '../../contract/feedback.ts';
+import { hashVisitor } from '../session/hash-visitor.ts';
 import type { Database } from './database.ts';
 import type { ConversationLog } from './stores.ts';
-
-/** How a visitor is shown to the app's owner: the first 16 hex digits of SHA-256(app + "\n" + sub). */
-export function hashVisitor(appId: string, sub: string): string {
-  return createHash('sha256').update(`${appId}\n${sub}`).digest('hex').slice(0, 16);
-}
 
 interface ConversationRow {
   id: string;

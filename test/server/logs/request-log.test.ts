@@ -144,7 +144,7 @@ describe('the request log', () => {
     );
     expect(chatLine).toMatchObject({
       app: 'app_demo',
-      visitor: createHash('sha256').update(sub).digest('hex').slice(0, 16),
+      visitor: createHash('sha256').update(`app_demo\n${sub}`).digest('hex').slice(0, 16),
       auth: 'anonymous',
     });
     const keyLine = requests.find((entry) => entry.auth === 'api_key');
