@@ -316,7 +316,10 @@ export function createChatController({
   async function openConversation(id: string) {
     abort?.abort();
     cancelResend();
-    const conversation = await requireClient('getConversation')(id);
+    showConversation(await requireClient('getConversation')(id));
+  }
+
+  function showConversation(conversation: Conversation) {
     update({
       conversationId: conversation.id,
       error: null,
@@ -401,7 +404,9 @@ export function createChatController({
       if (restored || !id || state.messages.length > 0) return;
       restored = true;
       try {
-        await openConversation(id);
+        const conversation = await requireClient('getConversation')(id);
+        // A message sent while it loaded went on in a conversation of its own: it stays.
+        if (state.messages.length === 0) showConversation(conversation);
       } catch (error) {
         // A conversation that is gone (or belongs to an older identity) is simply forgotten.
         if (error instanceof InkeepChatError && error.code === 'not_found') memory.set(null);

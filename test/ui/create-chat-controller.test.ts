@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ChatStreamEvent } from '../../src/chat/create-chat-client.ts';
+import type { ChatStreamEvent, Conversation } from '../../src/chat/create-chat-client.ts';
 import { InkeepChatError } from '../../src/errors.ts';
 import { createChatController } from '../../src/ui/create-chat-controller.ts';
 
@@ -416,6 +416,34 @@ describe('createChatController', () => {
       resendAt: null,
       error: null,
     });
+  });
+
+  it('keeps a message sent while the remembered conversation loads, not the loaded one over it', async () => {
+    let deliver: (conversation: Conversation) => void = () => {};
+    const client = {
+      ...fakeClient(() => answer('Fresh answer')),
+      getConversation: () => new Promise<Conversation>((resolve) => (deliver = resolve)),
+    };
+    const memory = { get: () => 'conv_old', set: vi.fn() };
+    const controller = createChatController({ client, memory });
+    const restoring = controller.restore();
+    controller.send('Typed while it loaded');
+    await settled();
+    deliver({
+      id: 'conv_old',
+      title: 'Old',
+      createdAt: '',
+      updatedAt: '',
+      messages: [{ id: 'msg_1', role: 'user', content: 'Old question', parts: [], createdAt: '' }],
+    });
+    await restoring;
+    const { messages, conversationId } = controller.getState();
+    expect(messages.map((message) => message.content)).toEqual([
+      'Typed while it loaded',
+      'Fresh answer',
+    ]);
+    expect(conversationId).toBe('conv_1');
+    expect(memory.set).not.toHaveBeenCalledWith('conv_old');
   });
 
   describe('a resumed long conversation', () => {
