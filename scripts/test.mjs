@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { startEngines } from './test-engines.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,23 +66,66 @@ await engines?.stop();
 
 function counts(file, read) {
   const path = join(results, file);
-  if (!existsSync(path)) return { passed: 0, failed: 0 };
+  if (!existsSync(path)) return { passed: 0, failed: 0, names: [] };
   return read(JSON.parse(readFileSync(path, 'utf8')));
 }
 const unit = counts('unit.json', (report) => ({
   passed: report.numPassedTests ?? 0,
   failed: report.numFailedTests ?? 0,
+  names: unitFailures(report),
 }));
 const browser = counts('e2e.json', (report) => ({
   passed: report.stats?.expected ?? 0,
   failed: (report.stats?.unexpected ?? 0) + (report.stats?.flaky ?? 0),
+  names: browserFailures(report),
 }));
+
+/** Each failed vitest test (or file that failed to run) as "file › test: first message line". */
+function unitFailures(report) {
+  const names = [];
+  for (const file of report.testResults ?? []) {
+    const path = file.name ? file.name.replace(`${root}/`, '') : '?';
+    const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failed)
+      names.push(`${path} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    if (failed.length === 0 && file.status === 'failed')
+      names.push(`${path}: ${firstLine(file.message)}`);
+  }
+  return names;
+}
+
+/** Each browser test that did not pass as expected, with its first error line. */
+function browserFailures(report) {
+  const names = [];
+  const walk = (suite, file) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status === 'expected' || test.status === 'skipped') continue;
+        const error = test.results?.find((result) => result.error)?.error?.message;
+        names.push(`${file} › ${spec.title} (${test.status}): ${firstLine(error)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, file);
+  };
+  for (const suite of report.suites ?? []) walk(suite, suite.file ?? suite.title);
+  return names;
+}
+
+function firstLine(text) {
+  const line = stripVTControlCharacters(String(text ?? ''))
+    .split('\n')
+    .find((part) => part.trim());
+  return (line ?? '').trim().slice(0, 300);
+}
 
 console.log('\n== summary');
 for (const [name, ok] of outcome) console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
 const failedSteps = outcome.filter(([, ok]) => !ok).length;
 const passed = unit.passed + browser.passed;
 const failed = unit.failed + browser.failed + failedSteps;
+// CI keeps only the tail of the output: the failures are named here, last.
+for (const name of [...(unit.names ?? []), ...(browser.names ?? [])])
+  console.log(`failed: ${name}`);
 console.log(`unit ${unit.passed} passed, browser ${browser.passed} passed`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
