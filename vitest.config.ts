@@ -5,6 +5,9 @@ export default defineConfig({
   test: {
     environment: 'node',
     testTimeout: 20_000,
+    // Tests wait for states, never for durations: a state the machine is slow to reach (a busy
+    // CI host) is waited for, up to far longer than any state takes when idle.
+    expect: { poll: { timeout: 15_000 } },
     projects: [
       {
         extends: true,
@@ -12,6 +15,8 @@ export default defineConfig({
           name: 'widget',
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/server/**'],
+          // The same long wait for Testing Library's waitFor and findBy queries.
+          setupFiles: ['test/setup/dom-waits.ts'],
         },
       },
       {

@@ -172,9 +172,13 @@ async function readConversation(url: string, token: string, id: string) {
   ]);
 }
 
-/** Polls `probe` until `done` holds or a second has passed; the last value. */
-async function withinOneSecond<T>(probe: () => Promise<T>, done: (value: T) => boolean) {
-  const deadline = Date.now() + 1000;
+/**
+ * Polls `probe` until `done` holds or 10 s have passed; the last value. The stores' periodic
+ * refresh runs every 30 s, so a change seen here came by change notice. (How fast a notice
+ * arrives is a timing, which a busy machine stretches: it is not asserted.)
+ */
+async function beforeAnyRefresh<T>(probe: () => Promise<T>, done: (value: T) => boolean) {
+  const deadline = Date.now() + 10_000;
   let value = await probe();
   while (!done(value) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -253,7 +257,7 @@ test('a conversation started on one instance is listed, read and continued on th
   ]);
 });
 
-test('a key revoked and an app domain removed on one instance are refused by the other within a second', async () => {
+test('a key revoked and an app domain removed on one instance are refused by the other by change notice', async () => {
   const { a, b } = await fleet(4);
   const manage = (server: RunningProcess, path: string, init: RequestInit = {}) =>
     fetch(`${server.url}${manageBase}${path}`, {
@@ -275,9 +279,9 @@ test('a key revoked and an app domain removed on one instance are refused by the
     (await fetch(`${b.url}/run/v1/conversations`, { headers: { authorization: `Bearer ${key}` } }))
       .status;
   // The other instance learns of the new key by change notice too.
-  expect(await withinOneSecond(listWithKey, (status) => status === 200)).toBe(200);
+  expect(await beforeAnyRefresh(listWithKey, (status) => status === 200)).toBe(200);
   expect((await manage(a, `/api-keys/${data.id}`, { method: 'DELETE' })).status).toBe(204);
-  expect(await withinOneSecond(listWithKey, (status) => status === 401)).toBe(401);
+  expect(await beforeAnyRefresh(listWithKey, (status) => status === 401)).toBe(401);
 
   const token = await tokenFrom(b);
   const listWithToken = () =>
@@ -288,7 +292,7 @@ test('a key revoked and an app domain removed on one instance are refused by the
     body: JSON.stringify({ config: { webClient: { allowedDomains: ['docs.example.com'] } } }),
   });
   expect(patched.status).toBe(200);
-  const refused = await withinOneSecond(listWithToken, (response) => response.status === 403);
+  const refused = await beforeAnyRefresh(listWithToken, (response) => response.status === 403);
   expect(refused.status).toBe(403);
   expect(await problemCode(refused)).toBe('origin_not_allowed');
   const session = await requestSession(b.url);

@@ -117,9 +117,6 @@ describe('openai responder', () => {
     await reader.read();
     await reader.read();
     controller.abort();
-    const entry = upstreamLog.at(-1);
-    for (let wait = 0; wait < 50 && !entry?.aborted; wait++)
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(entry?.aborted).toBe(true);
+    await expect.poll(() => upstreamLog.at(-1)?.aborted).toBe(true);
   });
 });

@@ -320,7 +320,6 @@ describe('POST /run/v1/chat/completions', () => {
     const reader = response.body!.getReader();
     await reader.read();
     await reader.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(aborted).toBe(true);
+    await expect.poll(() => aborted).toBe(true);
   });
 });

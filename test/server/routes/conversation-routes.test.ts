@@ -207,13 +207,15 @@ describe('conversations', () => {
     await reader.read();
     await reader.read();
     await reader.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    const { data } = (await (await get(app, `/run/v1/conversations/${id}`, token)).json()) as {
-      data: { messages: { role: string; content: string }[] };
-    };
-    expect(data.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
-    expect(data.messages[1]?.content).toMatch(/^0 1 /);
-    expect(data.messages[1]?.content.length).toBeLessThan(500);
+    type Stored = { data: { messages: { role: string; content: string }[] } };
+    const stored = async () =>
+      ((await (await get(app, `/run/v1/conversations/${id}`, token)).json()) as Stored).data;
+    await expect
+      .poll(async () => (await stored()).messages.map((message) => message.role))
+      .toEqual(['user', 'assistant']);
+    const { messages } = await stored();
+    expect(messages[1]?.content).toMatch(/^0 1 /);
+    expect(messages[1]?.content.length).toBeLessThan(500);
   });
 });
 

@@ -144,17 +144,16 @@ describe('POST /run/api/chat', () => {
       received += decoder.decode(value, { stream: true });
     }
     await reader.cancel();
-    for (let wait = 0; wait < 100 && !aborted; wait++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(aborted).toBe(true);
+    await expect.poll(() => aborted).toBe(true);
     const id = response.headers.get('x-inkeep-conversation-id');
     const start = uiEvents(received)[0] as { messageId: string };
     let messages = await storedMessages(app, token, id);
-    for (let wait = 0; wait < 100 && Array.isArray(messages) && messages.length < 2; wait++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      messages = await storedMessages(app, token, id);
-    }
+    await expect
+      .poll(async () => {
+        messages = await storedMessages(app, token, id);
+        return Array.isArray(messages) ? messages.length : 0;
+      })
+      .toBeGreaterThanOrEqual(2);
     const answer = Array.isArray(messages) ? messages[1] : undefined;
     expect(answer).toMatchObject({ id: start.messageId, role: 'assistant' });
     // Stored: exactly what the client read (nothing is pulled ahead of it).

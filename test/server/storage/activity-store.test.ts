@@ -2,7 +2,7 @@
 // instances add up, buckets are whole hours or UTC days, visitors leave the store only hashed.
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   createMemorySharedState,
   type Database,
@@ -65,7 +65,7 @@ describe.each(engines)('activity and the conversation log on $name', ({ url, mis
       database.db,
     );
     stores.activity.record('app_demo', 'chat');
-    await vi.waitFor(() => expect(warnings.length).toBeGreaterThan(0));
+    await expect.poll(() => warnings.length).toBeGreaterThan(0);
     expect(warnings[0]).toMatch(/^activity counts not written \(kept for the next write\): .+/);
     expect(warnings[0]?.split('\n')).toHaveLength(1);
     expect(stores.activity.pending).toBe(1);

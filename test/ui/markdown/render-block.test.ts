@@ -63,7 +63,7 @@ describe('markdown blocks', () => {
     expect(button.textContent).toBe('Kopieren');
     expect(button.getAttribute('aria-label')).toBe('Code kopieren');
     button.click();
-    await vi.waitFor(() => expect(button.textContent).toBe('Kopiert'));
+    await expect.poll(() => button.textContent).toBe('Kopiert');
     expect(onCopy).toHaveBeenCalledWith('npm i');
     vi.advanceTimersByTime(2000);
     expect(button.textContent).toBe('Kopieren');
@@ -75,7 +75,7 @@ describe('markdown blocks', () => {
     vi.stubGlobal('navigator', { clipboard: { writeText } });
     const button = render('```\nx\n```').querySelector('button')!;
     button.click();
-    await vi.waitFor(() => expect(writeText).toHaveBeenCalledWith('x'));
+    await expect.poll(() => writeText).toHaveBeenCalledWith('x');
     writeText.mockRejectedValueOnce(new Error('denied'));
     const refused = render('```\ny\n```').querySelector('button')!;
     refused.click();
