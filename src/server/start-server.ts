@@ -52,9 +52,13 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const { port = 0, host = '127.0.0.1' } = options;
   const env = options.env ?? process.env;
+  // Warnings go to the server's log when it has one (level warn), else one line on stderr.
+  const { logger } = options;
   const onWarning =
     options.onWarning ??
-    ((message: string) => console.error(`inkeep-chat-server: warning: ${message}`));
+    (logger
+      ? (message: string) => logger.warn(message)
+      : (message: string) => console.error(`inkeep-chat-server: warning: ${message}`));
   const { settings } = readSettings(env, options.settings ?? {});
   const owned = options.stores
     ? undefined

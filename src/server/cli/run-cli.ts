@@ -57,7 +57,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
       env: io.env,
       dataDir: args.data,
       ...(args.manageUi ? {} : { manageUi: false as const }),
-      onWarning: (message) => io.error(`inkeep-chat-server: warning: ${message}`),
+      // Warnings are log lines (level warn) beside the request lines, for the same log pipeline.
+      onWarning: (message) => logger.warn(message),
       settings: {
         trustProxy: args.trustProxy,
         ...(args.responder ? { responder: args.responder } : {}),

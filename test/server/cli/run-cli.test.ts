@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/server/cli/run-cli.ts';
+import { createLogger } from '../../../src/server/logs/create-logger.ts';
 import { secret } from '../helpers.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'inkeep-cli-'));
@@ -20,12 +21,19 @@ async function run(
 ) {
   const out: string[] = [];
   const err: string[] = [];
+  const logged: { level: string; msg: string }[] = [];
+  const logger = createLogger({
+    pretty: false,
+    destination: { write: (line: string) => void logged.push(JSON.parse(line)) },
+  });
   const result = await runCli(argv, {
     env,
     log: (line) => out.push(line),
     error: (line) => err.push(line),
+    logger,
   });
-  return { result, out, err };
+  const warnings = () => logged.filter((line) => line.level === 'warn').map((line) => line.msg);
+  return { result, out, err, warnings };
 }
 
 describe('inkeep-chat-server CLI', () => {
@@ -57,25 +65,26 @@ describe('inkeep-chat-server CLI', () => {
     }
   });
 
-  it('warns when no JWT secret is set', async () => {
-    const { result, err } = await run(['--port', '0'], {});
+  it('warns in one log line when no JWT secret is set', async () => {
+    const { result, err, warnings } = await run(['--port', '0'], {});
     await result.server?.close();
-    expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/warning: INKEEP_ANON_JWT_SECRET is not set/);
+    expect(err).toEqual([]);
+    expect(warnings()).toEqual([expect.stringMatching(/^INKEEP_ANON_JWT_SECRET is not set/)]);
   });
 
-  it('runs on PostgreSQL with DATABASE_URL and warns in one line that there is no REDIS_URL', async () => {
+  it('runs on PostgreSQL with DATABASE_URL and warns in one log line that there is no REDIS_URL', async () => {
     const postgres = process.env.INKEEP_TEST_POSTGRES_URL;
     if (!postgres) throw new Error('the engines setup sets INKEEP_TEST_POSTGRES_URL');
-    const { result, out, err } = await run(['--port', '0'], {
+    const { result, out, err, warnings } = await run(['--port', '0'], {
       INKEEP_ANON_JWT_SECRET: secret,
       DATABASE_URL: postgres,
     });
     await result.server?.close();
     expect(out).toEqual([expect.stringMatching(/listening on http:\/\/127\.0\.0\.1:\d+$/)]);
-    expect(err).toEqual([
+    expect(err).toEqual([]);
+    expect(warnings()).toEqual([
       expect.stringMatching(
-        /warning: DATABASE_URL is set but REDIS_URL is not: replay memory and rate limits are per instance/,
+        /^DATABASE_URL is set but REDIS_URL is not: replay memory and rate limits are per instance/,
       ),
     ]);
   });
