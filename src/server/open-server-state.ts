@@ -13,7 +13,7 @@ import type { ServerStores } from './storage/stores.ts';
 /** Options of {@link openServerState}. */
 export interface OpenServerStateOptions {
   settings: Pick<ServerSettings, 'databaseUrl' | 'databasePoolSize' | 'redisUrl' | 'quotas'> &
-    Partial<Pick<ServerSettings, 'sessionLifetimeSeconds'>>;
+    Partial<Pick<ServerSettings, 'sessionLifetimeSeconds' | 'activityRetentionDays'>>;
   /** `--data DIR`, for the embedded database. */
   dataDir?: string | undefined;
   onWarning?: (message: string) => void;
@@ -90,6 +90,9 @@ export async function openServerState(
     quotas: settings.quotas,
     ...(settings.sessionLifetimeSeconds
       ? { sessionLifetimeSeconds: settings.sessionLifetimeSeconds }
+      : {}),
+    ...(settings.activityRetentionDays
+      ? { activityRetentionDays: settings.activityRetentionDays }
       : {}),
     now,
     ...(onWarning ? { onWarning } : {}),

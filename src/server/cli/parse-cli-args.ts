@@ -57,7 +57,8 @@ Operations (README: Operations): LOG_LEVEL (fatal, error, warn, info (default), 
 silent; one JSON line per request, pretty on a terminal), INKEEP_METRICS_LISTEN (host:port serving
 GET /metrics without credentials; else /metrics needs ADMIN_API_KEY or INKEEP_ADMIN_API_KEY),
 INKEEP_SHUTDOWN_GRACE_SECONDS (default 30: on SIGTERM or SIGINT the server drains, /readyz
-answers 503, answers being streamed get this long to finish, then it exits 0).`;
+answers 503, answers being streamed get this long to finish, then it exits 0),
+INKEEP_ACTIVITY_RETENTION_DAYS (default 90, 30–3650: days of hourly activity counts kept).`;
 
 /** Parses `argv` (without node and script); throws {@link ConfigError} with one clear line. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {

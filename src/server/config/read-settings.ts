@@ -71,6 +71,8 @@ export interface ServerSettings {
   shutdownGraceSeconds: number;
   /** `INKEEP_ALERT_WEBHOOK_*`: where API-key usage alerts are POSTed; undefined = log only. */
   alertWebhook: AlertWebhookSettings | undefined;
+  /** `INKEEP_ACTIVITY_RETENTION_DAYS`: hourly activity counts older than this are deleted (30–3650, default 90). */
+  activityRetentionDays: number;
 }
 
 /** The signed webhook of usage alerts. */
@@ -382,6 +384,7 @@ export function readSettings(
     metricsListen: readListen(env, 'INKEEP_METRICS_LISTEN'),
     shutdownGraceSeconds: integer(env, 'INKEEP_SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
     alertWebhook: readAlertWebhook(env),
+    activityRetentionDays: integer(env, 'INKEEP_ACTIVITY_RETENTION_DAYS', 90, 30, 3650),
     ...overrides,
   };
   settings.jwtSecret = jwtSecret;

@@ -41,25 +41,42 @@ function fieldOf(kind: string, reason: string): keyof Omit<ActivityBucket, 'star
  * Per-app activity in SQL: counts are kept in memory (createActivityRecorder) and added to
  * `app_activity` rows by one upsert per flush, so instances writing the same hour add up. A read
  * flushes this instance first, then sums the range's rows and the feedback table's ratings per
- * bucket in one statement.
+ * bucket in one statement. Rows older than `retentionDays` are deleted by the first write of
+ * each hour (any instance's; the delete is the same whichever runs it).
  */
 export function createSqlActivityStore({
   database,
   now,
   flushMs = 5000,
   maxKeys = 10_000,
+  retentionDays = 90,
   onError,
 }: {
   database: Database;
   now: () => number;
   flushMs?: number;
   maxKeys?: number;
+  retentionDays?: number;
   onError?: (error: unknown) => void;
 }): ActivityStore {
   const { db, table } = database;
+  let prunedHour = Number.NaN;
+
+  /** Deletes the hours older than the retention (one index range: `app_activity_by_hour`). */
+  const prune = async () => {
+    const hour = Math.floor(now() / hourMs) * hourMs;
+    if (hour === prunedHour) return;
+    const before = new Date(hour - retentionDays * dayMs).toISOString();
+    await db
+      .deleteFrom('app_activity')
+      .where('hour', '<', sql<Date>`${before}::timestamptz`)
+      .execute();
+    prunedHour = hour;
+  };
 
   const add = async (counts: readonly ActivityCount[]) => {
     if (counts.length === 0) return;
+    await prune();
     await sql`
       insert into ${table('app_activity')} (app_id, hour, kind, reason, count)
       select * from unnest(

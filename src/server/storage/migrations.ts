@@ -190,6 +190,12 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_activity_retention': {
+    async up(db: Kysely<unknown>) {
+      // Counts older than INKEEP_ACTIVITY_RETENTION_DAYS are deleted each hour: one range scan.
+      await db.schema.createIndex('app_activity_by_hour').on('app_activity').column('hour').execute();
+    },
+  },
 };
 
 /** Hands Kysely's migrator the migrations above (no files to find at run time). */

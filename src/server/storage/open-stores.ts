@@ -38,6 +38,8 @@ export interface OpenStoresOptions {
   onWarning?: (message: string) => void;
   /** The longest a session token lives (seconds): older visitor sign-outs are dropped. */
   sessionLifetimeSeconds?: number;
+  /** Hourly activity counts older than this many days are deleted (default 90). */
+  activityRetentionDays?: number;
 }
 
 /** Opens every durable store on `database` and fills the caches. */
@@ -50,6 +52,7 @@ export async function openStores({
   activityFlushMs = 5000,
   onWarning,
   sessionLifetimeSeconds,
+  activityRetentionDays = 90,
 }: OpenStoresOptions): Promise<ServerStores> {
   const apps = createSqlAppStore({
     database,
@@ -71,6 +74,7 @@ export async function openStores({
     database,
     now,
     flushMs: activityFlushMs,
+    retentionDays: activityRetentionDays,
     onError: (error) =>
       onWarning?.(
         `activity counts not written (kept for the next write): ${error instanceof Error ? error.message : String(error)}`,

@@ -92,11 +92,15 @@ describe('rotating secrets passed as settings', () => {
 });
 
 describe('operations settings', () => {
-  it('defaults: info logs, no metrics address, 30 s of grace', () => {
+  it('defaults: info logs, no metrics address, 30 s of grace, 90 days of activity', () => {
     const { settings } = readSettings({});
     expect(settings.logLevel).toBe('info');
     expect(settings.metricsListen).toBeUndefined();
     expect(settings.shutdownGraceSeconds).toBe(30);
+    expect(settings.activityRetentionDays).toBe(90);
+    expect(
+      readSettings({ INKEEP_ACTIVITY_RETENTION_DAYS: '30' }).settings.activityRetentionDays,
+    ).toBe(30);
   });
 
   it('reads LOG_LEVEL, INKEEP_METRICS_LISTEN and INKEEP_SHUTDOWN_GRACE_SECONDS', () => {
@@ -121,6 +125,8 @@ describe('operations settings', () => {
     [{ INKEEP_METRICS_LISTEN: 'http://host:80' }, /INKEEP_METRICS_LISTEN must be host:port/],
     [{ INKEEP_SHUTDOWN_GRACE_SECONDS: '3601' }, /INKEEP_SHUTDOWN_GRACE_SECONDS must be/],
     [{ INKEEP_SHUTDOWN_GRACE_SECONDS: '-1' }, /INKEEP_SHUTDOWN_GRACE_SECONDS must be/],
+    // The dashboard shows 30 days.
+    [{ INKEEP_ACTIVITY_RETENTION_DAYS: '29' }, /INKEEP_ACTIVITY_RETENTION_DAYS must be/],
   ])('refuses %o', (env, message) => {
     expect(() => readSettings(env)).toThrow(ConfigError);
     expect(() => readSettings(env)).toThrow(message);
