@@ -193,7 +193,11 @@ export const migrations: Record<string, Migration> = {
   '0006_activity_retention': {
     async up(db: Kysely<unknown>) {
       // Counts older than INKEEP_ACTIVITY_RETENTION_DAYS are deleted each hour: one range scan.
-      await db.schema.createIndex('app_activity_by_hour').on('app_activity').column('hour').execute();
+      await db.schema
+        .createIndex('app_activity_by_hour')
+        .on('app_activity')
+        .column('hour')
+        .execute();
     },
   },
 };
