@@ -75,6 +75,46 @@ export function startApiServer(
 }
 
 /** Starts the demo site on its own free port, pointed at `serverUrl`. */
-export function startDemoSite(serverUrl: string): Promise<RunningProcess> {
-  return startProcess('demo/serve.mjs', ['--port', '0', '--server', serverUrl]);
+export function startDemoSite(
+  serverUrl: string,
+  env: Record<string, string> = {},
+): Promise<RunningProcess> {
+  return startProcess('demo/serve.mjs', ['--port', '0', '--server', serverUrl], env);
+}
+
+/** demo/prepare-signed-in-demo.mjs (plain JavaScript, as `npm start` runs it), typed here. */
+interface SignedInDemoModule {
+  prepareSignedInDemo(): Promise<{
+    configPath: string;
+    env: Record<string, string>;
+    cleanup(): void;
+  }>;
+}
+
+/**
+ * Starts the Run API server and the demo site as `npm start` does: a fresh key pair whose
+ * public half app_demo registers (a temporary copy of demo/apps.json), and whose private half
+ * the demo site signs its signed-in visitors' tokens with.
+ */
+export async function startDemo(
+  env: Record<string, string> = {},
+): Promise<{ api: RunningProcess; site: RunningProcess; stop(): Promise<void> }> {
+  const script = new URL('../demo/prepare-signed-in-demo.mjs', import.meta.url).href;
+  const { prepareSignedInDemo } = (await import(script)) as SignedInDemoModule;
+  const signedIn = await prepareSignedInDemo();
+  const started: RunningProcess[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((process) => process.stop()));
+    signedIn.cleanup();
+  };
+  try {
+    const api = await startApiServer(env, ['--config', signedIn.configPath]);
+    started.push(api);
+    const site = await startDemoSite(api.url, signedIn.env);
+    started.push(site);
+    return { api, site, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

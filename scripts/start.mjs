@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: builds, then runs the Run API server on 127.0.0.1:3003 and the demo site on
 // 127.0.0.1:5173 (a different origin, as a real embedding is), and prints both URLs.
-// PORT / DEMO_PORT override the ports; Ctrl+C stops both.
+// PORT / DEMO_PORT override the ports; Ctrl+C stops both. The signed-in page's key pair is made
+// here, fresh each run: the server gets its public half in a temporary copy of demo/apps.json.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareSignedInDemo } from '../demo/prepare-signed-in-demo.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const host = '127.0.0.1';
@@ -14,6 +16,7 @@ const demoPort = process.env.DEMO_PORT ?? '5173';
 const apiUrl = `http://${host}:${apiPort}`;
 
 execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+const signedIn = await prepareSignedInDemo();
 
 const env = {
   ...process.env,
@@ -25,17 +28,14 @@ const env = {
 const children = [
   spawn(
     process.execPath,
-    ['dist/server/cli.js', '--port', apiPort, '--host', host, '--config', 'demo/apps.json'],
+    ['dist/server/cli.js', '--port', apiPort, '--host', host, '--config', signedIn.configPath],
     // stdout is watched for the listening line (the embedded database takes a few seconds).
     { cwd: root, env, stdio: ['inherit', 'pipe', 'inherit'] },
   ),
   spawn(
     process.execPath,
     ['demo/serve.mjs', '--port', demoPort, '--host', host, '--server', apiUrl],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
+    { cwd: root, env: { ...process.env, ...signedIn.env }, stdio: 'inherit' },
   ),
 ];
 
@@ -61,6 +61,7 @@ function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  signedIn.cleanup();
   setTimeout(() => process.exit(code), 300);
 }
 for (const child of children) child.once('exit', (code) => stop(code ?? 0));
