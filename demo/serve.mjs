@@ -117,8 +117,7 @@ async function readName(request) {
 /**
  * The demo site's backend, as a real site's would be: a session cookie says who is signed in
  * (here, whoever typed a name), and `POST /demo/chat-token` signs that user a short-lived token
- * for the widget with the private key whose public half app_demo registered. POSTs must be
- * JSON, which a cross-site form cannot send, and the cookie is SameSite=Strict.
+ * for the widget with the private key whose public half app_demo registered.
  */
 async function handleDemoApi(request, response, pathname) {
   const user = userOf(request);
@@ -126,7 +125,10 @@ async function handleDemoApi(request, response, pathname) {
     return sendJson(response, 200, { user: user ? { name: user } : null, signIn: !!signer });
   }
   if (request.method !== 'POST') return sendJson(response, 405, { error: 'Use POST' });
-  if (!request.headers['content-type']?.startsWith('application/json')) {
+  // Signing in and out must come from this site's own pages: a cross-site form cannot send JSON.
+  // The token needs no such check: the cookie stays off cross-site requests (SameSite=Strict).
+  const changesSession = pathname === '/demo/sign-in' || pathname === '/demo/sign-out';
+  if (changesSession && !request.headers['content-type']?.startsWith('application/json')) {
     return sendJson(response, 415, { error: 'Send JSON' });
   }
   if (pathname === '/demo/sign-out') {

@@ -12,7 +12,7 @@ const json = { 'content-type': 'application/json' };
 let chat = null;
 
 async function chatToken() {
-  const response = await fetch('/demo/chat-token', { method: 'POST', headers: json, body: '{}' });
+  const response = await fetch('/demo/chat-token', { method: 'POST' });
   if (!response.ok) throw new Error(`The site did not sign a token (${response.status})`);
   return response.text();
 }
