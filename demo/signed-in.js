@@ -22,7 +22,7 @@ function show(user, signInAvailable = true) {
     ? `Signed in as ${user.name}. The chat knows who you are.`
     : signInAvailable
       ? 'Not signed in: you chat as an anonymous visitor.'
-      : 'Sign-in is off: the Run API server does not know this site’s key. Start the demo with npm start.';
+      : 'Sign-in is off: this demo site was started without its signing key. Start the demo with npm start.';
   form.hidden = !!user || !signInAvailable;
   signOut.hidden = !user;
   if (!chat) {

@@ -2,19 +2,17 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { chatThrough } from './chat-through.ts';
 import { expect, test } from './fixtures.ts';
-import { type RunningProcess, startDemo } from './servers.ts';
+import { startDemo } from './servers.ts';
 
 // The demo site's "Signed in" page, with the servers started as `npm start` starts them: the
 // site's backend signs its visitors' tokens with a key pair made at start, whose public half
 // app_demo registers.
 
 let demo: Awaited<ReturnType<typeof startDemo>>;
-let site: RunningProcess;
 
 test.beforeAll(async () => {
   // Proof of work on, as `npm start` has it: signing out means a real anonymous session again.
   demo = await startDemo({ INKEEP_POW_HMAC_SECRET: 'e2e-pow-secret-e2e-pow-secret-0123456789' });
-  site = demo.site;
 });
 
 test.afterAll(async () => {
@@ -48,7 +46,7 @@ test('a visitor signs in, chats, finds the conversation in another browser, and 
   browser,
 }) => {
   const seen = requests(page);
-  await page.goto(`${site.url}/signed-in.html`);
+  await page.goto(`${demo.site.url}/signed-in.html`);
   await expect(page.getByRole('navigation').getByRole('link', { name: 'Signed in' })).toBeVisible();
   await expect(status(page)).toHaveText('Not signed in: you chat as an anonymous visitor.');
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
@@ -70,7 +68,7 @@ test('a visitor signs in, chats, finds the conversation in another browser, and 
   const other = await browser.newContext();
   try {
     const second = await other.newPage();
-    await second.goto(`${site.url}/signed-in.html`);
+    await second.goto(`${demo.site.url}/signed-in.html`);
     await expect(status(second)).toHaveText('Not signed in: you chat as an anonymous visitor.');
     await signIn(second, 'ada');
     await widget(second).getByRole('button', { name: 'Past conversations' }).click();
@@ -115,7 +113,7 @@ test('a visitor signs in, chats, finds the conversation in another browser, and 
 test('a reload keeps the visitor signed in: the widget starts as the user, never anonymous', async ({
   page,
 }) => {
-  await page.goto(`${site.url}/signed-in.html`);
+  await page.goto(`${demo.site.url}/signed-in.html`);
   await signIn(page, 'Grace');
   const seen = requests(page);
   await page.reload();
@@ -128,10 +126,25 @@ test('a reload keeps the visitor signed in: the widget starts as the user, never
 test('a name the site cannot use is refused on the page, and the visitor stays anonymous', async ({
   page,
 }) => {
-  await page.goto(`${site.url}/signed-in.html`);
+  await page.goto(`${demo.site.url}/signed-in.html`);
   await expect(status(page)).toHaveText('Not signed in: you chat as an anonymous visitor.');
   await page.getByRole('textbox', { name: 'Name' }).fill('   ');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(status(page)).toHaveText('Could not sign in: A name of 1 to 60 characters');
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
+});
+
+test('served without the demo key (demo/apps.json alone), the page says sign-in is off and chats anonymously', async ({
+  page,
+  site,
+}) => {
+  const seen = requests(page);
+  await page.goto(`${site.url}/signed-in.html`);
+  await expect(status(page)).toHaveText(
+    'Sign-in is off: this demo site was started without its signing key. Start the demo with npm start.',
+  );
+  await expect(page.getByRole('textbox', { name: 'Name' })).toBeHidden();
+  await chatThrough(widget(page), 'Anonymous on the signed-in page');
+  expect(seen).toContain('/run/auth/apps/app_demo/anonymous-session');
+  expect(seen).not.toContain('/demo/chat-token');
 });

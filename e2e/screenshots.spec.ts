@@ -1,5 +1,6 @@
 import { chatThrough } from './chat-through.ts';
 import { expect, phone, test } from './fixtures.ts';
+import { startDemo } from './servers.ts';
 
 // Pictures of what a person sees, kept in test-results/screenshots for review.
 test('screenshots of the demo: closed, open with an answer', async ({ page, site }) => {
@@ -22,6 +23,22 @@ test('screenshot on a phone (390×844, touch): the open panel fills the screen',
   const box = await page.locator('inkeep-chat .panel').boundingBox();
   expect(box?.width).toBe(390);
   await context.close();
+});
+
+test('screenshot of the signed-in page: signed in, with an answer', async ({ page }) => {
+  // The servers as `npm start` runs them: the page's signing key registered on app_demo.
+  const demo = await startDemo();
+  try {
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await page.goto(`${demo.site.url}/signed-in.html`);
+    await page.getByRole('textbox', { name: 'Name' }).fill('Ada Lovelace');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('#account-status')).toContainText('Signed in as Ada Lovelace');
+    await chatThrough(page.locator('inkeep-chat'), 'Will you remember me on my laptop?');
+    await page.screenshot({ path: 'test-results/screenshots/signed-in.png', fullPage: true });
+  } finally {
+    await demo.stop();
+  }
 });
 
 test('screenshots of the error state and dark mode', async ({ page, site }) => {
@@ -48,7 +65,8 @@ test('on a phone (390×844, touch) no demo page is wider than the screen and the
 }) => {
   const context = await browser.newContext(phone);
   const page = await context.newPage();
-  for (const path of ['/', '/inline.html', '/zero-markup.html', '/strict-csp.html']) {
+  const inline = ['/inline.html', '/signed-in.html'];
+  for (const path of ['/', ...inline, '/zero-markup.html', '/strict-csp.html']) {
     await page.goto(`${site.url}${path}`);
     await expect(page.locator('inkeep-chat')).toBeAttached();
     expect(
@@ -56,7 +74,7 @@ test('on a phone (390×844, touch) no demo page is wider than the screen and the
       path,
     ).toBeLessThanOrEqual(390);
     const launcher = page.getByRole('button', { name: 'Open chat' });
-    if (path !== '/inline.html') {
+    if (!inline.includes(path)) {
       const box = await launcher.boundingBox();
       expect(box, path).not.toBeNull();
       expect((box?.x ?? 0) + (box?.width ?? 0), path).toBeLessThanOrEqual(390);
