@@ -25,12 +25,16 @@ test('screenshot on a phone (390×844, touch): the open panel fills the screen',
   await context.close();
 });
 
-test('screenshot of the signed-in page: signed in, with an answer', async ({ page }) => {
+test('screenshots of the signed-in page: signed out, then signed in with an answer', async ({
+  page,
+}) => {
   // The servers as `npm start` runs them: the page's signing key registered on app_demo.
   const demo = await startDemo();
   try {
     await page.setViewportSize({ width: 1200, height: 800 });
     await page.goto(`${demo.site.url}/signed-in.html`);
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await page.screenshot({ path: 'test-results/screenshots/signed-out.png' });
     await page.getByRole('textbox', { name: 'Name' }).fill('Ada Lovelace');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.locator('#account-status')).toContainText('Signed in as Ada Lovelace');
