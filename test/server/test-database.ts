@@ -120,6 +120,9 @@ export async function createTestStores({
     database: await openTestDatabase(url),
     shared,
     refreshMs: 0,
+    // No timed activity writes: reads flush first, so counts stay right, and a test counting
+    // SQL statements never sees a background write land in its window.
+    activityFlushMs: 0,
     ...(now ? { now } : {}),
     ...(quotas ? { quotas } : {}),
   });

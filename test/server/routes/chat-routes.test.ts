@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createEchoResponder } from '../../../src/server/index.ts';
 import {
   createTestApp,
@@ -257,6 +257,13 @@ describe('POST /run/v1/chat/completions', () => {
   });
 
   it('limits chat per visitor', async () => {
+    // The limiter's window follows the system clock (as it does in Redis): held still, so the
+    // refusal's Retry-After is the whole minute however slowly the machine runs the requests.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(1_000_000);
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const app = createTestApp({ settings: { chatRateLimit: 2 } });
     const token = await getToken(app);
     const other = await getToken(app);

@@ -162,10 +162,11 @@ describe('SIGTERM', () => {
   it('drains: the answer in flight finishes, new requests get 503, the process exits 0', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'inkeep-sigterm-'));
     folders.push(dataDir);
-    // About a hundred tokens at 30 ms: the answer is still streaming when the signal comes,
-    // and ends well within the 60 s grace period.
+    // About a hundred tokens at 100 ms: the answer is still streaming when the signal comes and
+    // while the checks run (seconds of slack on a busy machine), and ends well within the 60 s
+    // grace period.
     const child = await startCli(dataDir, {
-      INKEEP_RESPONDER_TOKEN_DELAY_MS: '30',
+      INKEEP_RESPONDER_TOKEN_DELAY_MS: '100',
       INKEEP_SHUTDOWN_GRACE_SECONDS: '60',
     });
     const { token } = await session(child.url);
