@@ -12,7 +12,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The variable demo/serve.mjs reads its signer from: JSON `{ appId, kid, audience, key }`. */
+/** The variable demo/serve.mjs reads its signer from: JSON `{ kid, audience, key }`. */
 export const demoSignerVariable = 'INKEEP_DEMO_SIGNER';
 
 /**
@@ -41,7 +41,7 @@ export async function prepareSignedInDemo({
   const directory = mkdtempSync(join(tmpdir(), 'inkeep-demo-'));
   const configPath = join(directory, 'apps.json');
   writeFileSync(configPath, JSON.stringify(apps, null, 2));
-  const signer = { appId, kid, audience, key: await exportJWK(privateKey) };
+  const signer = { kid, audience, key: await exportJWK(privateKey) };
   return {
     configPath,
     env: { [demoSignerVariable]: JSON.stringify(signer) },

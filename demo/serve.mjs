@@ -100,13 +100,15 @@ function userOf(request) {
 }
 
 async function readName(request) {
-  let text = '';
+  const chunks = [];
+  let length = 0;
   for await (const chunk of request) {
-    text += chunk;
-    if (text.length > 1024) return null;
+    length += chunk.length;
+    if (length > 1024) return null;
+    chunks.push(chunk);
   }
   try {
-    const { name } = JSON.parse(text);
+    const { name } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     const trimmed = typeof name === 'string' ? name.trim() : '';
     return trimmed.length >= 1 && trimmed.length <= 60 ? trimmed : null;
   } catch {
@@ -123,6 +125,9 @@ async function handleDemoApi(request, response, pathname) {
   const user = userOf(request);
   if (pathname === '/demo/session' && request.method === 'GET') {
     return sendJson(response, 200, { user: user ? { name: user } : null, signIn: !!signer });
+  }
+  if (!['/demo/sign-in', '/demo/sign-out', '/demo/chat-token'].includes(pathname)) {
+    return sendJson(response, 404, { error: 'Not found' });
   }
   if (request.method !== 'POST') return sendJson(response, 405, { error: 'Use POST' });
   // Signing in and out must come from this site's own pages: a cross-site form cannot send JSON.
@@ -165,7 +170,6 @@ async function handleDemoApi(request, response, pathname) {
     response.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
     return response.end(token);
   }
-  return sendJson(response, 404, { error: 'Not found' });
 }
 
 const server = createServer(async (request, response) => {
