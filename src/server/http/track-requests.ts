@@ -40,8 +40,15 @@ export function trackRequests(
     keepRequestId(c, requestId);
     if (!log && !measure) return;
     const route = routeOf(c);
-    if (log)
-      logRequest(context.logger, c, { requestId, route, durationMs: performance.now() - started });
+    if (log) {
+      logRequest(context.logger, c, {
+        requestId,
+        route,
+        durationMs: performance.now() - started,
+        // Unset until the stores are open (the context is filled in then).
+        visitorHashKey: (context.stores as ServerContext['stores'] | undefined)?.visitorHashKey,
+      });
+    }
     if (measure) recordRequest(context.metrics, c, route);
   };
 }

@@ -12,7 +12,18 @@ import { factsOf } from './note-request.ts';
 export function logRequest(
   logger: Logger,
   c: Context,
-  { requestId, route, durationMs }: { requestId: string; route: string; durationMs: number },
+  {
+    requestId,
+    route,
+    durationMs,
+    visitorHashKey,
+  }: {
+    requestId: string;
+    route: string;
+    durationMs: number;
+    /** `ServerStores.visitorHashKey`; undefined before the stores are open (no visitor then). */
+    visitorHashKey: string | undefined;
+  },
 ) {
   const status = c.res.status;
   const level = status >= 500 ? 'error' : 'info';
@@ -26,7 +37,9 @@ export function logRequest(
     durationMs: Math.round(durationMs * 10) / 10,
   };
   if (facts.appId) line.app = facts.appId;
-  if (facts.visitor) line.visitor = hashVisitor(facts.appId ?? '', facts.visitor);
+  if (facts.visitor && visitorHashKey) {
+    line.visitor = hashVisitor(visitorHashKey, facts.appId ?? '', facts.visitor);
+  }
   if (facts.keyId) line.key = facts.keyId;
   if (facts.auth) line.auth = facts.auth;
   const problem = problemOf(c);

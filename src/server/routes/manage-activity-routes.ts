@@ -65,7 +65,7 @@ const listRoute = createRoute({
   path: `${base}/conversations`,
   summary: "An app's conversation log: every visitor's conversations, newest first",
   description:
-    'Visitors are shown as the first 16 hex digits of SHA-256(appId + "\\n" + visitor id), never the id. Page on with cursor = pagination.next.',
+    'Visitors are shown as the first 16 hex digits of HMAC-SHA256(appId + "\\n" + visitor id) keyed with the server\'s visitor-hash key (kept in the database), never the id. Page on with cursor = pagination.next.',
   security: adminSecurity,
   request: {
     params: appParams,

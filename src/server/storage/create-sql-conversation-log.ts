@@ -20,11 +20,11 @@ interface ConversationRow {
   negative: string | number;
 }
 
-function logged(appId: string, row: ConversationRow): LoggedConversation {
+function logged(key: string, appId: string, row: ConversationRow): LoggedConversation {
   return {
     id: row.id,
     title: row.title,
-    visitor: hashVisitor(appId, row.sub),
+    visitor: hashVisitor(key, appId, row.sub),
     messageCount: row.message_count,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -44,7 +44,14 @@ const feedbackCounts = (table: Database['table']) => sql`
  * the conversations_by_app index), and one conversation with its messages, each answer's time to
  * first token and rating. Visitor ids leave this file only hashed.
  */
-export function createSqlConversationLog({ database }: { database: Database }): ConversationLog {
+export function createSqlConversationLog({
+  database,
+  visitorHashKey,
+}: {
+  database: Database;
+  /** The key of {@link hashVisitor} (`ServerStores.visitorHashKey`). */
+  visitorHashKey: string;
+}): ConversationLog {
   const { db, table } = database;
   return {
     async list(appId, limit, before) {
@@ -60,7 +67,7 @@ export function createSqlConversationLog({ database }: { database: Database }): 
           }
         order by c.updated_at desc, c.id desc
         limit ${limit + 1}::int`.execute(db);
-      const items = result.rows.slice(0, limit).map((row) => logged(appId, row));
+      const items = result.rows.slice(0, limit).map((row) => logged(visitorHashKey, appId, row));
       const last = items.at(-1);
       return {
         items,
@@ -114,7 +121,10 @@ export function createSqlConversationLog({ database }: { database: Database }): 
               },
             ],
       );
-      const detail: LoggedConversationDetail = { ...logged(appId, first), messages };
+      const detail: LoggedConversationDetail = {
+        ...logged(visitorHashKey, appId, first),
+        messages,
+      };
       return detail;
     },
   };

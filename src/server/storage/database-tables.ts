@@ -119,6 +119,12 @@ export interface AppActivityTable {
   count: ColumnType<string | number | bigint, number, number>;
 }
 
+/** `server_keys`: keys the server made for itself, by name (0007: `visitor_hash`). */
+export interface ServerKeysTable {
+  name: string;
+  value: string;
+}
+
 /** Every table of the schema, for Kysely. */
 export interface DatabaseTables {
   apps: AppsTable;
@@ -130,4 +136,5 @@ export interface DatabaseTables {
   storage_usage: StorageUsageTable;
   feedback: FeedbackTable;
   app_activity: AppActivityTable;
+  server_keys: ServerKeysTable;
 }

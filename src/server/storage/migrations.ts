@@ -200,6 +200,19 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_visitor_hash_key': {
+    async up(db: Kysely<unknown>) {
+      // Keys the server makes for itself, once, shared by the fleet through the database (the
+      // visitor-hash key of log lines and the conversation log). The first instance to open the
+      // stores makes them, not this migration: the embedded database's build-time seed, which
+      // every package shares, must hold none.
+      await db.schema
+        .createTable('server_keys')
+        .addColumn('name', 'text', (column) => column.primaryKey())
+        .addColumn('value', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
 };
 
 /** Hands Kysely's migrator the migrations above (no files to find at run time). */

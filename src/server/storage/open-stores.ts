@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SharedState } from '../shared/shared-state.ts';
 import { createSqlActivityStore } from './create-sql-activity-store.ts';
 import { createSqlApiKeyStore } from './create-sql-api-key-store.ts';
@@ -42,6 +43,24 @@ export interface OpenStoresOptions {
   activityRetentionDays?: number;
 }
 
+/**
+ * The fleet's visitor-hash key: made at random by the first instance to open the database (the
+ * others' inserts do nothing), then read by every one.
+ */
+async function readVisitorHashKey({ db }: Database): Promise<string> {
+  await db
+    .insertInto('server_keys')
+    .values({ name: 'visitor_hash', value: randomBytes(32).toString('base64url') })
+    .onConflict((conflict) => conflict.column('name').doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('server_keys')
+    .select('value')
+    .where('name', '=', 'visitor_hash')
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
 /** Opens every durable store on `database` and fills the caches. */
 export async function openStores({
   database,
@@ -61,7 +80,11 @@ export async function openStores({
     ...(sessionLifetimeSeconds ? { sessionLifetimeSeconds } : {}),
   });
   const apiKeys = createSqlApiKeyStore({ database, shared, now });
-  await Promise.all([apps.load(), apiKeys.load()]);
+  const [visitorHashKey] = await Promise.all([
+    readVisitorHashKey(database),
+    apps.load(),
+    apiKeys.load(),
+  ]);
   let refreshing: Promise<unknown> = Promise.resolve();
   const timer =
     refreshMs > 0
@@ -86,7 +109,8 @@ export async function openStores({
     conversations: createSqlConversationStore({ database, quotas, now }),
     feedback: createSqlFeedbackStore({ database, now }),
     activity,
-    conversationLog: createSqlConversationLog({ database }),
+    conversationLog: createSqlConversationLog({ database, visitorHashKey }),
+    visitorHashKey,
     async health() {
       try {
         await database.ping();

@@ -311,6 +311,12 @@ export interface ServerStores {
   feedback: FeedbackStore;
   activity: ActivityStore;
   conversationLog: ConversationLog;
+  /**
+   * The key visitors are hashed with in log lines and the conversation log (`hashVisitor`): made
+   * once at random by the first instance to open the database and kept there (`server_keys`,
+   * migration 0007), so every instance of a fleet, and every restart, shows a visitor alike.
+   */
+  readonly visitorHashKey: string;
   /** Up when the database answers. */
   health(): Promise<'up' | 'down'>;
   /** SQL statements sent so far (counted, for tests and the bench). */

@@ -1,8 +1,8 @@
 // The request log over a scenario that touches every kind of route: each line is JSON, names its
 // request by the id on the response, hashes the visitor, and no secret, token, solution or
 // message text of the scenario reaches the captured output.
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { hashVisitor } from '../../../src/server/index.ts';
 import { createLogger } from '../../../src/server/logs/create-logger.ts';
 import {
   type ClassicChallenge,
@@ -144,7 +144,7 @@ describe('the request log', () => {
     );
     expect(chatLine).toMatchObject({
       app: 'app_demo',
-      visitor: createHash('sha256').update(`app_demo\n${sub}`).digest('hex').slice(0, 16),
+      visitor: hashVisitor(app.context.stores.visitorHashKey, 'app_demo', sub),
       auth: 'anonymous',
     });
     const keyLine = requests.find((entry) => entry.auth === 'api_key');

@@ -1,8 +1,7 @@
 // An app's activity and conversation log for its owner (the manage API): what the session and
 // chat routes count, the ranges, paging, 404s and 400s, and visitors only ever hashed.
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createMemorySharedState, type Responder } from '../../../src/server/index.ts';
+import { createMemorySharedState, hashVisitor, type Responder } from '../../../src/server/index.ts';
 import { createTestApp, getToken, requestChat, requestSession } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
 import { requestUiChat, uiAsk } from '../ui-chat-helpers.ts';
@@ -143,7 +142,7 @@ describe('the activity and conversation-log manage routes', () => {
     expect(rest.pagination.next).toBeNull();
 
     const sub = subOf(tokens[0] as string);
-    const hashed = createHash('sha256').update(`app_demo\n${sub}`).digest('hex').slice(0, 16);
+    const hashed = hashVisitor(app.context.stores.visitorHashKey, 'app_demo', sub);
     expect(rest.data[0]).toMatchObject({ visitor: hashed, messageCount: 2 });
 
     const detail = await manage(app, `${appPath}/conversations/${rest.data[0]?.id}`);

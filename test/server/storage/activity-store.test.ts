@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   createMemorySharedState,
   type Database,
+  hashVisitor,
   openStores,
   type ServerStores,
 } from '../../../src/server/index.ts';
@@ -170,6 +171,32 @@ describe.each(engines)('activity and the conversation log on $name', ({ url, mis
     expect((await stores.activity.read('app_demo', '24h')).totals.chats).toBe(3);
   });
 
+  it('hashes visitors with a key of the database’s own: one per fleet, none a guess can test', async () => {
+    // Migrations make no key (the embedded engine's build-time seed, shared by every package,
+    // is only migrated): the first stores opened on the database make it.
+    const migrated = await openTestDatabase(url);
+    const keys = sql<{ count: string | number }>`
+      select count(*) as count from ${migrated.table('server_keys')}`;
+    expect(Number((await keys.execute(migrated.db)).rows[0]?.count)).toBe(0);
+    await migrated.close();
+    const first = await open();
+    const second = await open({ same: true });
+    const other = await open();
+    expect(first.visitorHashKey).toMatch(/^[\w-]{43}$/);
+    // Instances (and restarts) on one database agree; another database has another key.
+    expect(second.visitorHashKey).toBe(first.visitorHashKey);
+    expect(other.visitorHashKey).not.toBe(first.visitorHashKey);
+    const sub = 'user_0123456789abcdef0123456789abcdef';
+    const hash = hashVisitor(first.visitorHashKey, 'app_demo', sub);
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash).not.toBe(hashVisitor(other.visitorHashKey, 'app_demo', sub));
+    expect(hash).not.toBe(hashVisitor(first.visitorHashKey, 'app_other', sub));
+    // Not the unkeyed hash, which anyone could compute from a guessed id.
+    expect(hash).not.toBe(
+      createHash('sha256').update(`app_demo\n${sub}`).digest('hex').slice(0, 16),
+    );
+  });
+
   it('lists an app’s conversations newest first with cursors, hashed visitors and ratings', async () => {
     clock = Date.parse('2030-01-10T12:30:00Z');
     const stores = await open();
@@ -214,10 +241,10 @@ describe.each(engines)('activity and the conversation log on $name', ({ url, mis
     expect(third).toMatchObject({ items: [{ title: 'Question 1' }], next: null });
 
     const rated = first.items[0];
-    const visitor = createHash('sha256').update('app_demo\nanon_visitor_0').digest('hex');
+    const visitor = hashVisitor(stores.visitorHashKey, 'app_demo', 'anon_visitor_0');
     expect(rated).toMatchObject({
       id: ids[0],
-      visitor: visitor.slice(0, 16),
+      visitor,
       messageCount: 2,
       feedback: { positive: 0, negative: 1 },
     });
