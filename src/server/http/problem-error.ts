@@ -17,6 +17,7 @@ export type ProblemCode =
   | 'origin_not_allowed'
   | 'forbidden'
   | 'not_found'
+  | 'key_revoked'
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -35,6 +36,7 @@ const titles: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',

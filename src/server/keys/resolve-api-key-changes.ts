@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { apiKeyUpdateSchema } from '../../contract/api-key.ts';
+import { ProblemError } from '../http/problem-error.ts';
 import type { ApiKeyChanges } from '../storage/stores.ts';
 import type { ApiKeyRecord } from './api-key.ts';
 import { boundAllowedIps, defaultLimitMessage, wider } from './bound-api-key-input.ts';
@@ -62,6 +63,10 @@ export function resolveApiKeyChanges(
   record: ApiKeyRecord,
   now: number,
 ): ApiKeyChanges {
+  // A revoked key stays as it was when revoked (its record is the audit trail).
+  if (record.revokedAt) {
+    throw new ProblemError(409, 'key_revoked', 'API key is revoked: it can no longer be changed');
+  }
   const changes: ApiKeyChanges = {};
   if (update.name !== undefined) changes.name = update.name.trim();
   const ips = resolveIps(update, record);

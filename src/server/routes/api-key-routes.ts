@@ -122,6 +122,7 @@ const updateRoute = (bodyLimitBytes: number) =>
         'forbidden: the manage key may not make the key this wide (detail names the field)',
       ),
       404: problem('not_found'),
+      409: problem('key_revoked: a revoked key can no longer be changed'),
       413: problem('payload_too_large'),
       503: unavailable,
     },

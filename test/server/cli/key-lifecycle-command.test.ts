@@ -125,6 +125,25 @@ describe('inkeep-chat-server keys show, update, alert and types', () => {
     }
   });
 
+  it('stops with one line on an update or alert of a revoked key, which stays as it was', async () => {
+    const { id } = json((await keys('create', '--name', 'gone', '--scope', 'chat')).out) as {
+      id: string;
+    };
+    expect((await keys('revoke', id)).code).toBe(0);
+    const before = (await keys('show', id)).out;
+    for (const argv of [
+      ['update', id, '--name', 'back'],
+      ['alert', id, '--threshold', '80'],
+    ]) {
+      const result = await keys(...argv);
+      expect(result.code, argv.join(' ')).toBe(1);
+      expect(result.err).toBe(
+        'inkeep-chat-server: API key is revoked: it can no longer be changed',
+      );
+    }
+    expect((await keys('show', id)).out).toBe(before);
+  });
+
   it('creates temporary keys within 24 h and personal keys owned by --owner', async () => {
     const creating = Date.now();
     const temporary = await keys(

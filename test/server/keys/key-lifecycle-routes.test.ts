@@ -187,6 +187,25 @@ describe('GET and PATCH /manage/…/api-keys/{id}', () => {
     expect((await as(envAdmin).patch('nokey12345', { name: 'x' })).status).toBe(404);
   });
 
+  it('refuses any change to a revoked key with 409 key_revoked, and keeps it as revoked', async () => {
+    const { as } = await setUp();
+    const { data } = (await (
+      await as(envAdmin).create({ name: 'old', scopes: ['chat'], expiresIn: '30d' })
+    ).json()) as { data: KeyData };
+    expect((await as(envAdmin).revoke(data.id)).status).toBe(204);
+    const revoked = await dataOf(await as(envAdmin).get(data.id));
+    for (const body of [{ name: 'again' }, { expiresAt: null }, { alertThreshold: 80 }]) {
+      const response = await as(envAdmin).patch(data.id, body);
+      expect(response.status, JSON.stringify(body)).toBe(409);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.json()).toMatchObject({
+        code: 'key_revoked',
+        detail: 'API key is revoked: it can no longer be changed',
+      });
+    }
+    expect(await dataOf(await as(envAdmin).get(data.id))).toEqual(revoked);
+  });
+
   it('holds a stored manage key’s changes to its own bounds (403 naming the field)', async () => {
     const { as } = await setUp();
     const manager = (await (
