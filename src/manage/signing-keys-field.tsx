@@ -173,7 +173,9 @@ export function SigningKeysField({
         onInput={(event) => onAudienceChange(event.currentTarget.value)}
       />
       <p class="note" id={`${audienceId}-hint`}>
-        When set, a token must name it in <code>aud</code>.
+        When set, a token must name it in <code>aud</code>. Set one if these keys also sign tokens
+        for anything else (an identity provider’s keys): without it, every token they sign is taken
+        as a chat sign-in.
       </p>
       {audienceError && (
         <p class="error" id={`${audienceId}-error`} role="alert">
