@@ -169,6 +169,8 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
         shared,
         webhook: settings.alertWebhook,
         now,
+        // Alert lines are warnings of the server's log when it has one (else stderr).
+        ...(options.logger ? { log: (line: string) => context.logger.warn(line) } : {}),
         ...options.alerts,
       }),
     });

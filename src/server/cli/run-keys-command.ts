@@ -246,7 +246,10 @@ export async function runKeysCommand(
     } catch (error) {
       throw asFlagError(error);
     }
-    const updated = await store.update(record.id, changes);
+    // Revoked since it was read: the store refuses, in one line too.
+    const updated = await store.update(record.id, changes).catch((error: unknown) => {
+      throw asFlagError(error);
+    });
     if (!updated) throw new ConfigError(`no key with id "${record.id}"`);
     return updated;
   }

@@ -11,6 +11,11 @@ import {
   resolveExpiry,
 } from './parse-api-key-input.ts';
 
+/** 409 `key_revoked`: a change to a revoked key (checked here, and again by the store's update). */
+export function revokedKeyProblem(): ProblemError {
+  return new ProblemError(409, 'key_revoked', 'API key is revoked: it can no longer be changed');
+}
+
 /** Changes to a key as the contract's schema hands them over. */
 export type ApiKeyUpdateDefinition = z.infer<typeof apiKeyUpdateSchema>;
 
@@ -64,9 +69,7 @@ export function resolveApiKeyChanges(
   now: number,
 ): ApiKeyChanges {
   // A revoked key stays as it was when revoked (its record is the audit trail).
-  if (record.revokedAt) {
-    throw new ProblemError(409, 'key_revoked', 'API key is revoked: it can no longer be changed');
-  }
+  if (record.revokedAt) throw revokedKeyProblem();
   const changes: ApiKeyChanges = {};
   if (update.name !== undefined) changes.name = update.name.trim();
   const ips = resolveIps(update, record);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Selectable, Updateable } from 'kysely';
 import type { ApiKeyRecord, KeyType, KeyUsage, Scope } from '../keys/api-key.ts';
+import { revokedKeyProblem } from '../keys/resolve-api-key-changes.ts';
 import { hashSecret, verifySecret } from '../keys/scrypt-hash.ts';
 import type { SharedState } from '../shared/shared-state.ts';
 import { createBackgroundWork } from './create-background-work.ts';
@@ -218,9 +219,19 @@ export function createSqlApiKeyStore({
         .updateTable('api_keys')
         .set(set)
         .where('id', '=', id)
+        .where('revoked_at', 'is', null)
         .returningAll()
         .executeTakeFirst();
-      if (!row) return undefined;
+      if (!row) {
+        // No such key, or one revoked (perhaps since the caller read it): it stays as it was.
+        const held = await db
+          .selectFrom('api_keys')
+          .select('revoked_at')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (held?.revoked_at) throw revokedKeyProblem();
+        return undefined;
+      }
       const record = toRecord(row);
       byId.set(id, record);
       await shared.publish({ type: 'key', id });

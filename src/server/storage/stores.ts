@@ -88,8 +88,10 @@ export interface ApiKeyStore {
   revoke(id: string): Promise<boolean>;
   /**
    * Changes a key's settings, on every instance at once. A new threshold or rate limit clears
-   * `alertedAt` (the mark belonged to the old ones).
+   * `alertedAt` (the mark belonged to the old ones). A revoked key is never changed, even one
+   * revoked after the caller read it.
    * @returns the key as now stored, or undefined when there is no such key.
+   * @throws ProblemError 409 `key_revoked` when the key is revoked.
    */
   update(id: string, changes: ApiKeyChanges): Promise<ApiKeyRecord | undefined>;
   /** Marks that the key's use crossed its alert threshold at `at` (ISO 8601). */

@@ -10,6 +10,7 @@ import {
   type RateLimitResult,
   type SharedState,
 } from '../../../src/server/index.ts';
+import { createLogger } from '../../../src/server/logs/create-logger.ts';
 import { createTestApp, keyInput } from '../helpers.ts';
 import { createTestStores } from '../test-database.ts';
 import { alertingKey } from './webhook-receiver.ts';
@@ -174,5 +175,28 @@ describe('usage alerts through the server', () => {
     expect(await shown.json()).toMatchObject({
       data: { alertThreshold: 50, alertedAt: expect.any(String) },
     });
+  });
+
+  it('writes its line as a warning of the server’s log when the server has one', async () => {
+    const logged: { level: string; msg: string }[] = [];
+    const logger = createLogger({
+      pretty: false,
+      destination: { write: (line: string) => void logged.push(JSON.parse(line)) },
+    });
+    const stores = await createTestStores();
+    const app = createTestApp({ stores, logger, env: { ENVIRONMENT: 'production' } });
+    const { key, record } = await stores.apiKeys.create(
+      keyInput({ name: 'nightly', rateLimit: 4, alertThreshold: 50 }),
+    );
+    for (let index = 0; index < 2; index++) {
+      const response = await app.request('/run/v1/conversations', {
+        headers: { 'x-api-key': key },
+      });
+      expect(response.status).toBe(200);
+    }
+    await app.context.alerts.settled();
+    const warnings = logged.filter((line) => line.level === 'warn').map((line) => line.msg);
+    expect(warnings).toEqual([expect.stringContaining(`usage alert: key ${record.id} "nightly"`)]);
+    expect(JSON.stringify(logged)).not.toContain(key.split('.')[1]);
   });
 });

@@ -210,6 +210,14 @@ describe.each(engines)('the stores on $name', ({ url, missing }) => {
       expect((await apiKeys.get(record.id))?.revokedAt).toBe(new Date(clock).toISOString());
       expect(await apiKeys.revoke('missing')).toBe(false);
       expect(await apiKeys.verify(other.key)).toMatchObject({ ok: true });
+      // A revoked key is never changed (a caller that read it before the revocation included).
+      const revoked = await apiKeys.get(record.id);
+      await expect(apiKeys.update(record.id, { name: 'back' })).rejects.toMatchObject({
+        status: 409,
+        code: 'key_revoked',
+      });
+      expect(await apiKeys.get(record.id)).toEqual(revoked);
+      expect(await apiKeys.update('missing', { name: 'x' })).toBeUndefined();
     });
 
     it('refuses a key once it has expired', async () => {
