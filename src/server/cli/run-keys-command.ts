@@ -83,29 +83,14 @@ export async function runKeysCommand(
   const tenantId = (values.tenant as string | undefined) ?? 'default';
   const projectId = (values.project as string | undefined) ?? 'default';
   const rateLimit = values['rate-limit'] as string | undefined;
-  if (
-    rateLimit !== undefined &&
-    !/^\d+$/.test(rateLimit) &&
-    !(command === 'update' && rateLimit === 'default')
-  ) {
-    throw new ConfigError(
-      command === 'update'
-        ? '--rate-limit must be a positive integer, or "default" for the server default'
-        : '--rate-limit must be a positive integer',
-    );
-  }
+  checkWholeNumberFlag(rateLimit, '--rate-limit must be a positive integer', {
+    word: command === 'update' ? 'default' : undefined,
+    meaning: ' for the server default',
+  });
   const threshold = values.threshold as string | undefined;
-  if (
-    threshold !== undefined &&
-    !/^\d+$/.test(threshold) &&
-    !(command === 'alert' && threshold === 'off')
-  ) {
-    throw new ConfigError(
-      command === 'alert'
-        ? '--threshold must be a percent from 1 to 100, or "off"'
-        : '--threshold must be a percent from 1 to 100',
-    );
-  }
+  checkWholeNumberFlag(threshold, '--threshold must be a percent from 1 to 100', {
+    word: command === 'alert' ? 'off' : undefined,
+  });
   let input: ReturnType<typeof parseApiKeyInput> | undefined;
   if (command === 'create') {
     try {
@@ -253,6 +238,19 @@ export async function runKeysCommand(
     if (!updated) throw new ConfigError(`no key with id "${record.id}"`);
     return updated;
   }
+}
+
+/**
+ * Refuses a flag value that is neither digits nor, where the command takes one, its `word`
+ * (`--rate-limit default`, `--threshold off`); the range is checked with the key's other fields.
+ */
+function checkWholeNumberFlag(
+  value: string | undefined,
+  message: string,
+  { word, meaning = '' }: { word: string | undefined; meaning?: string },
+): void {
+  if (value === undefined || /^\d+$/.test(value) || (word !== undefined && value === word)) return;
+  throw new ConfigError(word === undefined ? message : `${message}, or "${word}"${meaning}`);
 }
 
 // Field names of the key definition, as the command line spells them.
