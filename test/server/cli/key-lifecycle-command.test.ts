@@ -146,15 +146,9 @@ describe('inkeep-chat-server keys show, update, alert and types', () => {
 
   it('creates temporary keys within 24 h and personal keys owned by --owner', async () => {
     const creating = Date.now();
-    const temporary = await keys(
-      'create',
-      '--name',
-      'tmp',
-      '--scope',
-      'chat',
-      '--type',
-      'temporary',
-    );
+    const createTemporary = (...flags: string[]) =>
+      keys('create', '--name', 'tmp', '--scope', 'chat', '--type', 'temporary', ...flags);
+    const temporary = await createTemporary();
     expect(temporary.code).toBe(0);
     const made = json(temporary.out) as { id: string; type: string; expiresAt: string };
     expect(made.type).toBe('temporary');
@@ -163,17 +157,7 @@ describe('inkeep-chat-server keys show, update, alert and types', () => {
     expect(expires).toBeGreaterThanOrEqual(creating + 24 * 3_600_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 24 * 3_600_000);
 
-    const tooLong = await keys(
-      'create',
-      '--name',
-      'tmp',
-      '--scope',
-      'chat',
-      '--type',
-      'temporary',
-      '--expires',
-      '2d',
-    );
+    const tooLong = await createTemporary('--expires', '2d');
     expect(tooLong.code).toBe(1);
     expect(tooLong.err).toContain('--expires must be no later than');
     expect(tooLong.err).toContain('a temporary key expires within 24 h of its creation');
