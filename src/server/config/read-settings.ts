@@ -7,7 +7,7 @@ import {
   v2PowAlgorithms,
 } from '../pow/pow-settings.ts';
 import { type SecretList, secretsOf } from '../secrets/create-secret-ring.ts';
-import { defaultQuotas } from '../storage/open-stores.ts';
+import { defaultActivityRetentionDays, defaultQuotas } from '../storage/open-stores.ts';
 import type { StorageQuotas } from '../storage/stores.ts';
 import { ConfigError } from './config-error.ts';
 
@@ -384,7 +384,13 @@ export function readSettings(
     metricsListen: readListen(env, 'INKEEP_METRICS_LISTEN'),
     shutdownGraceSeconds: integer(env, 'INKEEP_SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
     alertWebhook: readAlertWebhook(env),
-    activityRetentionDays: integer(env, 'INKEEP_ACTIVITY_RETENTION_DAYS', 90, 30, 3650),
+    activityRetentionDays: integer(
+      env,
+      'INKEEP_ACTIVITY_RETENTION_DAYS',
+      defaultActivityRetentionDays,
+      30,
+      3650,
+    ),
     ...overrides,
   };
   settings.jwtSecret = jwtSecret;

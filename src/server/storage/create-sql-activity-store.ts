@@ -49,14 +49,15 @@ export function createSqlActivityStore({
   now,
   flushMs = 5000,
   maxKeys = 10_000,
-  retentionDays = 90,
+  retentionDays,
   onError,
 }: {
   database: Database;
   now: () => number;
   flushMs?: number;
   maxKeys?: number;
-  retentionDays?: number;
+  /** Hourly rows older than this many days are deleted. */
+  retentionDays: number;
   onError?: (error: unknown) => void;
 }): ActivityStore {
   const { db, table } = database;

@@ -17,6 +17,9 @@ export const defaultQuotas: StorageQuotas = {
   appBytes: 10 * 1024 * 1024 * 1024,
 };
 
+/** Days of hourly activity counts kept when no retention is given (README: App activity). */
+export const defaultActivityRetentionDays = 90;
+
 /** Options of {@link openStores}. */
 export interface OpenStoresOptions {
   /** An open, migrated database. */
@@ -39,26 +42,31 @@ export interface OpenStoresOptions {
   onWarning?: (message: string) => void;
   /** The longest a session token lives (seconds): older visitor sign-outs are dropped. */
   sessionLifetimeSeconds?: number;
-  /** Hourly activity counts older than this many days are deleted (default 90). */
+  /** Hourly activity counts older than this many days are deleted (default {@link defaultActivityRetentionDays}). */
   activityRetentionDays?: number;
 }
 
 /**
- * The fleet's visitor-hash key: made at random by the first instance to open the database (the
- * others' inserts do nothing), then read by every one.
+ * The fleet's visitor-hash key: read, and made at random only by the first instance to open the
+ * database (two at once: the second insert does nothing, and both read the first one's key).
  */
 async function readVisitorHashKey({ db }: Database): Promise<string> {
+  const read = () =>
+    db
+      .selectFrom('server_keys')
+      .select('value')
+      .where('name', '=', 'visitor_hash')
+      .executeTakeFirst();
+  const held = await read();
+  if (held) return held.value;
   await db
     .insertInto('server_keys')
     .values({ name: 'visitor_hash', value: randomBytes(32).toString('base64url') })
     .onConflict((conflict) => conflict.column('name').doNothing())
     .execute();
-  const row = await db
-    .selectFrom('server_keys')
-    .select('value')
-    .where('name', '=', 'visitor_hash')
-    .executeTakeFirstOrThrow();
-  return row.value;
+  const made = await read();
+  if (!made) throw new Error('the visitor-hash key could not be stored');
+  return made.value;
 }
 
 /** Opens every durable store on `database` and fills the caches. */
@@ -71,7 +79,7 @@ export async function openStores({
   activityFlushMs = 5000,
   onWarning,
   sessionLifetimeSeconds,
-  activityRetentionDays = 90,
+  activityRetentionDays = defaultActivityRetentionDays,
 }: OpenStoresOptions): Promise<ServerStores> {
   const apps = createSqlAppStore({
     database,
